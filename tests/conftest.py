@@ -40,9 +40,7 @@ def vectors_dir() -> Path:
 @pytest.fixture(scope="session")
 def shared_contexts_dir() -> Path:
     """``../shared/contexts``: the W3C reference copies our vendored contexts must equal."""
-    return _checked_dir(
-        "BLAUWE_KNOP_SHARED_CONTEXTS", _SHARED / "contexts", "reference contexts"
-    )
+    return _checked_dir("BLAUWE_KNOP_SHARED_CONTEXTS", _SHARED / "contexts", "reference contexts")
 
 
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

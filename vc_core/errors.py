@@ -56,8 +56,12 @@ __all__ = [
 _SECURITY_VOCAB = "https://w3id.org/security#"
 _STATUS_VOCAB = "https://www.w3.org/ns/credentials/status-list#"
 _STATUS_CODES = frozenset(
-    {"STATUS_RETRIEVAL_ERROR", "STATUS_VERIFICATION_ERROR", "STATUS_LIST_LENGTH_ERROR",
-     "RANGE_ERROR"}
+    {
+        "STATUS_RETRIEVAL_ERROR",
+        "STATUS_VERIFICATION_ERROR",
+        "STATUS_LIST_LENGTH_ERROR",
+        "RANGE_ERROR",
+    }
 )
 
 

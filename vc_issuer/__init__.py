@@ -1,6 +1,3 @@
-"""vc_issuer: the government sources as Verifiable Credential issuers (OpenID4VCI, status lists, sealed PDFs).
-
-Not built yet; see the project issues.
-"""
+"""vc_issuer: the sources as Verifiable Credential issuers (not built yet; see the issues)."""
 
 __all__: list[str] = []

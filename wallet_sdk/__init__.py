@@ -1,6 +1,3 @@
-"""wallet_sdk: the citizen's wallet companion library (receive, store encrypted, present selectively).
-
-Not built yet; see the project issues.
-"""
+"""wallet_sdk: the citizen wallet companion library (not built yet; see the issues)."""
 
 __all__: list[str] = []

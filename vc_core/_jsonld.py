@@ -1,0 +1,1206 @@
+"""JSON-LD and RDFC-1.0 adapter: the only module that imports pyld.
+
+Everything JSON-LD in blauwe-knop goes through the seven functions below.
+They add what pyld 3.3 lacks (PROTOCOLS.md §8, P1–P4, P9, P17):
+
+- **Safe mode.** A property the context does not define raises
+  :class:`DataLossError` (pyld's ``on_property_dropped`` hook), and so does any
+  relative or malformed IRI left after expansion in ``@id``, ``@type``, a
+  predicate or a datatype, because ``to_rdf`` would silently drop it. The base
+  IRI is always ``None`` and only the caller's document loader is used.
+- **Typed errors.** Malformed input raises :class:`ParsingError`, a failing
+  loader surfaces as its own :class:`DocumentLoadError`, and oversized input or
+  a poison graph raises :class:`CanonicalizationLimitError`. No pyld error and
+  no bare ``ValueError``/``KeyError`` escapes for untrusted input.
+- **RDFC-1.0.** pyld calls the algorithm URDNA2015; here it is ``rdfc_1_0``.
+  pyld's version differs from RDFC-1.0 in three ways, all fixed here: it
+  escapes only ``\\ " \\n \\r \\t`` in literals (RDFC-1.0 uses canonical
+  N-Quads: ``\\b``, ``\\f`` and ``\\uXXXX`` too), it lists a quad twice for a
+  blank node that occurs twice in it, and it skips relabelling input labels
+  that already start with ``c14n``. We keep pyld's identifier issuer and its
+  Hash N-Degree Quads, hash with SHA-256 or SHA-384, and bound the work.
+- **Speed and isolation.** pyld caches resolved contexts in a process-wide
+  cache keyed by URL, which would let one loader's content leak into another
+  loader's results. We always pass our own context resolver whose cache is
+  shared only between calls whose loader has the same ``cache_key`` attribute
+  (a loader without one gets a fresh cache per call), and we memoize processed
+  scoped contexts in that cache.
+
+``@import`` inside contexts is refused: pyld merges the importing context into
+its cached copy of the imported one, which would leak between documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+
+from vc_core.errors import (
+    CanonicalizationLimitError,
+    DataLossError,
+    DocumentLoadError,
+    ParsingError,
+    VcError,
+)
+from vc_core.types import DocumentLoader, JsonObject
+
+__all__ = [
+    "MAX_BLANK_NODES",
+    "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_WORK",
+    "CanonicalResult",
+    "HashName",
+    "canonicalize",
+    "canonicalize_nquads",
+    "compact",
+    "expand",
+    "relabel_nquads",
+    "to_nquads",
+]
+
+HashName = Literal["sha256", "sha384"]
+
+MAX_JSON_DEPTH: Final = 64
+"""Deepest nesting of arrays and objects accepted in a document or context."""
+MAX_JSON_BYTES: Final = 4 * 1024 * 1024
+"""Largest accepted document, measured roughly as its compact JSON length."""
+MAX_BLANK_NODES: Final = 1_000
+"""Most blank nodes RDFC-1.0 will label in one dataset."""
+MAX_WORK: Final = 250_000
+"""Most work RDFC-1.0 may spend on one dataset (poison-graph guard, PROTOCOLS.md P4).
+
+One unit is one identifier copied while Hash N-Degree Quads tries a
+permutation (each permutation copies the path issuer), or one call of it;
+a unit costs roughly 2–4 µs, so the default stops a poison graph in about a
+second. Typical credentials need no units at all.
+"""
+
+_HASHES: Final[Mapping[str, Callable[[], Any]]] = {
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+}
+_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# pyld error codes that mean "the loader gave us nothing usable".
+_LOAD_FAILURE_CODES: Final = frozenset(
+    {"loading remote context failed", "loading document failed", "invalid remote context"}
+)
+# Bounds of the shared context caches; past them a cache starts over empty.
+_MAX_CACHED_CONTEXTS: Final = 256
+_MAX_OWNED_OBJECTS: Final = 200_000
+_MAX_PROCESSED: Final = 4_096
+_MAX_LOADERS: Final = 64
+# Deepest recursion of Hash N-Degree Quads (Python's stack would overflow first).
+_MAX_HASH_DEPTH: Final = 128
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalResult:
+    """RDFC-1.0 output: the sorted canonical N-Quads and the canonical id of each blank node.
+
+    ``issued_ids`` maps an input blank-node id to its canonical id, both
+    without ``_:`` (``{"b0": "c14n0"}``).
+    """
+
+    nquads: tuple[str, ...]
+    issued_ids: Mapping[str, str]
+
+    @property
+    def text(self) -> str:
+        """The canonical N-Quads document (every quad ends with ``\\n``)."""
+        return "".join(self.nquads)
+
+
+# --- Untrusted JSON: copy with limits ------------------------------------------------------
+
+
+def _copy_json(value: Any, *, max_depth: int, max_bytes: int) -> Any:
+    """Copy a parsed JSON value, enforcing depth and size limits.
+
+    The copy is what pyld works on, so pyld may mutate it freely and the
+    caller's object is never touched. JSON scalars at the top level and
+    ``NaN``/``Infinity`` are untrusted input (``ParsingError``); objects that
+    are not JSON at all (a ``datetime``, a ``tuple``) are misuse (``TypeError``).
+    """
+    if not isinstance(value, (dict, list)):
+        if value is None or isinstance(value, (str, int, float)):
+            raise ParsingError("a JSON-LD document must be a JSON object or array")
+        raise TypeError(f"expected parsed JSON, got {type(value).__name__}")
+    budget = [max_bytes]
+
+    def walk(item: Any, depth: int) -> Any:
+        kind = type(item)
+        if kind is str:
+            budget[0] -= len(item) + 3
+            return item
+        if kind is dict or isinstance(item, dict):
+            if depth >= max_depth:
+                raise CanonicalizationLimitError(f"JSON nesting deeper than {max_depth}")
+            if "@import" in item:
+                raise ParsingError("@import in a context is not supported")
+            budget[0] -= 2
+            copied: dict[str, Any] = {}
+            for key, member in item.items():
+                if type(key) is not str:
+                    raise TypeError(f"JSON object keys must be str, got {type(key).__name__}")
+                budget[0] -= len(key) + 4
+                copied[key] = walk(member, depth + 1)
+            if budget[0] < 0:
+                raise CanonicalizationLimitError(f"JSON input larger than {max_bytes} bytes")
+            return copied
+        if kind is list or isinstance(item, list):
+            if depth >= max_depth:
+                raise CanonicalizationLimitError(f"JSON nesting deeper than {max_depth}")
+            budget[0] -= 2 + len(item)
+            result = [walk(member, depth + 1) for member in item]
+            if budget[0] < 0:
+                raise CanonicalizationLimitError(f"JSON input larger than {max_bytes} bytes")
+            return result
+        if item is None or kind is bool or kind is int:
+            budget[0] -= 6
+            return item
+        if kind is float:
+            if not math.isfinite(item):
+                raise ParsingError("NaN and Infinity are not JSON numbers")
+            budget[0] -= 12
+            return item
+        if isinstance(item, str):
+            return walk(str(item), depth)
+        raise TypeError(f"not a JSON value: {kind.__name__}")
+
+    return walk(value, 0)
+
+
+# --- Context caches --------------------------------------------------------------------------
+
+
+class _BoundedCache(dict[Any, Any]):
+    """pyld's shared resolved-context cache: a dict that starts over when full."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if len(self) >= _MAX_CACHED_CONTEXTS:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+class _ContextCache:
+    """Contexts resolved and processed for one loader content.
+
+    ``owned`` holds every array and object of the context documents we copied
+    from the loader, by ``id``; only those, never caller input, may be cache
+    keys by identity. The strong references keep the ids from being reused.
+    """
+
+    __slots__ = ("owned", "processed", "resolved")
+
+    def __init__(self) -> None:
+        self.resolved: _BoundedCache = _BoundedCache()
+        self.owned: dict[int, Any] = {}
+        self.processed: dict[tuple[Any, ...], Any] = {}
+
+    def own(self, value: Any) -> None:
+        """Register every array and object inside a loaded context document."""
+        if isinstance(value, dict):
+            self.owned[id(value)] = value
+            for member in value.values():
+                self.own(member)
+        elif isinstance(value, list):
+            self.owned[id(value)] = value
+            for member in value:
+                self.own(member)
+
+    def key_of(self, local_ctx: Any) -> Any:
+        """A cache key for a local context, or ``None`` when it must not be cached."""
+        if isinstance(local_ctx, str):
+            return local_ctx
+        if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+            return tuple(local_ctx)
+        if self.owned.get(id(local_ctx)) is local_ctx:
+            return id(local_ctx)
+        return None
+
+    @property
+    def full(self) -> bool:
+        return len(self.owned) > _MAX_OWNED_OBJECTS or len(self.processed) > _MAX_PROCESSED
+
+
+_CACHES: dict[str, _ContextCache] = {}
+# pyld keeps module-level state (inverse-context cache, LRU caches inside resolved
+# contexts) that is not thread-safe; all pyld JSON-LD processing runs under this lock.
+_PYLD_LOCK: Final = threading.RLock()
+
+
+def _context_cache(document_loader: DocumentLoader) -> _ContextCache:
+    """The cache for this loader's content: shared by ``cache_key``, else a fresh one."""
+    cache_key = getattr(document_loader, "cache_key", None)
+    if not isinstance(cache_key, str):
+        return _ContextCache()
+    cache = _CACHES.get(cache_key)
+    if cache is None or cache.full:
+        if len(_CACHES) >= _MAX_LOADERS:
+            _CACHES.clear()
+        cache = _CACHES[cache_key] = _ContextCache()
+    return cache
+
+
+class _Resolver(ContextResolver):  # type: ignore[misc]
+    """pyld's context resolver over our per-loader cache."""
+
+    def __init__(self, cache: _ContextCache, loader: Callable[..., Any]) -> None:
+        super().__init__(cache.resolved, loader)
+        self.context_cache = cache
+
+
+def _guarded_loader(document_loader: DocumentLoader, cache: _ContextCache) -> Callable[..., Any]:
+    """Wrap the caller's loader: typed errors, a private checked copy, shared caching."""
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        try:
+            remote = document_loader(url, options)
+        except VcError:
+            raise
+        except Exception as exc:
+            raise DocumentLoadError(f"could not load {url!r}: {exc}") from exc
+        try:
+            document = remote["document"]
+            if isinstance(document, (str, bytes)):
+                document = json.loads(document)
+            document = _copy_json(document, max_depth=MAX_JSON_DEPTH, max_bytes=MAX_JSON_BYTES)
+        except Exception as exc:
+            raise DocumentLoadError(f"the loader returned no usable document for {url!r}") from exc
+        cache.own(document)
+        context_url = remote.get("contextUrl")
+        # Implementation note: the "static" tag makes pyld keep the resolved
+        # context in our shared cache (without a tag it is cached per call only).
+        return {
+            "contextUrl": context_url if isinstance(context_url, str) else None,
+            "documentUrl": url,
+            "document": document,
+            "tag": "static",
+        }
+
+    return load
+
+
+def _options(document_loader: DocumentLoader) -> dict[str, Any]:
+    """pyld options for one call: our resolver and loader, no base IRI, JSON-LD 1.1."""
+    cache = _context_cache(document_loader)
+    loader = _guarded_loader(document_loader, cache)
+    return {
+        "base": None,
+        "documentLoader": loader,
+        "contextResolver": _Resolver(cache, loader),
+        "processingMode": "json-ld-1.1",
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "extractAllScripts": False,
+        "produceGeneralizedRdf": False,
+        "rdfDirection": "i18n-datatype",
+    }
+
+
+# --- pyld processor --------------------------------------------------------------------------
+
+
+def _raise_dropped(expanded_property: str | None) -> None:
+    if expanded_property is None:
+        raise DataLossError("a property maps to null or is not a term, and would be dropped")
+    raise DataLossError(
+        f"property {expanded_property!r} is not defined by the context and would be dropped"
+    )
+
+
+class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor: safe mode, memoized context processing and IRI expansion."""
+
+    def __init__(self, *, safe: bool) -> None:
+        super().__init__(on_property_dropped=_raise_dropped if safe else jsonld.noop)
+        self.safe = safe
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        expanded = super()._expand(
+            active_ctx,
+            active_property,
+            element,
+            options,
+            inside_list,
+            inside_index,
+            type_scoped_ctx,
+        )
+        # Implementation note: pyld silently drops free-floating values at the
+        # top level or directly in @graph: scalars, value objects and lists.
+        # (It also drops empty objects and objects with only an @id, which
+        # carry no data.) Expanding again with keepFreeFloatingNodes shows
+        # what was dropped.
+        if (
+            expanded is None
+            and self.safe
+            and element is not None
+            and not inside_list
+            and (
+                active_property is None
+                or self._expand_iri(active_ctx, active_property, vocab=True) == "@graph"
+            )
+        ):
+            kept = element
+            if isinstance(element, dict):
+                kept = super()._expand(
+                    active_ctx,
+                    active_property,
+                    element,
+                    {**options, "keepFreeFloatingNodes": True},
+                    inside_list,
+                    inside_index,
+                    type_scoped_ctx,
+                )
+            if kept is not None and (
+                not isinstance(kept, dict) or kept.get("@value") is not None or kept.get("@list")
+            ):
+                raise DataLossError(f"free-floating value {element!r:.80} would be dropped")
+        return expanded
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        # Implementation note: pyld caches a processed context per resolved
+        # context and active-context uuid, but never hits for type-scoped
+        # contexts (it clones the active context first, with a fresh uuid).
+        # Finished active contexts are frozen, so (uuid, local context, flags)
+        # determines the result; local contexts are keyed by value (URLs) or
+        # by identity of loader-owned objects only.
+        cache = getattr(options.get("contextResolver"), "context_cache", None)
+        if cache is not None and cycles is None and type(active_ctx) is not dict:
+            ctx_key = cache.key_of(local_ctx)
+            if ctx_key is not None:
+                key = (active_ctx["_uuid"], ctx_key, override_protected, propagate, validate_scoped)
+                processed = cache.processed.get(key)
+                if processed is None:
+                    processed = super()._process_context(
+                        active_ctx,
+                        local_ctx,
+                        options,
+                        override_protected,
+                        propagate,
+                        validate_scoped,
+                    )
+                    cache.processed[key] = processed
+                return processed
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Implementation note: outside context processing (no local_ctx) the
+        # result depends only on the frozen active context and the arguments.
+        if local_ctx is None and type(active_ctx) is not dict and type(value) is str:
+            key = (active_ctx["_uuid"], value, base, vocab)
+            expanded = _EXPANDED_IRIS.get(key, _MISSING)
+            if expanded is _MISSING:
+                expanded = super()._expand_iri(active_ctx, value, base, vocab)
+                if len(_EXPANDED_IRIS) >= _MAX_EXPANDED_IRIS:
+                    _EXPANDED_IRIS.clear()
+                _EXPANDED_IRIS[key] = expanded
+            return expanded
+        return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+
+
+_MISSING: Final = object()
+_EXPANDED_IRIS: dict[tuple[Any, ...], Any] = {}
+_MAX_EXPANDED_IRIS: Final = 65_536
+_SAFE_PROCESSOR: Final = _Processor(safe=True)
+_PLAIN_PROCESSOR: Final = _Processor(safe=False)
+
+
+def _translate(exc: Exception) -> VcError:
+    """A typed error for a pyld failure that does not wrap one of ours."""
+    code = getattr(exc, "code", None)
+    message = exc.args[0] if exc.args else type(exc).__name__
+    if isinstance(exc, jsonld.JsonLdError) and code in _LOAD_FAILURE_CODES:
+        return DocumentLoadError(f"{message} ({code})")
+    detail = f"{message} ({code})" if code else str(message)
+    return ParsingError(f"invalid JSON-LD: {detail}")
+
+
+def _wrapped_error(exc: BaseException) -> VcError | None:
+    """Our own error (raised by the loader or a safe-mode hook) inside pyld's wrapping."""
+    cause: BaseException | None = exc
+    for _ in range(32):
+        if cause is None or isinstance(cause, VcError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+@contextmanager
+def _pyld_calls() -> Iterator[None]:
+    """Run pyld under the lock; turn every failure into one of our typed errors."""
+    try:
+        with _PYLD_LOCK:
+            yield
+    except (VcError, MemoryError):
+        raise
+    except Exception as exc:
+        wrapped = _wrapped_error(exc)
+        if wrapped is not None:
+            raise wrapped from wrapped.__cause__
+        raise _translate(exc) from exc
+
+
+def _expand_copy(document: Any, options: dict[str, Any], *, safe: bool) -> list[JsonObject]:
+    """Expand our private copy of a document (pyld's ``expand`` minus its deep copy)."""
+    processor = _SAFE_PROCESSOR if safe else _PLAIN_PROCESSOR
+    active_ctx = processor._get_initial_context(options)
+    expanded = processor._expand(active_ctx, None, document, options, inside_list=False)
+    if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+        expanded = expanded["@graph"]
+    elif expanded is None:
+        expanded = []
+    result: list[JsonObject] = expanded if isinstance(expanded, list) else [expanded]
+    if safe:
+        _check_expanded(result)
+    return result
+
+
+# --- Safe mode: relative IRIs after expansion -----------------------------------------------
+
+_ABSOLUTE_IRI: Final = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*')
+_NODE_CONTAINERS: Final = frozenset({"@graph", "@included", "@list", "@set"})
+
+
+def _check_iri(value: Any, where: str, *, blank_ok: bool) -> None:
+    if isinstance(value, str):
+        if _ABSOLUTE_IRI.fullmatch(value):
+            return
+        if blank_ok and value.startswith("_:"):
+            return
+    raise DataLossError(f"{where} {value!r} is not an absolute IRI and would be dropped")
+
+
+def _check_expanded(value: Any) -> None:
+    """Reject what ``to_rdf`` would silently drop from expanded JSON-LD.
+
+    Relative or malformed IRIs in ``@id``, ``@type``, predicates (including
+    ``@reverse``) and datatypes, and blank-node predicates.
+    """
+    if isinstance(value, list):
+        for item in value:
+            _check_expanded(item)
+        return
+    if not isinstance(value, dict):
+        return
+    if "@value" in value:
+        datatype = value.get("@type")
+        if datatype is not None and datatype != "@json":
+            _check_iri(datatype, "datatype", blank_ok=False)
+        return
+    for key, member in value.items():
+        if key == "@id":
+            _check_iri(member, "@id", blank_ok=True)
+        elif key == "@type":
+            for type_ in member if isinstance(member, list) else [member]:
+                _check_iri(type_, "@type", blank_ok=True)
+        elif key == "@reverse":
+            for reverse_key, reverse_value in member.items():
+                _check_iri(reverse_key, "property", blank_ok=False)
+                _check_expanded(reverse_value)
+        elif key in _NODE_CONTAINERS:
+            _check_expanded(member)
+        elif not key.startswith("@"):
+            _check_iri(key, "property", blank_ok=False)
+            _check_expanded(member)
+
+
+# --- N-Quads terms (canonical N-Quads escaping) ------------------------------------------------
+
+_LITERAL_SPECIAL: Final = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff\ud800-\udfff]')
+_IRI_SPECIAL: Final = re.compile('[\x00-\x20<>"{}|^`\\\\\ud800-\udfff]')
+_ECHAR: Final[Mapping[str, str]] = {
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+_LANGUAGE_TAG: Final = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
+_BLANK_LABEL: Final = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    echar = _ECHAR.get(char)
+    if echar is not None:
+        return echar
+    if "\ud800" <= char <= "\udfff":
+        raise ParsingError("a string contains an unpaired surrogate (not Unicode text)")
+    return f"\\u{ord(char):04X}"
+
+
+def _uchar(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        raise ParsingError("an IRI contains an unpaired surrogate (not Unicode text)")
+    return f"\\u{ord(char):04X}"
+
+
+def _serialize_iri(iri: Any) -> str:
+    """``<iri>``; characters IRIREF cannot hold are written as ``\\uXXXX`` (as jsonld.js does)."""
+    if not isinstance(iri, str):
+        raise ParsingError(f"an IRI must be a string, got {type(iri).__name__}")
+    if _IRI_SPECIAL.search(iri) is None:
+        return "<" + iri + ">"
+    return "<" + _IRI_SPECIAL.sub(_uchar, iri) + ">"
+
+
+def _serialize_literal(value: Any, datatype: str, language: Any) -> str:
+    """A literal in canonical N-Quads form.
+
+    ``\\b \\t \\n \\f \\r \\" \\\\`` use ECHAR; other C0 controls, DEL, U+FFFE
+    and U+FFFF use ``\\uXXXX`` with upper-case hex; all else is literal.
+    """
+    if not isinstance(value, str):
+        raise ParsingError(f"literal value must be a string, got {type(value).__name__}")
+    text: str = value
+    if _LITERAL_SPECIAL.search(text) is not None:
+        text = _LITERAL_SPECIAL.sub(_escape_char, text)
+    quoted = '"' + text + '"'
+    if datatype == _RDF_LANGSTRING:
+        if not language:
+            return quoted
+        if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
+            raise ParsingError(f"{language!r} is not a language tag")
+        return quoted + "@" + language
+    if datatype == _XSD_STRING:
+        return quoted
+    return quoted + "^^" + _serialize_iri(datatype)
+
+
+def _serialize_term(component: dict[str, Any]) -> str:
+    """A term (pyld's dict form) in N-Quads; blank nodes as their ``_:`` id.
+
+    IRIs and literals are cached on the component (terms are shared between
+    quads). Serialized blank nodes start with ``_``, IRIs with ``<`` and
+    literals with ``"``.
+    """
+    kind = component["type"]
+    if kind == "blank node":
+        label: str = component["value"]
+        return label
+    serialized: str | None = component.get("nq")
+    if serialized is None:
+        if kind == "IRI":
+            serialized = _serialize_iri(component["value"])
+        else:
+            serialized = _serialize_literal(
+                component["value"], component["datatype"], component.get("language")
+            )
+        component["nq"] = serialized
+    return serialized
+
+
+_Quad = dict[str, dict[str, Any]]
+"""pyld's quad: ``subject``, ``predicate``, ``object`` and, outside the default graph, ``name``."""
+
+
+def _quad_terms(quad: _Quad) -> tuple[str, ...]:
+    """The serialized terms of a quad (subject, predicate, object[, graph name])."""
+    name = quad.get("name")
+    terms = (
+        _serialize_term(quad["subject"]),
+        _serialize_term(quad["predicate"]),
+        _serialize_term(quad["object"]),
+    )
+    return terms if name is None else (*terms, _serialize_term(name))
+
+
+def _nquad_line(terms: tuple[str, ...], label: Callable[[str], str] | None = None) -> str:
+    """One N-Quads line from serialized terms; ``label`` renames blank nodes (``_:`` ids)."""
+    if label is not None:
+        terms = tuple([label(term) if term[0] == "_" else term for term in terms])
+    return " ".join(terms) + " .\n"
+
+
+# --- N-Quads parsing ---------------------------------------------------------------------------
+
+_IRIREF: Final = r'<((?:[^\x00-\x20<>"{}|^`\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>'
+_BNODE: Final = r"_:([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)"
+_LITERAL: Final = (
+    r'"((?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)"'
+    r"(?:\^\^" + _IRIREF + r"|@([a-zA-Z]+(?:-[a-zA-Z0-9]+)*))?"
+)
+_NQUAD: Final = re.compile(
+    rf"[ \t]*(?:{_IRIREF}|{_BNODE})[ \t]+{_IRIREF}[ \t]+(?:{_IRIREF}|{_BNODE}|{_LITERAL})"
+    rf"[ \t]*(?:(?:{_IRIREF}|{_BNODE})[ \t]*)?\.[ \t]*\n?"
+)
+_ESCAPE: Final = re.compile(r"\\(?:([tbnrf\"'\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+_UNESCAPE_ECHAR: Final[Mapping[str, str]] = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
+
+
+def _unescape_char(match: re.Match[str]) -> str:
+    echar, short, long = match.groups()
+    if echar is not None:
+        return _UNESCAPE_ECHAR[echar]
+    code = int(short or long, 16)
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise ParsingError(f"\\u escape {match.group()} is not a Unicode scalar value")
+    return chr(code)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(_unescape_char, text) if "\\" in text else text
+
+
+def _parse_nquad(line: str) -> _Quad:
+    """Parse one N-Quads statement into pyld's quad form."""
+    match = _NQUAD.fullmatch(line) if isinstance(line, str) else None
+    if match is None:
+        raise ParsingError(f"not an N-Quads statement: {line!r:.200}")
+    (s_iri, s_bnode, p_iri, o_iri, o_bnode, lexical, datatype, language, g_iri, g_bnode) = (
+        match.groups()
+    )
+    quad: _Quad = {
+        "subject": _node(s_iri, s_bnode),
+        "predicate": {"type": "IRI", "value": _unescape(p_iri)},
+    }
+    if lexical is None:
+        quad["object"] = _node(o_iri, o_bnode)
+    elif language is not None:
+        quad["object"] = {
+            "type": "literal",
+            "value": _unescape(lexical),
+            "datatype": _RDF_LANGSTRING,
+            "language": language,
+        }
+    else:
+        datatype = _XSD_STRING if datatype is None else _unescape(datatype)
+        if datatype == _RDF_LANGSTRING:
+            raise ParsingError("an rdf:langString literal needs a language tag")
+        quad["object"] = {"type": "literal", "value": _unescape(lexical), "datatype": datatype}
+    if g_iri is not None or g_bnode is not None:
+        quad["name"] = _node(g_iri, g_bnode)
+    return quad
+
+
+def _node(iri: str | None, bnode: str | None) -> dict[str, Any]:
+    if iri is not None:
+        return {"type": "IRI", "value": _unescape(iri)}
+    return {"type": "blank node", "value": "_:" + str(bnode)}
+
+
+def _parse_each(nquads: Sequence[str]) -> list[_Quad]:
+    """Parse N-Quads statements, one per item, in order."""
+    if isinstance(nquads, str):
+        raise TypeError("nquads must be a sequence of statements, not one string")
+    return [_parse_nquad(line) for line in nquads]
+
+
+def _parse_dataset(nquads: Sequence[str], *, max_bytes: int) -> list[_Quad]:
+    """Parse N-Quads statements into a dataset: each distinct statement once."""
+    if sum(len(line) for line in nquads if isinstance(line, str)) > max_bytes:
+        raise CanonicalizationLimitError(f"N-Quads input larger than {max_bytes} bytes")
+    dataset: dict[str, _Quad] = {}
+    for quad in _parse_each(nquads):
+        dataset.setdefault(_nquad_line(_quad_terms(quad)), quad)
+    return list(dataset.values())
+
+
+# --- RDFC-1.0 ---------------------------------------------------------------------------------
+
+
+class _Canonicalizer(URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 state with RDFC-1.0 hashing, a chosen hash and a work bound.
+
+    We reuse pyld's identifier issuers and Hash N-Degree Quads (with Hash
+    Related Blank Node); Hash First Degree Quads is ours because it must
+    serialize in canonical N-Quads form.
+    """
+
+    def __init__(self, new_hash: Callable[[], Any], max_work: int) -> None:
+        super().__init__()
+        self.terms: dict[int, tuple[str, ...]] = {}
+        self._new_hash = new_hash
+        self._work_left = max_work
+        self._max_work = max_work
+        self._depth = 0
+
+    def create_hash(self) -> Any:
+        return self._new_hash()
+
+    def _spend(self, units: int) -> None:
+        self._work_left -= units
+        if self._work_left < 0:
+            raise CanonicalizationLimitError(
+                f"RDFC-1.0 needs more than {self._max_work} work units (poison graph?)"
+            )
+
+    def hash_first_degree_quads(self, id_: str) -> str:
+        """Hash the quads that mention one blank node, others blanked out.
+
+        Spec: rdf-canon#hash-1d-quads
+        """
+        info = self.blank_node_info[id_]
+        cached: str | None = info.get("hash")
+        if cached is not None:
+            return cached
+
+        def placeholder(label: str) -> str:
+            return "_:a" if label == id_ else "_:z"
+
+        # Step 1: nquads, an empty list.
+        # Step 2: the quads that mention the reference blank node.
+        # Step 3: serialize each in canonical N-Quads form, the reference blank
+        # node as _:a and every other blank node as _:z.
+        nquads = [_nquad_line(self.terms[id(quad)], placeholder) for quad in info["quads"]]
+        # Step 4: sort in code point order.
+        nquads.sort()
+        # Step 5: hash the concatenation.
+        digest = self.create_hash()
+        digest.update("".join(nquads).encode())
+        hashed: str = digest.hexdigest()
+        info["hash"] = hashed
+        return hashed
+
+    def create_hash_to_related(self, id_: str, issuer: Any) -> Any:
+        # Implementation note: Hash N-Degree Quads then tries every permutation
+        # of each group of related blank nodes, copying the path issuer for
+        # each; charge that to the work bound before it starts.
+        hash_to_related = super().create_hash_to_related(id_, issuer)
+        copied = 1 + len(issuer.order)
+        for related in hash_to_related.values():
+            self._spend(_distinct_orders(related) * copied)
+        return hash_to_related
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._spend(1)
+        if self._depth >= _MAX_HASH_DEPTH:
+            raise CanonicalizationLimitError(
+                f"RDFC-1.0 recursion deeper than {_MAX_HASH_DEPTH} (poison graph?)"
+            )
+        self._depth += 1
+        try:
+            return super().hash_n_degree_quads(id_, issuer)
+        finally:
+            self._depth -= 1
+
+
+def _distinct_orders(items: list[str]) -> int:
+    """How many distinct orders a list has (pyld never tries more permutations than this)."""
+    log_orders = math.lgamma(len(items) + 1) - sum(
+        math.lgamma(count + 1) for count in Counter(items).values()
+    )
+    return round(math.exp(min(log_orders, 60.0)))
+
+
+def _hash_factory(hash_name: str) -> Callable[[], Any]:
+    """The hash RDFC-1.0 runs with: SHA-256, or SHA-384 for ecdsa-rdfc-2019 on P-384 (P17)."""
+    new_hash = _HASHES.get(hash_name)
+    if new_hash is None:
+        raise ValueError(f"hash_name must be 'sha256' or 'sha384', not {hash_name!r}")
+    return new_hash
+
+
+def _rdfc_1_0(
+    quads: list[_Quad], *, new_hash: Callable[[], Any], max_blank_nodes: int, max_work: int
+) -> CanonicalResult:
+    """Canonically label the blank nodes of a dataset and serialize it (RDFC-1.0).
+
+    Spec: rdf-canon#canon-algorithm
+    """
+    # Step 1: the canonicalization state (blank node to quads map, hash to
+    # blank nodes map, canonical issuer c14n).
+    state = _Canonicalizer(new_hash, max_work)
+    blank_node_info: dict[str, dict[str, Any]] = state.blank_node_info
+    # Step 2: map each blank node to the quads that mention it, each quad once.
+    for quad in quads:
+        state.terms[id(quad)] = _quad_terms(quad)
+        for position in ("subject", "object", "name"):
+            component = quad.get(position)
+            if component is not None and component["type"] == "blank node":
+                entry = blank_node_info.setdefault(component["value"], {"quads": []})
+                if not entry["quads"] or entry["quads"][-1] is not quad:
+                    entry["quads"].append(quad)
+    if len(blank_node_info) > max_blank_nodes:
+        raise CanonicalizationLimitError(
+            f"{len(blank_node_info)} blank nodes (limit {max_blank_nodes})"
+        )
+    issuer: IdentifierIssuer = state.canonical_issuer
+    if blank_node_info:
+        # Step 3: the first degree hash of every blank node.
+        hash_to_blank_nodes: dict[str, list[str]] = {}
+        for id_ in blank_node_info:
+            hash_to_blank_nodes.setdefault(state.hash_first_degree_quads(id_), []).append(id_)
+        # Step 4: in hash order, issue canonical ids to blank nodes with a unique hash.
+        shared: list[list[str]] = []
+        for hashed in sorted(hash_to_blank_nodes):
+            identifiers = hash_to_blank_nodes[hashed]
+            if len(identifiers) > 1:
+                shared.append(identifiers)
+            else:
+                issuer.get_id(identifiers[0])
+        # Step 5: for each shared hash, in hash order:
+        for identifiers in shared:
+            # Step 5.1: the hash path list.
+            hash_path_list = []
+            # Step 5.2: run Hash N-Degree Quads for each node not yet labelled,
+            # each with a fresh temporary issuer (prefix b) that labels it first.
+            for id_ in identifiers:
+                if issuer.has_id(id_):
+                    continue
+                temporary = IdentifierIssuer("_:b")
+                temporary.get_id(id_)
+                hash_path_list.append(state.hash_n_degree_quads(id_, temporary))
+            # Step 5.3: in result-hash order, issue canonical ids in the order
+            # the temporary issuer issued them.
+            for result in sorted(hash_path_list, key=lambda result: result["hash"]):
+                for existing in result["issuer"].order:
+                    issuer.get_id(existing)
+    # Step 6: the issued identifiers map.
+    issued: dict[str, str] = issuer.existing
+    # Step 7: the serialized canonical form: every quad with canonical labels, sorted.
+    label = issued.__getitem__
+    nquads = sorted(_nquad_line(state.terms[id(quad)], label) for quad in quads)
+    return CanonicalResult(
+        nquads=tuple(nquads),
+        issued_ids=MappingProxyType({old[2:]: new[2:] for old, new in issued.items()}),
+    )
+
+
+# --- JSON-LD to quads ---------------------------------------------------------------------
+
+
+_RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+class _RdfWriter:
+    """Expanded JSON-LD to RDF quads (JSON-LD 1.1 "Deserialize JSON-LD to RDF").
+
+    Implementation note: this walks the expanded document directly instead of
+    building pyld's node map (pyld's ``to_rdf`` was a third of the time).
+    Like pyld it skips triples with a relative IRI (safe mode has rejected
+    those already) and relabels every blank node ``_:b0``, ``_:b1``, … in
+    order of appearance. Value objects still go through pyld's
+    ``_object_to_rdf`` (numbers, ``@json``, ``@direction``).
+    """
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        self.quads: list[_Quad] = []
+        self._seen: set[tuple[Any, ...]] = set()
+        self._terms: dict[str, dict[str, Any]] = {}
+        self._blank_ids: dict[str, dict[str, Any]] = {}
+        self._blank_count = 0
+
+    def _fresh_blank(self) -> dict[str, Any]:
+        term = {"type": "blank node", "value": f"_:b{self._blank_count}"}
+        self._blank_count += 1
+        return term
+
+    def _resource(self, iri: Any) -> dict[str, Any] | None:
+        """The term for an ``@id``/``@type`` value; ``None`` for a relative IRI."""
+        if not isinstance(iri, str):
+            return None
+        if iri.startswith("_:"):
+            term = self._blank_ids.get(iri)
+            if term is None:
+                term = self._blank_ids[iri] = self._fresh_blank()
+            return term
+        term = self._terms.get(iri)
+        if term is None:
+            if not _ABSOLUTE_IRI.fullmatch(iri):
+                return None
+            term = self._terms[iri] = {"type": "IRI", "value": iri}
+        return term
+
+    def _emit(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> None:
+        if subject is None or predicate is None or obj is None:
+            return
+        # A dataset is a set: a triple stated twice (a node described in two
+        # places) is written once. Terms other than literals are shared objects.
+        obj_key = (
+            (obj["value"], obj["datatype"], obj.get("language"))
+            if obj["type"] == "literal"
+            else id(obj)
+        )
+        key = (id(subject), id(predicate), obj_key, id(graph))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        quad: _Quad = {"subject": subject, "predicate": predicate, "object": obj}
+        if graph is not None:
+            quad["name"] = graph
+        self.quads.append(quad)
+
+    def node(self, node: Mapping[str, Any], graph: Any) -> Any:
+        """Write a node object's triples; return its term (``None`` if relative)."""
+        subject = self._resource(node["@id"]) if "@id" in node else self._fresh_blank()
+        for key, values in node.items():
+            if key == "@type":
+                rdf_type = self._resource(_RDF + "type")
+                for type_ in values:
+                    self._emit(subject, rdf_type, self._resource(type_), graph)
+            elif key == "@reverse":
+                for prop, nodes in values.items():
+                    predicate = self._property(prop)
+                    for item in nodes:
+                        self._emit(self.node(item, graph), predicate, subject, graph)
+            elif key == "@graph":
+                if subject is not None:
+                    for item in values:
+                        if "@value" not in item and "@list" not in item:
+                            self.node(item, subject)
+            elif key == "@included":
+                for item in values:
+                    self.node(item, graph)
+            elif not key.startswith("@"):
+                predicate = self._property(key)
+                for item in values:
+                    self._emit(subject, predicate, self.object(item, graph), graph)
+        return subject
+
+    def _property(self, iri: str) -> dict[str, Any] | None:
+        return None if iri.startswith("_:") else self._resource(iri)
+
+    def object(self, item: Mapping[str, Any], graph: Any) -> Any:
+        """The term for a property value, writing nested nodes and list cells."""
+        if "@value" in item:
+            return self._literal(item)
+        if "@list" in item:
+            return self._list(item["@list"], graph)
+        return self.node(item, graph)
+
+    def _literal(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """A value object as a literal term.
+
+        Implementation note: strings are handled here, in full; numbers,
+        booleans, ``@json`` and ``@direction`` go to pyld. This also keeps a
+        string typed xsd:double as it is, as JSON-LD 1.1 and jsonld.js do
+        (pyld would rewrite "1.50" to "1.5E0").
+        """
+        value = item["@value"]
+        if type(value) is str and "@direction" not in item and item.get("@type") != "@json":
+            language = item.get("@language")
+            if language is not None:
+                return {
+                    "type": "literal",
+                    "value": value,
+                    "datatype": _RDF_LANGSTRING,
+                    "language": language,
+                }
+            return {"type": "literal", "value": value, "datatype": item.get("@type", _XSD_STRING)}
+        literal: dict[str, Any] = _PLAIN_PROCESSOR._object_to_rdf(item, None, None, self.options)
+        return literal
+
+    def _list(self, items: list[Any], graph: Any) -> Any:
+        if not items:
+            return self._resource(_RDF + "nil")
+        first, rest = self._resource(_RDF + "first"), self._resource(_RDF + "rest")
+        head = cell = self._fresh_blank()
+        for index, item in enumerate(items):
+            self._emit(cell, first, self.object(item, graph), graph)
+            following = self._fresh_blank() if index + 1 < len(items) else None
+            self._emit(cell, rest, following or self._resource(_RDF + "nil"), graph)
+            if following is not None:
+                cell = following
+        return head
+
+
+def _json_ld_quads(
+    document: Any,
+    document_loader: DocumentLoader,
+    *,
+    safe: bool,
+    max_depth: int,
+    max_bytes: int,
+) -> list[_Quad]:
+    """Safe-mode expansion and RDF conversion of an untrusted document."""
+    copied = _copy_json(document, max_depth=max_depth, max_bytes=max_bytes)
+    options = _options(document_loader)
+    with _pyld_calls():
+        writer = _RdfWriter(options)
+        for node in _expand_copy(copied, options, safe=safe):
+            if "@value" not in node and "@list" not in node:
+                writer.node(node, None)
+    return writer.quads
+
+
+# --- Public API -------------------------------------------------------------------------------
+
+
+def expand(
+    document: Any,
+    *,
+    document_loader: DocumentLoader,
+    safe: bool = True,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int = MAX_JSON_BYTES,
+) -> list[JsonObject]:
+    """Expand a JSON-LD document (safe mode by default: data loss raises).
+
+    Raises ``DataLossError`` for an undefined term or a relative IRI,
+    ``DocumentLoadError`` when a context cannot be loaded, ``ParsingError``
+    for anything else that is not valid JSON-LD, and
+    ``CanonicalizationLimitError`` for input past the size limits.
+    """
+    copied = _copy_json(document, max_depth=max_depth, max_bytes=max_bytes)
+    options = _options(document_loader)
+    with _pyld_calls():
+        return _expand_copy(copied, options, safe=safe)
+
+
+def compact(
+    document: Any,
+    context: Any,
+    *,
+    document_loader: DocumentLoader,
+    safe: bool = True,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int = MAX_JSON_BYTES,
+) -> JsonObject:
+    """Compact a JSON-LD document (compact or expanded) with ``context``.
+
+    The document is expanded first, in safe mode by default; errors as for
+    :func:`expand`.
+    """
+    copied = _copy_json(document, max_depth=max_depth, max_bytes=max_bytes)
+    if isinstance(context, (dict, list)):
+        context = _copy_json(context, max_depth=max_depth, max_bytes=max_bytes)
+    elif not isinstance(context, str):
+        raise ParsingError("a JSON-LD context must be a URL, an object or an array")
+    options = _options(document_loader)
+    with _pyld_calls():
+        expanded = _expand_copy(copied, options, safe=safe)
+        compacted = _PLAIN_PROCESSOR.compact(
+            expanded, context, {**options, "skipExpansion": True, "compactArrays": True}
+        )
+    if not isinstance(compacted, dict):
+        raise ParsingError("compaction did not produce a JSON object")
+    return compacted
+
+
+def to_nquads(
+    document: Any,
+    *,
+    document_loader: DocumentLoader,
+    safe: bool = True,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int = MAX_JSON_BYTES,
+) -> list[str]:
+    """Convert JSON-LD (compact or expanded) to sorted N-Quads lines, not canonicalized.
+
+    Blank nodes keep the labels pyld issues (``_:b0``…); literals use
+    canonical N-Quads escaping; ``@direction`` uses ``i18n-datatype``.
+    """
+    quads = _json_ld_quads(
+        document, document_loader, safe=safe, max_depth=max_depth, max_bytes=max_bytes
+    )
+    return sorted(_nquad_line(_quad_terms(quad)) for quad in quads)
+
+
+def canonicalize(
+    document: Any,
+    *,
+    document_loader: DocumentLoader,
+    hash_name: HashName = "sha256",
+    safe: bool = True,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int = MAX_JSON_BYTES,
+    max_blank_nodes: int = MAX_BLANK_NODES,
+    max_work: int = MAX_WORK,
+) -> CanonicalResult:
+    """Canonicalize a JSON-LD document with RDFC-1.0 (``hash_name`` inside the algorithm).
+
+    Errors as for :func:`expand`; a dataset past ``max_blank_nodes`` or
+    ``max_work`` raises ``CanonicalizationLimitError``.
+    """
+    new_hash = _hash_factory(hash_name)
+    quads = _json_ld_quads(
+        document, document_loader, safe=safe, max_depth=max_depth, max_bytes=max_bytes
+    )
+    return _rdfc_1_0(quads, new_hash=new_hash, max_blank_nodes=max_blank_nodes, max_work=max_work)
+
+
+def canonicalize_nquads(
+    nquads: Sequence[str],
+    *,
+    hash_name: HashName = "sha256",
+    max_bytes: int = MAX_JSON_BYTES,
+    max_blank_nodes: int = MAX_BLANK_NODES,
+    max_work: int = MAX_WORK,
+) -> CanonicalResult:
+    """Canonicalize N-Quads statements (one per item) with RDFC-1.0.
+
+    Duplicate statements count once. Blank-node labels must be ASCII
+    (``[A-Za-z0-9_.-]``). Malformed statements raise ``ParsingError``.
+    """
+    new_hash = _hash_factory(hash_name)
+    quads = _parse_dataset(nquads, max_bytes=max_bytes)
+    return _rdfc_1_0(quads, new_hash=new_hash, max_blank_nodes=max_blank_nodes, max_work=max_work)
+
+
+def relabel_nquads(nquads: Sequence[str], labels: Mapping[str, str]) -> list[str]:
+    """Rename blank nodes in N-Quads statements, keeping their order.
+
+    ``labels`` maps old to new ids, both without ``_:``; unmapped blank nodes
+    keep their id. Literals are never touched. Malformed statements raise
+    ``ParsingError``; a new id that is not a blank-node label is ``ValueError``.
+    """
+    for new in labels.values():
+        if not isinstance(new, str) or not _BLANK_LABEL.fullmatch(new):
+            raise ValueError(f"{new!r} is not a blank node label")
+
+    def rename(label: str) -> str:
+        return "_:" + labels.get(label[2:], label[2:])
+
+    return [_nquad_line(_quad_terms(quad), rename) for quad in _parse_each(nquads)]
