@@ -1,33 +1,36 @@
 """JSON-LD and RDFC-1.0 adapter: the only module that imports pyld.
 
-Everything JSON-LD in blauwe-knop goes through the seven functions below.
-They add what pyld 3.3 lacks (PROTOCOLS.md §8, P1–P4, P9, P17):
+Everything JSON-LD in blauwe-knop goes through the functions below. They add
+what pyld 3.3 lacks (PROTOCOLS.md §8, P1–P4, P8, P9, P17):
 
-- **Safe mode.** A property the context does not define raises
-  :class:`DataLossError` (pyld's ``on_property_dropped`` hook), and so does any
-  relative or malformed IRI left after expansion in ``@id``, ``@type``, a
-  predicate or a datatype, because ``to_rdf`` would silently drop it. The base
-  IRI is always ``None`` and only the caller's document loader is used.
-- **Typed errors.** Malformed input raises :class:`ParsingError`, a failing
-  loader surfaces as its own :class:`DocumentLoadError`, and oversized input or
-  a poison graph raises :class:`CanonicalizationLimitError`. No pyld error and
+- **Safe mode** (default). A property the context does not define raises
+  :class:`DataLossError` (pyld's ``on_property_dropped`` hook), and so does
+  anything ``to_rdf`` would silently drop: a relative or malformed IRI in
+  ``@id``, ``@type``, a predicate or a datatype, a blank-node predicate, and a
+  free-floating value. The base IRI is always ``None``; only the caller's
+  document loader is used. ``@import`` is refused (pyld merges the importing
+  context into its cached copy of the imported one).
+- **Typed errors.** Malformed input raises :class:`ParsingError`; a failing
+  loader surfaces as its own :class:`DocumentLoadError`; oversized input or a
+  poison graph raises :class:`CanonicalizationLimitError`. No pyld error and
   no bare ``ValueError``/``KeyError`` escapes for untrusted input.
-- **RDFC-1.0.** pyld calls the algorithm URDNA2015; here it is ``rdfc_1_0``.
-  pyld's version differs from RDFC-1.0 in three ways, all fixed here: it
-  escapes only ``\\ " \\n \\r \\t`` in literals (RDFC-1.0 uses canonical
-  N-Quads: ``\\b``, ``\\f`` and ``\\uXXXX`` too), it lists a quad twice for a
-  blank node that occurs twice in it, and it skips relabelling input labels
-  that already start with ``c14n``. We keep pyld's identifier issuer and its
-  Hash N-Degree Quads, hash with SHA-256 or SHA-384, and bound the work.
-- **Speed and isolation.** pyld caches resolved contexts in a process-wide
-  cache keyed by URL, which would let one loader's content leak into another
-  loader's results. We always pass our own context resolver whose cache is
-  shared only between calls whose loader has the same ``cache_key`` attribute
-  (a loader without one gets a fresh cache per call), and we memoize processed
-  scoped contexts in that cache.
-
-``@import`` inside contexts is refused: pyld merges the importing context into
-its cached copy of the imported one, which would leak between documents.
+- **RDFC-1.0.** pyld calls the algorithm URDNA2015; here it is ``_rdfc_1_0``,
+  using pyld's identifier issuers and Hash N-Degree Quads with SHA-256 or
+  SHA-384. pyld differs from RDFC-1.0 (and from rdf-canonize, the JS
+  reference) in ways fixed here: literals are escaped in canonical N-Quads
+  form (pyld leaves U+0008, U+000C, other controls and U+007F raw), a quad
+  mentioning a blank node twice counts once for it, and input labels that
+  already start with ``c14n`` are relabelled too. Like rdf-canonize (unlike
+  pyoxigraph), Hash N-Degree Quads lists a related blank node once per quad.
+- **JSON-LD to RDF** walks the expanded document itself (pyld's node map was
+  a third of the time); ``@direction`` uses ``i18n-datatype``. A string typed
+  ``xsd:double`` stays as written, as JSON-LD 1.1 and jsonld.js require (pyld
+  would rewrite ``"1.50"`` to ``"1.5E0"``).
+- **Speed and isolation.** pyld's process-wide context cache is keyed by URL
+  only, so one loader's content could leak into another's results. We always
+  pass our own context resolver; its cache, and our memo of processed
+  contexts, is shared only between loaders with the same ``cache_key``
+  attribute (a loader without one gets a fresh cache per call).
 """
 
 from __future__ import annotations
@@ -403,10 +406,11 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         # determines the result; local contexts are keyed by value (URLs) or
         # by identity of loader-owned objects only.
         cache = getattr(options.get("contextResolver"), "context_cache", None)
-        if cache is not None and cycles is None and type(active_ctx) is not dict:
+        uuid = active_ctx.get("_uuid") if type(active_ctx) is not dict else None
+        if cache is not None and cycles is None and uuid is not None:
             ctx_key = cache.key_of(local_ctx)
             if ctx_key is not None:
-                key = (active_ctx["_uuid"], ctx_key, override_protected, propagate, validate_scoped)
+                key = (uuid, ctx_key, override_protected, propagate, validate_scoped)
                 processed = cache.processed.get(key)
                 if processed is None:
                     processed = super()._process_context(
@@ -434,8 +438,9 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     ) -> Any:
         # Implementation note: outside context processing (no local_ctx) the
         # result depends only on the frozen active context and the arguments.
-        if local_ctx is None and type(active_ctx) is not dict and type(value) is str:
-            key = (active_ctx["_uuid"], value, base, vocab)
+        uuid = active_ctx.get("_uuid") if type(active_ctx) is not dict else None
+        if local_ctx is None and uuid is not None and type(value) is str:
+            key = (uuid, value, base, vocab)
             expanded = _EXPANDED_IRIS.get(key, _MISSING)
             if expanded is _MISSING:
                 expanded = super()._expand_iri(active_ctx, value, base, vocab)

@@ -261,7 +261,13 @@ def demo(
 
 def _register_role_commands() -> None:
     for entry in entry_points(group="blauwe_knop.cli"):
-        app.add_typer(entry.load(), name=entry.name)
+        try:
+            sub_app = entry.load()
+        except ImportError:
+            # Implementation note: a role whose optional extra is not installed (e.g. the
+            # issuer without [issuer]) simply has no sub-command.
+            continue
+        app.add_typer(sub_app, name=entry.name)
 
 
 def main() -> None:
