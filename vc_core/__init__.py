@@ -2,7 +2,7 @@
 
 Recipes for signing, deriving and verifying W3C Verifiable Credentials with
 ``ecdsa-sd-2023``, ``ecdsa-rdfc-2019`` and ``eddsa-rdfc-2022``, over an
-offline JSON-LD loader, plus keys, DIDs and the Bitstring Status List codec.
+offline JSON-LD loader, plus keys, DIDs and Bitstring Status List checks.
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
@@ -16,6 +16,7 @@ from vc_core.errors import (
     FetchError,
     InvalidChallengeError,
     InvalidDomainError,
+    JwsError,
     ParsingError,
     Problem,
     ProofExpiredError,
@@ -30,7 +31,7 @@ from vc_core.errors import (
 from vc_core.keys import Curve, KeyPair, PublicKey
 from vc_core.loader import document_loader
 from vc_core.proofs import VerifiedDocument, canonicalize, derive, sign, verify
-from vc_core.status import StatusList
+from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "InvalidChallengeError",
     "InvalidDomainError",
     "JsonObject",
+    "JwsError",
     "KeyPair",
     "ParsingError",
     "Problem",
@@ -57,13 +59,16 @@ __all__ = [
     "ProofVerificationError",
     "PublicKey",
     "StatusList",
+    "StatusListCache",
     "StatusListError",
+    "StatusResult",
     "UnsupportedCryptosuiteError",
     "VcError",
     "VerificationError",
     "VerificationMethod",
     "VerifiedDocument",
     "canonicalize",
+    "check_status",
     "derive",
     "did_key",
     "document_loader",

@@ -16,6 +16,7 @@ caller (a wrong argument type, a bad key or setting) stays ``TypeError`` /
     │   ├── InvalidDomainError        INVALID_DOMAIN_ERROR
     │   ├── ProofExpiredError         PROOF_EXPIRED_ERROR (ours)
     │   ├── DataLossError             DATA_LOSS_DETECTION_ERROR
+    │   ├── JwsError                  INVALID_JWS (ours: compact JWS of the OpenID flows)
     │   ├── StatusListError           STATUS_RETRIEVAL_ERROR | STATUS_VERIFICATION_ERROR |
     │   │                             STATUS_LIST_LENGTH_ERROR | RANGE_ERROR
     │   └── CredentialPolicyError     ours: expired, not yet valid, revoked, untrusted, unbound
@@ -41,6 +42,7 @@ __all__ = [
     "FetchError",
     "InvalidChallengeError",
     "InvalidDomainError",
+    "JwsError",
     "ParsingError",
     "Problem",
     "ProofExpiredError",
@@ -156,6 +158,12 @@ class DataLossError(VerificationError):
     """JSON-LD expansion would drop a property, type or value, or leave a relative IRI."""
 
     default_code = "DATA_LOSS_DETECTION_ERROR"
+
+
+class JwsError(VerificationError):
+    """A compact JWS (proof JWT, request object) is malformed, refused or wrongly signed."""
+
+    default_code = "INVALID_JWS"
 
 
 class StatusListError(VerificationError):
