@@ -1,6 +1,54 @@
 """vc_verifier: the relying-party library that landlord software embeds.
 
-Not built yet; see the project issues.
+Verify OpenID4VP presentations of W3C credentials (ecdsa-sd-2023 derived
+proofs, Bitstring Status List, trusted issuers, holder binding), decide the
+housing income rule on verified claims only, and keep a signed verification
+record instead of copies of income statements. The optional FastAPI router
+lives in ``vc_verifier.web`` (extra ``verifier-web``).
 """
 
-__all__: list[str] = []
+from vc_verifier.errors import (
+    TransactionReplayError,
+    UnknownTransactionError,
+    WalletResponseError,
+)
+from vc_verifier.http import http_fetch
+from vc_verifier.policy.housing import HousingIncomeRule, PolicyResult
+from vc_verifier.record import VerifiedRecord, verify_record
+from vc_verifier.results import (
+    PresentationOutcome,
+    PresentationReport,
+    VerifiedCredential,
+    VerifiedPresentation,
+)
+from vc_verifier.transactions import (
+    MemoryTransactions,
+    SqliteTransactions,
+    Transaction,
+    TransactionStatus,
+    TransactionStore,
+)
+from vc_verifier.trust import TrustedIssuers
+from vc_verifier.verifier import Verifier
+
+__all__ = [
+    "HousingIncomeRule",
+    "MemoryTransactions",
+    "PolicyResult",
+    "PresentationOutcome",
+    "PresentationReport",
+    "SqliteTransactions",
+    "Transaction",
+    "TransactionReplayError",
+    "TransactionStatus",
+    "TransactionStore",
+    "TrustedIssuers",
+    "UnknownTransactionError",
+    "VerifiedCredential",
+    "VerifiedPresentation",
+    "VerifiedRecord",
+    "Verifier",
+    "WalletResponseError",
+    "http_fetch",
+    "verify_record",
+]

@@ -1,0 +1,258 @@
+"""``blauwe-knop verifier``: start an income check, check a presentation, verify a record.
+
+- ``request --household-size N``: print the OpenID4VP link of a new income
+  check and save its QR code (``--qr-out x.png|x.svg``).
+- ``check FILE``: verify a presentation; exit 0 when verified, 1 when not
+  (one line per problem, starting with its code), 2 on a usage error.
+- ``record verify FILE``: check a signed verification record (exit 0/1/2).
+
+Nothing is fetched unless ``--online`` is given; then status lists and
+did:web documents of trusted issuers are fetched over HTTPS.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from vc_core.errors import ParsingError, VerificationError
+from vc_core.keys import KeyPair, PublicKey
+from vc_core.types import Clock, JsonObject
+from vc_verifier.http import HttpClient, http_fetch
+from vc_verifier.policy.housing import HousingIncomeRule
+from vc_verifier.record import verify_record
+from vc_verifier.transactions import MemoryTransactions, SqliteTransactions, TransactionStore
+from vc_verifier.trust import TrustedIssuers
+from vc_verifier.verifier import Verifier
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="Relying party: request, check and record income presentations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+record_app = typer.Typer(help="Signed verification records.", no_args_is_help=True)
+app.add_typer(record_app, name="record")
+
+USAGE_ERROR = 2
+NOT_VERIFIED = 1
+_CHECK_CLIENT = "redirect_uri:http://localhost/cli"
+_DEFAULT_RESPONSE_URI = "https://verhuur.example.nl/oid4vp/response"
+
+OnlineOpt = Annotated[
+    bool,
+    typer.Option(help="Fetch status lists and did:web documents of trusted issuers over HTTPS."),
+]
+
+
+def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _read_json(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        return json.loads(text)
+    except OSError as exc:
+        _fail(f"cannot read {source}: {exc.strerror or exc}")
+    except (ValueError, RecursionError) as exc:
+        _fail(f"{source} is not JSON: {exc}")
+
+
+def _clock(at: str | None) -> Clock:
+    if at is None:
+        return lambda: datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        _fail(f"--at takes an ISO 8601 date-time, got {at!r}")
+    if moment.tzinfo is None:
+        _fail("--at needs a time zone (e.g. 2026-01-01T12:00:00Z)")
+    return lambda: moment
+
+
+def _signing_key(path: Path | None) -> KeyPair:
+    if path is None:
+        typer.echo("note: no --key given; signing with a fresh, throw-away did:key", err=True)
+        return KeyPair.generate("P-256")
+    value = _read_json(str(path))
+    try:
+        if not isinstance(value, dict):
+            raise ValueError("not a JSON object")
+        return KeyPair.from_multikey(value)
+    except ValueError as exc:
+        _fail(f"{path} is not a Multikey key pair with its secret: {exc}")
+
+
+def _client_id(key: KeyPair, client_id: str | None) -> str:
+    if client_id is not None:
+        return client_id
+    did = (key.id or "").partition("#")[0] or f"did:key:{key.public.multibase}"
+    return f"decentralized_identifier:{did}"
+
+
+@app.command()
+def request(
+    household_size: Annotated[int, typer.Option(min=1, help="Persons in the household.")],
+    client_id: Annotated[
+        str | None,
+        typer.Option(help="Full client_id (default: decentralized_identifier:<the key's DID>)."),
+    ] = None,
+    key: Annotated[
+        Path | None, typer.Option(help="The landlord's Multikey key-pair JSON (with secret).")
+    ] = None,
+    response_uri: Annotated[
+        str, typer.Option(help="Where the wallet posts its answer.")
+    ] = _DEFAULT_RESPONSE_URI,
+    qr_out: Annotated[Path | None, typer.Option(help="Save the QR code (.png or .svg).")] = None,
+    limits: Annotated[
+        Path | None, typer.Option(help="Income-limit table (default: the shipped one).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Rule year of the shipped tables.")] = None,
+    purpose: Annotated[str | None, typer.Option(help="Purpose text shown to the citizen.")] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="SQLite file keeping the transaction (default: memory).")
+    ] = None,
+) -> None:
+    """Create an income-check request; print its link and save its QR code."""
+    if qr_out is not None and qr_out.suffix.lower() not in (".png", ".svg"):
+        _fail("--qr-out must end in .png or .svg")
+    try:
+        rule = HousingIncomeRule.load(limits, year=year)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot load the income-limit table: {exc}")
+    signing_key = _signing_key(key)
+    store: TransactionStore = SqliteTransactions(db) if db is not None else MemoryTransactions()
+    try:
+        verifier = Verifier(
+            client_id=_client_id(signing_key, client_id),
+            signing_key=signing_key,
+            trusted_issuers={},
+            transactions=store,
+        )
+        transaction = verifier.create_request(
+            rule.dcql_query(),
+            response_uri=response_uri,
+            purpose=purpose
+            or f"Inkomenstoets sociale huur {rule.year} voor een huishouden van {household_size}",
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+    if qr_out is not None:
+        if qr_out.suffix.lower() == ".png":
+            qr_out.write_bytes(transaction.qr_png())
+        else:
+            qr_out.write_text(transaction.qr_svg(), encoding="utf-8")
+    typer.echo(transaction.uri)
+    typer.echo(
+        f"transaction {transaction.id}; expires {transaction.expires_at.isoformat()}", err=True
+    )
+
+
+def _summary(presentation: Any) -> JsonObject:
+    return {
+        "holder": presentation.holder,
+        "credentials": [
+            {"issuer": vc.issuer, "types": list(vc.types), "claims": vc.claims}
+            for vc in presentation.credentials
+        ],
+    }
+
+
+@app.command()
+def check(
+    source: Annotated[str, typer.Argument(help="Presentation JSON file, or - for stdin.")],
+    challenge: Annotated[
+        str | None, typer.Option(help="Expected challenge (the request's nonce).")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option(help="Expected domain (the full client_id).")
+    ] = None,
+    trusted: Annotated[
+        Path | None, typer.Option(help="Trusted-issuer file: {issuer DID: [types]}.")
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="Check as of this ISO 8601 time.")] = None,
+    online: OnlineOpt = False,
+    status_fail_open: Annotated[
+        bool, typer.Option(help="Accept a credential whose status list cannot be fetched.")
+    ] = False,
+) -> None:
+    """Verify a presentation file; print the verified claims or every problem."""
+    presentation = _read_json(source)
+    proof = presentation.get("proof") if isinstance(presentation, dict) else None
+    proof = proof if isinstance(proof, dict) else {}
+    if challenge is None or domain is None:
+        typer.echo(
+            "warning: --challenge/--domain not given; the presentation's own values are "
+            "used, so replay is NOT checked",
+            err=True,
+        )
+    try:
+        registry = TrustedIssuers.load(trusted) if trusted is not None else TrustedIssuers()
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot load the trusted issuers: {exc}")
+    if trusted is None:
+        typer.echo("warning: no --trusted file; every issuer is untrusted", err=True)
+    http = HttpClient(timeout=10) if online else None
+    verifier = Verifier(
+        client_id=_CHECK_CLIENT,
+        signing_key=KeyPair.generate("P-256"),
+        trusted_issuers=registry,
+        fetch=http_fetch(http) if http is not None else None,
+        clock=_clock(at),
+        status_fail_closed=not status_fail_open,
+    )
+    report = verifier.check_presentation(
+        presentation,
+        challenge=challenge if challenge is not None else str(proof.get("challenge", "")),
+        domain=domain if domain is not None else str(proof.get("domain", "")),
+    )
+    if http is not None:
+        http.close()
+    if report.presentation is None:
+        for problem in report.problems:
+            typer.echo(f"{problem.code} {problem.path}: {problem.detail}")
+        raise typer.Exit(NOT_VERIFIED)
+    typer.echo(json.dumps(_summary(report.presentation), indent=2, ensure_ascii=False))
+
+
+@record_app.command("verify")
+def record_verify(
+    source: Annotated[str, typer.Argument(help="Record JSON file, or - for stdin.")],
+    key: Annotated[
+        Path | None,
+        typer.Option(help="Public Multikey JSON of the signer (default: resolve the kid)."),
+    ] = None,
+    online: OnlineOpt = False,
+) -> None:
+    """Verify a signed verification record; print it when valid."""
+    record = _read_json(source)
+    public: PublicKey | None = None
+    if key is not None:
+        data = _read_json(str(key))
+        value = data.get("publicKeyMultibase") if isinstance(data, dict) else None
+        try:
+            public = PublicKey.from_multibase(value if isinstance(value, str) else "")
+        except ParsingError as exc:
+            _fail(f"{key} holds no valid publicKeyMultibase: {exc.detail}")
+    http = HttpClient(timeout=10) if online else None
+    try:
+        verified = verify_record(
+            record, key=public, fetch=http_fetch(http) if http is not None else None
+        )
+    except VerificationError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{problem.code} {problem.path}: {problem.detail}")
+        raise typer.Exit(NOT_VERIFIED) from exc
+    finally:
+        if http is not None:
+            http.close()
+    typer.echo(f"valid record signed by {verified.signer}", err=True)
+    typer.echo(json.dumps(verified.record, indent=2, ensure_ascii=False))

@@ -1,0 +1,81 @@
+"""The verifier's only network edge: an injected ``httpx.Client`` adapted to a vc_core ``Fetch``.
+
+The verifier fetches two things, and only through the client its caller
+injects: Bitstring Status List credentials and did:web documents. The
+adapter never follows a redirect (a 3xx is an error, PROTOCOLS.md P26),
+refuses plain ``http`` URLs unless told otherwise, caps the response size
+and maps every failure to :class:`~vc_core.errors.FetchError`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import httpx
+
+from vc_core.errors import FetchError
+from vc_core.types import Fetch
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "HttpClient", "http_fetch"]
+
+HttpClient = httpx.Client
+"""The client type the verifier accepts (``httpx.Client``; Starlette's TestClient is one)."""
+DEFAULT_MAX_BYTES = 4 * 2**20
+"""Largest response body accepted (a full-size status list credential is ~25 KiB)."""
+DEFAULT_TIMEOUT = 10.0
+"""Seconds for connect, read, write and pool waits, each."""
+
+
+def http_fetch(
+    client: httpx.Client,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    allow_http: bool = False,
+) -> Fetch:
+    """Return a ``Fetch`` that GETs through ``client`` without following redirects.
+
+    Anything but a ``200`` answer, a body over ``max_bytes``, a transport
+    error or timeout, or a non-https URL (unless ``allow_http``) raises
+    ``FetchError``. The client keeps its own settings (TLS, proxies,
+    transport); the request overrides only redirects and the timeout.
+    """
+    if not isinstance(client, httpx.Client):
+        raise TypeError("client must be an httpx.Client")
+    if max_bytes < 1:
+        raise ValueError("max_bytes must be positive")
+    schemes = ("https", "http") if allow_http else ("https",)
+
+    def fetch(url: str, *, accept: str) -> bytes:
+        if urlsplit(url).scheme not in schemes:
+            raise FetchError(f"refusing to fetch {url!r}: only {'/'.join(schemes)} URLs")
+        try:
+            with client.stream(
+                "GET",
+                url,
+                headers={"Accept": accept},
+                follow_redirects=False,
+                timeout=timeout,
+            ) as response:
+                if response.is_redirect or 300 <= response.status_code < 400:
+                    raise FetchError(
+                        f"{url} answered {response.status_code} (a redirect); redirects are "
+                        "never followed"
+                    )
+                if response.status_code != httpx.codes.OK:
+                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchError(f"{url} declares {declared} bytes, over {max_bytes}")
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise FetchError(f"{url} sent more than {max_bytes} bytes")
+                return bytes(body)
+        except httpx.HTTPError as exc:
+            raise FetchError(f"fetching {url} failed: {type(exc).__name__}: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{url!r} is not a valid URL: {exc}") from exc
+
+    return fetch
