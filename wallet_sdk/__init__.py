@@ -1,3 +1,61 @@
-"""wallet_sdk: the citizen wallet companion library (not built yet; see the issues)."""
+"""wallet_sdk: the citizen's wallet companion library.
 
-__all__: list[str] = []
+Receive credentials by QR (OpenID4VCI 1.0, pre-authorized code), keep them in
+an encrypted store, and show a verifier exactly the claims its DCQL query asks
+for (OpenID4VP 1.0, ecdsa-sd-2023 disclosures in holder-signed presentations).
+Everything goes through :class:`Wallet`; the network only through the
+``httpx.Client`` the caller injects.
+
+Errors (all ``vc_core.errors.VcError`` with a ``code``) are drawn in
+:mod:`wallet_sdk.errors`.
+"""
+
+from wallet_sdk.dcql import Candidate
+from wallet_sdk.errors import (
+    BackupError,
+    IssuerResponseError,
+    NoMatchingCredentialError,
+    OfferError,
+    PresentationRequestError,
+    StoreError,
+    WalletError,
+    WrongPassphraseError,
+)
+from wallet_sdk.export import EXPORT_DOMAIN
+from wallet_sdk.offers import CredentialOffer, CredentialOfferReference, TxCode
+from wallet_sdk.present import Disclosure, Match, Presentation
+from wallet_sdk.receive import OfferPreview
+from wallet_sdk.records import ActivityEntry, PendingIssuance, StoredCredential
+from wallet_sdk.requests import PresentationRequest, ResponseResult
+from wallet_sdk.store import Argon2Params, EncryptedStore, MemoryStore, WalletStore
+from wallet_sdk.wallet import Wallet
+
+__all__ = [
+    "EXPORT_DOMAIN",
+    "ActivityEntry",
+    "Argon2Params",
+    "BackupError",
+    "Candidate",
+    "CredentialOffer",
+    "CredentialOfferReference",
+    "Disclosure",
+    "EncryptedStore",
+    "IssuerResponseError",
+    "Match",
+    "MemoryStore",
+    "NoMatchingCredentialError",
+    "OfferError",
+    "OfferPreview",
+    "PendingIssuance",
+    "Presentation",
+    "PresentationRequest",
+    "PresentationRequestError",
+    "ResponseResult",
+    "StoreError",
+    "StoredCredential",
+    "TxCode",
+    "Wallet",
+    "WalletError",
+    "WalletStore",
+    "WrongPassphraseError",
+]
