@@ -1,3 +1,19 @@
-"""vc_issuer: the sources as Verifiable Credential issuers (not built yet; see the issues)."""
+"""vc_issuer: the sources (BRP, Belastingdienst, DUO, RDW) as Verifiable Credential issuers.
 
-__all__: list[str] = []
+:class:`Issuer` is the framework-free recipe (register record → credential →
+status entries → ecdsa-sd-2023 base proof) with offers, status changes, key
+rotation and certified copies; :class:`IssuerSettings` configures it.
+The HTTP service is ``vc_issuer.web.create_app``, the OpenID4VCI endpoints
+``vc_issuer.oid4vci``, the command line ``blauwe-knop issuer``.
+
+>>> settings = IssuerSettings.demo(demo_people=10)
+>>> offer = Issuer.from_settings(settings).create_offer("rdw", "999993653")
+>>> offer.offer_uri.startswith("openid-credential-offer://?credential_offer_uri=")
+True
+"""
+
+from vc_issuer.issuer import Issuer
+from vc_issuer.offers import CreatedOffer
+from vc_issuer.settings import IssuerSettings
+
+__all__ = ["CreatedOffer", "Issuer", "IssuerSettings"]

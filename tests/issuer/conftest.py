@@ -1,0 +1,285 @@
+"""Issuer fixtures: every database-backed test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``BLAUWE_KNOP_TEST_POSTGRES_URL`` (a server URL whose
+user may create databases; ``.ci/run`` sets it). Without it, the fixture
+starts a throwaway cluster when the PostgreSQL server binaries are installed,
+and otherwise fails: the PostgreSQL half of the suite never passes silently.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from vc_issuer.issuer import Issuer
+from vc_issuer.settings import IssuerSettings
+from vc_issuer.web import create_app
+
+from .support import BASE_URL, TEST_PEOPLE, free_port
+
+POSTGRES_URL_ENV = "BLAUWE_KNOP_TEST_POSTGRES_URL"
+
+
+def _postgres_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if found:
+        return Path(found[0]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+class ThrowawayCluster:
+    """A PostgreSQL cluster in a temporary folder on a free port (as ``postgres`` when root)."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.folder = Path(tempfile.mkdtemp(prefix="bk-pg-"))
+        self.port = free_port()
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.folder, "postgres")
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> str:
+        data = self.folder / "data"
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        try:
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A PostgreSQL server URL: from the environment, or a throwaway cluster."""
+    configured = os.environ.get(POSTGRES_URL_ENV)
+    if configured:
+        yield configured
+        return
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.fail(
+            f"the PostgreSQL half of the issuer suite needs {POSTGRES_URL_ENV} or the "
+            "PostgreSQL server binaries (initdb, pg_ctl); .ci/run installs them",
+            pytrace=False,
+        )
+    cluster = ThrowawayCluster(bindir)
+    url = cluster.start()
+    try:
+        yield url
+    finally:
+        cluster.stop()
+
+
+def _create_postgres_database(server_url: str) -> str:
+    import psycopg
+
+    name = f"bk_test_{secrets.token_hex(6)}"
+    plain = server_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def new_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """Make an empty database on ``sqlite`` (a file) or ``postgresql`` and return its URL."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'issuer.db'}"
+        server_url: str = request.getfixturevalue("postgres_server_url")
+        return _create_postgres_database(server_url)
+
+    return make
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this run of a test."""
+    backend_name: str = request.param
+    return backend_name
+
+
+@pytest.fixture(scope="session")
+def settings_for(
+    new_database_url: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., IssuerSettings]:
+    """Development settings over a fresh database of the given backend, with demo data."""
+
+    def make(backend: str, **overrides: object) -> IssuerSettings:
+        values: dict[str, object] = {
+            "database_url": new_database_url(backend),
+            "data_dir": tmp_path_factory.mktemp("issuer-data"),
+            "demo_data": True,
+            "demo_people": TEST_PEOPLE,
+            "demo_keys": True,
+        }
+        values.update(overrides)
+        return IssuerSettings.model_validate(values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def issuer(backend: str, settings_for: Callable[..., IssuerSettings]) -> Iterator[Issuer]:
+    """One issuer per backend, shared by the tests that do not need a fresh database."""
+    built = Issuer.from_settings(settings_for(backend))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def client(issuer: Issuer) -> Iterator[TestClient]:
+    """The issuer app in-process, addressed by its public https base URL."""
+    with TestClient(create_app(issuer), base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+class LoopbackTransport(httpx.BaseTransport):
+    """Sends requests for the issuer's public https URLs to a local plain-http server."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host != "issuer.example.nl":
+            raise httpx.ConnectError(f"only the issuer is reachable, not {request.url.host}")
+        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self._port)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A ``blauwe-knop issuer serve`` process on 127.0.0.1."""
+
+    url: str
+    port: int
+    data_dir: Path
+    environment: dict[str, str]
+
+    def client(self) -> httpx.Client:
+        """An httpx client that reaches the server under its public base URL."""
+        return httpx.Client(transport=LoopbackTransport(self.port), base_url=BASE_URL, timeout=30)
+
+
+def blauwe_knop() -> str:
+    found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
+    assert found is not None, "install the package (make setup) for the blauwe-knop command"
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(
+    backend: str,
+    new_database_url: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[RunningServer]:
+    """A real uvicorn server (two workers) on a free loopback port, started by the CLI."""
+    data_dir = tmp_path_factory.mktemp("served")
+    port = free_port()
+    environment = {
+        **os.environ,
+        "BLAUWE_KNOP_ISSUER_DATABASE_URL": new_database_url(backend),
+        "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE),
+    }
+    log = (data_dir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            blauwe_knop(),
+            "issuer",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--demo",
+            "--workers",
+            "2",
+        ],
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited: {(data_dir / 'server.log').read_text()}")
+            try:
+                if httpx.get(f"{url}/brp/did.json", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("the server did not start within 60 s")
+            time.sleep(0.2)
+        yield RunningServer(url, port, data_dir, environment)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

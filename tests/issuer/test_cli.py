@@ -1,0 +1,147 @@
+"""The operator CLI on a local database: seed, offer, status changes, PDFs, serve's refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from typer.testing import CliRunner
+
+from vc_core import KeyPair, did_key
+from vc_issuer.cli import app, pdf_app
+from vc_issuer.issuer import Issuer
+from vc_issuer.pdf import create_sealing_identity
+from vc_issuer.settings import IssuerSettings
+
+from .support import CONFIGURATIONS, DEMO_BSN, NOBODY_BSN
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def data_dir(
+    backend: str,
+    new_database_url: Callable[[str], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A data folder and a fresh database (via the environment), with demo keys."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BLAUWE_KNOP_ISSUER_DATABASE_URL", new_database_url(backend))
+    monkeypatch.setenv("BLAUWE_KNOP_ISSUER_DEMO_KEYS", "true")
+    folder = tmp_path / "data"
+    seeded = runner.invoke(app, ["seed", "--people", "30", "--data-dir", str(folder)])
+    assert seeded.exit_code == 0, seeded.output
+    assert "seeded 32 people" in seeded.output
+    return folder
+
+
+def test_offer_prints_uri_tx_code_and_a_decodable_qr(data_dir: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "offer",
+            "--source",
+            "belastingdienst",
+            "--bsn",
+            DEMO_BSN,
+            "--json",
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["offer_uri"].startswith("openid-credential-offer://?credential_offer_uri=")
+    assert len(printed["tx_code"]) == 6
+    png = Path(printed["qr_png"]).read_bytes()
+    (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert decoded.text == printed["offer_uri"]
+    plain = runner.invoke(
+        app, ["offer", "--source", "rdw", "--bsn", DEMO_BSN, "--data-dir", str(data_dir)]
+    )
+    assert "tx_code:" in plain.stdout
+
+
+def test_offer_for_an_unknown_citizen_fails(data_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["offer", "--source", "rdw", "--bsn", NOBODY_BSN, "--data-dir", str(data_dir)]
+    )
+    assert result.exit_code == 1
+    assert "no VoertuigregistratieCredential_ldp_vc data" in result.output
+
+
+def test_revoke_suspend_reinstate(data_dir: Path) -> None:
+    issuer = Issuer.from_settings(IssuerSettings(data_dir=data_dir))
+    credential = issuer.issue_credential(
+        "duo",
+        bsn=DEMO_BSN,
+        configuration_id=CONFIGURATIONS["duo"],
+        holder_did=did_key(KeyPair.generate()),
+    )
+    for command, expected in (
+        ("suspend", {"revocation": 0, "suspension": 1}),
+        ("reinstate", {"revocation": 0, "suspension": 0}),
+        ("revoke", {"revocation": 1, "suspension": 0}),
+    ):
+        result = runner.invoke(app, [command, credential["id"], "--data-dir", str(data_dir)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout.split(": ", 1)[1]) == expected
+    unknown = runner.invoke(app, ["revoke", "urn:uuid:nope", "--data-dir", str(data_dir)])
+    assert unknown.exit_code == 1
+
+
+def test_rotate_key(data_dir: Path) -> None:
+    result = runner.invoke(app, ["rotate-key", "--source", "brp", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "did:web:issuer.example.nl:brp#key-2"
+
+
+def test_pdf_make_and_verify(data_dir: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "afschrift.pdf"
+    made = runner.invoke(
+        pdf_app,
+        [
+            "make",
+            "--source",
+            "belastingdienst",
+            "--bsn",
+            DEMO_BSN,
+            "-o",
+            str(pdf),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    good = runner.invoke(pdf_app, ["verify", str(pdf), "--data-dir", str(data_dir)])
+    assert good.exit_code == 0, good.output
+    assert "VALID" in good.stdout
+    assert "InkomensverklaringCredential" in good.stdout
+    tampered = bytearray(pdf.read_bytes())
+    tampered[len(tampered) // 3] ^= 0x01
+    (tmp_path / "tampered.pdf").write_bytes(bytes(tampered))
+    bad = runner.invoke(
+        pdf_app, ["verify", str(tmp_path / "tampered.pdf"), "--data-dir", str(data_dir)]
+    )
+    assert bad.exit_code == 1
+    assert "NOT VALID" in bad.stdout
+    untrusted = tmp_path / "other.pem"
+    untrusted.write_bytes(
+        create_sealing_identity(organisation="X", common_name="X").certificate_pem
+    )
+    stranger = runner.invoke(pdf_app, ["verify", str(pdf), "--trust", str(untrusted)])
+    assert stranger.exit_code == 1
+    assert "SIGNER_UNTRUSTED" in stranger.stdout
+    assert runner.invoke(pdf_app, ["verify", str(tmp_path / "missing.pdf")]).exit_code == 2
+
+
+def test_serve_refuses_plain_http_off_loopback(data_dir: Path) -> None:
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    assert "loopback" in result.output

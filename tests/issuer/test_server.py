@@ -1,0 +1,80 @@
+"""Against a real server process on 127.0.0.1: the flow, concurrency, and the operator CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+from vc_core.proofs import derive, verify
+from vc_core.status import StatusList, check_status
+
+from .conftest import RunningServer, blauwe_knop
+from .issuer_wallet import TestWallet
+from .support import DEMO_BSN, client_fetch, make_offer
+
+
+def cli(server: RunningServer, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [blauwe_knop(), "issuer", *args],
+        env=server.environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_full_flow_against_a_real_server(server: RunningServer) -> None:
+    with server.client() as http:
+        offer = make_offer(http, "belastingdienst")
+        credentials = TestWallet(http).receive(offer["offer_uri"], offer["tx_code"], copies=2)
+        assert len(credentials) == 2
+        for credential in credentials:
+            verify(derive(credential, selective_pointers=[]), fetch=client_fetch(http))
+
+
+def test_concurrent_wallets_against_a_real_server(server: RunningServer) -> None:
+    def one_wallet(source: str) -> list[str]:
+        with server.client() as http:
+            offer = make_offer(http, source)
+            (credential,) = TestWallet(http).receive(offer["offer_uri"], offer["tx_code"])
+            return [entry["id"] for entry in credential["credentialStatus"]]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        entries = [e for batch in pool.map(one_wallet, ["rdw", "brp"] * 8) for e in batch]
+    assert len(entries) == 32
+    assert len(set(entries)) == 32
+
+
+def test_operator_cli_against_the_server(server: RunningServer) -> None:
+    made = cli(
+        server,
+        "offer",
+        "--source",
+        "rdw",
+        "--bsn",
+        DEMO_BSN,
+        "--server",
+        server.url,
+        "--json",
+        "--data-dir",
+        str(server.data_dir),
+    )
+    assert made.returncode == 0, made.stderr
+    printed = json.loads(made.stdout)
+    assert set(printed) == {"offer_uri", "tx_code", "qr_png"}
+    with server.client() as http:
+        (credential,) = TestWallet(http).receive(printed["offer_uri"], printed["tx_code"])
+        revoked = cli(server, "revoke", credential["id"], "--server", server.url)
+        assert revoked.returncode == 0, revoked.stderr
+        assert '"revocation": 1' in revoked.stdout
+        entry = credential["credentialStatus"][0]
+        listed = http.get(entry["statusListCredential"]).json()
+        bits = StatusList.decode(listed["credentialSubject"]["encodedList"])
+        assert bits.get(int(entry["statusListIndex"])) == 1
+        results = check_status(credential, fetch=client_fetch(http))
+        assert not results[0].valid
+    unknown = cli(server, "revoke", "urn:uuid:nope", "--server", server.url)
+    assert unknown.returncode == 1
+    assert "404" in unknown.stderr

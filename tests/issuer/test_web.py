@@ -1,0 +1,193 @@
+"""The HTTP service: problems, admin auth, demo login and Basis downloads, docs, logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from cryptography import x509
+from fastapi.testclient import TestClient
+
+from vc_core.proofs import verify
+from vc_issuer.auth import DEMO_SESSION_COOKIE
+from vc_issuer.issuer import Issuer
+from vc_issuer.pdf import verify_certified_pdf
+from vc_issuer.settings import SOURCE_NAMES, IssuerSettings
+from vc_issuer.sources import (
+    CredentialConfiguration,
+    Source,
+    SubjectClaims,
+    default_sources,
+)
+from vc_issuer.sources.duo import DIPLOMA
+from vc_issuer.web import create_app
+
+from .issuer_wallet import TestWallet
+from .support import ADMIN, BASE_URL, DEMO_BSN, client_fetch, make_offer
+
+
+@pytest.fixture
+def citizen(issuer: Issuer) -> Any:
+    """A fresh client (own cookie jar) logged in as the demo citizen via the DEMO login."""
+    with TestClient(create_app(issuer), base_url=BASE_URL) as fresh:
+        assert "DEMO" in fresh.get("/demo-login").text
+        response = fresh.post("/demo-login", data={"bsn": DEMO_BSN})
+        assert response.status_code == 200
+        assert DEMO_SESSION_COOKIE in response.cookies
+        yield fresh
+
+
+def test_problems_are_rfc9457(client: TestClient) -> None:
+    for response in (
+        client.get("/nope/did.json"),
+        client.get("/no/such/route/at/all"),
+        client.post("/admin/rdw/offers", json={"bsn": DEMO_BSN}),
+    ):
+        assert response.headers["content-type"] == "application/problem+json"
+        body = response.json()
+        assert body["status"] == response.status_code
+        assert {"type", "title", "detail"} <= set(body)
+    assert client.get("/nope/did.json").status_code == 404
+    assert client.post("/admin/rdw/offers", json={"bsn": DEMO_BSN}).status_code == 401
+
+
+def test_admin_token_is_checked(client: TestClient) -> None:
+    wrong = {"Authorization": "Bearer development-only-admin-tokeX"}
+    assert (
+        client.post("/admin/rdw/offers", json={"bsn": DEMO_BSN}, headers=wrong).status_code == 401
+    )
+    assert client.get("/admin/deferred", headers=ADMIN).status_code == 200
+    assert client.post("/admin/rdw/keys/rotate").status_code == 401
+
+
+def test_openapi_documents_the_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/{source}/credential",
+        "/{source}/token",
+        "/credentials/verify",
+        "/admin/{source}/offers",
+        "/{source}/status/{purpose}/{number}",
+    ):
+        assert path in paths
+    assert client.get("/docs").status_code == 200
+
+
+def test_garbage_never_gives_500_or_422(client: TestClient) -> None:
+    garbage: list[Any] = [b"", b"null", b"[]", b"{}", b'"x"', b"\xff\xfe", b"{" * 5000]
+    for path in (
+        "/credentials/verify",
+        "/credentials/derive",
+        "/presentations/verify",
+        "/belastingdienst/credential",
+        "/belastingdienst/notification",
+        "/belastingdienst/deferred_credential",
+        "/belastingdienst/token",
+    ):
+        for body in garbage:
+            response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+            assert response.status_code in (400, 401), (path, body[:20], response.text)
+
+
+def test_basis_downloads_need_a_login(client: TestClient) -> None:
+    response = client.get("/belastingdienst/basis/credential.json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "UNAUTHORIZED"
+
+
+def test_demo_login_refuses_a_non_test_bsn(citizen: TestClient) -> None:
+    assert citizen.post("/demo-login", data={"bsn": "123456782"}).status_code == 400
+
+
+def test_basis_credential_download(citizen: TestClient) -> None:
+    response = citizen.get("/rdw/basis/credential.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/vc"
+    assert "attachment" in response.headers["content-disposition"]
+    credential = response.json()
+    assert credential["credentialSubject"]["voertuig"]["kenteken"] == "GZ-123-B"
+    verify(credential, fetch=client_fetch(citizen))
+
+
+def test_basis_pdf_download_is_sealed(citizen: TestClient) -> None:
+    response = citizen.get("/belastingdienst/basis/afschrift.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    certificate = x509.load_pem_x509_certificate(
+        citizen.get("/belastingdienst/seal-certificate.pem").content
+    )
+    report = verify_certified_pdf(response.content, trusted_certificates=[certificate])
+    assert report.ok, report.problems
+    assert report.credential is not None
+    assert report.credential["credentialSubject"]["belastingjaar"] == 2024
+    tampered = bytearray(response.content)
+    tampered[len(tampered) // 3] ^= 0x01
+    assert not verify_certified_pdf(bytes(tampered), trusted_certificates=[certificate]).ok
+
+
+def test_self_service_offer_for_the_logged_in_citizen(citizen: TestClient) -> None:
+    response = citizen.post("/duo/basis/offer")
+    assert response.status_code == 201
+    offer = response.json()
+    assert offer["qr_svg"].startswith("<svg")
+    (credential,) = TestWallet(citizen).receive(offer["offer_uri"], offer["tx_code"])
+    assert credential["credentialSubject"]["diploma"]["opleiding"] == "HBO-ICT"
+
+
+def test_logs_are_structured_and_hold_no_personal_data(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    from vc_issuer.logs import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="vc_issuer"):
+        offer = make_offer(client, "belastingdienst")
+        TestWallet(client).receive(offer["offer_uri"], offer["tx_code"])
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    events = [json.loads(line)["event"] for line in lines]
+    assert "token_issued" in events
+    assert "credentials_issued" in events
+    routes = {json.loads(line).get("route") for line in lines}
+    assert "/{source}/offers/{offer_id}" in routes
+    text = "\n".join(lines)
+    assert DEMO_BSN not in text
+    assert offer["tx_code"] not in text
+    assert offer["credential_offer_uri"].rsplit("/", 1)[1] not in text
+
+
+class BrokenSource:
+    """A source adapter whose claims use a term our context does not define."""
+
+    name = "broken"
+    display_name = "Broken (test)"
+    configurations: Mapping[str, CredentialConfiguration] = MappingProxyType({DIPLOMA.id: DIPLOMA})
+
+    def claims_for(self, session: Any, bsn: str, configuration_id: str) -> SubjectClaims:
+        return SubjectClaims({"type": "Diplomahouder", "cijferlijst": "8,5"})
+
+
+def test_a_source_that_cannot_be_signed_gives_500(
+    backend: str, settings_for: Callable[..., IssuerSettings]
+) -> None:
+    sources: dict[str, Source] = {**default_sources(), "broken": BrokenSource()}
+    settings = settings_for(backend, sources=(*SOURCE_NAMES, "broken"))
+    issuer = Issuer.from_settings(settings, sources=sources)
+    with TestClient(create_app(issuer), base_url=BASE_URL) as client:
+        offer = make_offer(client, "broken")
+        session = TestWallet(client).open(offer["offer_uri"])
+        TestWallet(client).token(session, offer["tx_code"]).raise_for_status()
+        response = TestWallet(client).request_copies(session, 1)
+    assert response.status_code == 500
+    assert response.json()["code"] == "PROOF_GENERATION_ERROR"
+
+
+def test_expired_protocol_state_is_purged(issuer: Issuer, client: TestClient) -> None:
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    offer = issuer.create_offer("rdw", DEMO_BSN, clock=lambda: long_ago)
+    assert client.get(offer.offer_url).status_code == 410
+    assert issuer.purge_expired() >= 1
+    assert client.get(offer.offer_url).status_code == 404

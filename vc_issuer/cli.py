@@ -1,0 +1,318 @@
+"""``blauwe-knop issuer …`` and ``blauwe-knop pdf …``: run and operate the issuer service.
+
+Settings come from ``BLAUWE_KNOP_ISSUER_*`` environment variables or ``.env``
+(see :class:`~vc_issuer.settings.IssuerSettings`); ``--data-dir`` overrides
+the data folder. Operator commands work on the local database, or on a
+running service with ``--server URL`` (using the admin token from the settings).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from urllib.parse import quote
+
+import typer
+
+from vc_issuer.errors import IssuerError
+from vc_issuer.settings import IssuerSettings
+
+if TYPE_CHECKING:
+    from vc_issuer.issuer import Issuer
+
+__all__ = ["app", "pdf_app"]
+
+app = typer.Typer(
+    help="Run and operate the issuer service of the sources.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+pdf_app = typer.Typer(
+    help="Certified PDF copies: make one, or verify the seal and embedded credential.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data folder (SQLite database, QR files).")
+]
+ServerOpt = Annotated[
+    str | None,
+    typer.Option("--server", help="Base URL of a running issuer (else the local database)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+_TIMEOUT = 30
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings(data_dir: Path | None, **overrides: Any) -> IssuerSettings:
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    try:
+        return IssuerSettings(**overrides)
+    except ValueError as exc:
+        _fail(f"settings refused: {exc}")
+
+
+def _issuer(settings: IssuerSettings) -> Issuer:
+    from vc_issuer.issuer import Issuer
+
+    try:
+        return Issuer.from_settings(settings)
+    except IssuerError as exc:
+        _fail(str(exc))
+
+
+def _admin_call(server: str, settings: IssuerSettings, method: str, path: str, body: Any) -> Any:
+    """Call an admin endpoint of a running service with the admin token."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        server.rstrip("/") + path,
+        data=data,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {settings.admin_token.get_secret_value()}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace")
+        _fail(f"{server} answered {exc.code}: {detail}", 1)
+    except (urllib.error.URLError, OSError) as exc:
+        _fail(f"cannot reach {server}: {exc}", 1)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
+    data_dir: DataDirOpt = None,
+    demo: Annotated[bool, typer.Option(help="Load the demo registers and demo keys.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+) -> None:
+    """Run the issuer service (uvicorn). Plain http only on a loopback address."""
+    from vc_issuer import serving
+
+    tls = ssl_certfile is not None and ssl_keyfile is not None
+    if not tls and not _is_loopback(host):
+        _fail("plain http is only served on a loopback address; give --ssl-certfile/--ssl-keyfile")
+    environment = {}
+    if data_dir is not None:
+        environment["BLAUWE_KNOP_ISSUER_DATA_DIR"] = str(data_dir)
+    if demo:
+        environment |= {
+            "BLAUWE_KNOP_ISSUER_DEMO_DATA": "true",
+            "BLAUWE_KNOP_ISSUER_DEMO_KEYS": "true",
+        }
+    os.environ.update(environment)
+    settings = _settings(None)
+    if settings.mode == "development" and not _is_loopback(host):
+        _fail("development mode serves on a loopback address only")
+    # Create tables, keys and demo data once, before the workers start.
+    _issuer(settings).db.dispose()
+    serving.run(
+        host=host,
+        port=port,
+        workers=workers,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
+
+
+@app.command()
+def seed(
+    people: Annotated[int, typer.Option(help="Random citizens besides the demo ones.")] = 2000,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Load the synthetic demo registers (replaces the registers' contents)."""
+    from vc_issuer.sources import seed_registers
+
+    settings = _settings(data_dir)
+    if settings.mode == "production":
+        _fail("demo data is for development only")
+    issuer = _issuer(settings)
+    with issuer.db.write() as unit:
+        summary = seed_registers(unit.session, people=people)
+    typer.echo(
+        f"seeded {summary.people} people, {summary.incomes} incomes, "
+        f"{summary.diplomas} diplomas, {summary.vehicles} vehicles"
+    )
+
+
+@app.command()
+def offer(
+    source: Annotated[str, typer.Option(help="brp, belastingdienst, duo or rdw.")],
+    bsn: Annotated[str, typer.Option(help="The citizen's BSN.")],
+    configuration: Annotated[
+        str | None, typer.Option(help="Credential configuration id (default: the first).")
+    ] = None,
+    server: ServerOpt = None,
+    json_output: JsonOpt = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Create a credential offer; print the offer URI, the tx_code and the QR PNG path."""
+    from vc_issuer.qr import qr_png
+
+    settings = _settings(data_dir)
+    if server is not None:
+        body: dict[str, Any] = {"bsn": bsn, "credential_configuration_id": configuration}
+        made = _admin_call(server, settings, "POST", f"/admin/{source}/offers", body)
+        offer_uri, tx_code = str(made["offer_uri"]), made["tx_code"]
+    else:
+        try:
+            created = _issuer(settings).create_offer(source, bsn, configuration)
+        except IssuerError as exc:
+            _fail(str(exc), 1)
+        offer_uri, tx_code = created.offer_uri, created.tx_code
+    folder = settings.data_dir / "qr"
+    folder.mkdir(parents=True, exist_ok=True)
+    qr_path = (folder / f"offer-{offer_uri.rsplit('%2F', 1)[-1][:16]}.png").resolve()
+    qr_path.write_bytes(qr_png(offer_uri))
+    if json_output:
+        typer.echo(json.dumps({"offer_uri": offer_uri, "tx_code": tx_code, "qr_png": str(qr_path)}))
+    else:
+        typer.echo(f"offer_uri: {offer_uri}\ntx_code:   {tx_code}\nqr_png:    {qr_path}")
+
+
+def _set_status(action: str, credential_id: str, server: str | None, data_dir: Path | None) -> None:
+    settings = _settings(data_dir)
+    if server is not None:
+        path = f"/admin/credentials/{quote(credential_id, safe='')}/{action}"
+        status = _admin_call(server, settings, "POST", path, None)["status"]
+    else:
+        issuer = _issuer(settings)
+        try:
+            getattr(issuer, action)(credential_id)
+        except IssuerError as exc:
+            _fail(str(exc), 1)
+        status = issuer.status_of(credential_id)
+    typer.echo(f"{credential_id}: {json.dumps(status)}")
+
+
+@app.command()
+def revoke(credential_id: str, server: ServerOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Revoke a credential for good."""
+    _set_status("revoke", credential_id, server, data_dir)
+
+
+@app.command()
+def suspend(credential_id: str, server: ServerOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Suspend a credential."""
+    _set_status("suspend", credential_id, server, data_dir)
+
+
+@app.command()
+def reinstate(credential_id: str, server: ServerOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Lift a suspension."""
+    _set_status("reinstate", credential_id, server, data_dir)
+
+
+@app.command()
+def purge(data_dir: DataDirOpt = None) -> None:
+    """Delete expired offers, tokens, used nonces and deferred requests (the service also
+    does this every ten minutes)."""
+    typer.echo(f"removed {_issuer(_settings(data_dir)).purge_expired()} expired rows")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    source: Annotated[str, typer.Option(help="The source whose key to rotate.")],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Add a newest issuer key; credentials signed before keep verifying."""
+    issuer = _issuer(_settings(data_dir))
+    try:
+        typer.echo(issuer.rotate_key(source))
+    except IssuerError as exc:
+        _fail(str(exc), 1)
+
+
+@pdf_app.command("make")
+def make_pdf(
+    source: Annotated[str, typer.Option(help="brp, belastingdienst, duo or rdw.")],
+    bsn: Annotated[str, typer.Option(help="The citizen's BSN.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Make a sealed PDF copy of a citizen's data from the local database."""
+    issuer = _issuer(_settings(data_dir))
+    try:
+        output.write_bytes(issuer.certified_pdf(source, bsn))
+    except IssuerError as exc:
+        _fail(str(exc), 1)
+    typer.echo(str(output))
+
+
+@pdf_app.command("verify")
+def verify_pdf(
+    file: Annotated[Path, typer.Argument(help="The PDF to check.")],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Trusted sealing certificate (PEM; repeatable). Default: the local DB's."
+        ),
+    ] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Check a certified PDF offline: the seal, tampering, and the embedded credential."""
+    from cryptography import x509
+
+    from vc_issuer.pdf import verify_certified_pdf
+
+    try:
+        data = file.read_bytes()
+        pems = [path.read_bytes() for path in trust or ()]
+    except OSError as exc:
+        _fail(f"cannot read: {exc}")
+    if not pems:
+        from vc_issuer.db import Database
+
+        settings = _settings(data_dir)
+        local = settings.data_dir / "issuer.db"
+        if settings.database_url is None and not local.exists():
+            _fail("no local issuer database to take certificates from; give --trust CERT.pem")
+        pems = [
+            pem.encode()
+            for pem in Database.open(settings.resolved_database_url).sealing_certificates()
+        ]
+    try:
+        certificates = [x509.load_pem_x509_certificate(pem) for pem in pems]
+        report = verify_certified_pdf(data, trusted_certificates=certificates)
+    except (ValueError, IssuerError) as exc:
+        typer.echo(f"NOT VALID: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"seal intact:    {'yes' if report.seal_intact else 'NO'}")
+    typer.echo(f"sealed by:      {report.signer_subject or '-'}")
+    typer.echo(f"signer trusted: {'yes' if report.signer_trusted else 'NO'}")
+    if report.credential is not None:
+        types = report.credential.get("type")
+        typer.echo(f"credential:     {report.credential.get('id')} {json.dumps(types)}")
+    for problem in report.problems:
+        typer.echo(f"{problem.code}: {problem.detail}")
+    typer.echo("VALID" if report.ok else "NOT VALID")
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,212 @@
+"""Errors of the issuer service, on top of the ``vc_core`` error tree.
+
+OAuth-style errors carry the ``error`` value the OpenID4VCI and OAuth specs
+define and the HTTP status the web layer answers with; the other errors map to
+RFC 9457 problems::
+
+    VcError (vc_core)
+    └── IssuerError                      .status: int
+        ├── OAuthError                   .error (== .code); 400 unless noted
+        │   ├── InvalidRequest           invalid_request
+        │   ├── InvalidGrant             invalid_grant
+        │   ├── InvalidClient            invalid_client
+        │   ├── UnsupportedGrantType     unsupported_grant_type
+        │   ├── InvalidToken             invalid_token (401, WWW-Authenticate)
+        │   ├── InvalidCredentialRequest invalid_credential_request
+        │   ├── InvalidProof             invalid_proof
+        │   ├── InvalidNonce             invalid_nonce
+        │   ├── UnknownCredentialConfiguration   unknown_credential_configuration
+        │   ├── UnknownCredentialIdentifier      unknown_credential_identifier
+        │   ├── CredentialRequestDenied  credential_request_denied
+        │   ├── InvalidTransactionId     invalid_transaction_id
+        │   └── InvalidNotification      invalid_notification_id | invalid_notification_request
+        ├── OfferNotFound                404
+        ├── OfferExpired                 410
+        ├── NotFound                     404 (unknown source, subject, credential, transaction)
+        ├── Unauthorized                 401 (admin token or citizen login missing or wrong)
+        └── StartupRefused               settings or stored keys unfit for the mode
+    VerificationError (vc_core)
+    └── PdfVerificationError             PDF_VERIFICATION_ERROR: input is not a PDF at all
+"""
+
+# ruff: noqa: N818 (the OAuth error names of ARCHITECTURE.md §5 carry no Error suffix)
+from __future__ import annotations
+
+import re
+
+from vc_core.errors import VcError, VerificationError
+
+__all__ = [
+    "CredentialRequestDenied",
+    "InvalidClient",
+    "InvalidCredentialRequest",
+    "InvalidGrant",
+    "InvalidNonce",
+    "InvalidNotification",
+    "InvalidProof",
+    "InvalidRequest",
+    "InvalidToken",
+    "InvalidTransactionId",
+    "IssuerError",
+    "NotFound",
+    "OAuthError",
+    "OfferExpired",
+    "OfferNotFound",
+    "PdfVerificationError",
+    "StartupRefused",
+    "Unauthorized",
+    "UnknownCredentialConfiguration",
+    "UnknownCredentialIdentifier",
+    "UnsupportedGrantType",
+]
+
+# RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E (no '"', no '\').
+_NOT_DESCRIPTION_CHARS = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
+
+
+class IssuerError(VcError):
+    """Base of the issuer's own errors; ``status`` is the HTTP status to answer with."""
+
+    status: int = 400
+
+
+class OAuthError(IssuerError):
+    """An OAuth 2.0 / OpenID4VCI error response: ``{"error", "error_description"}``."""
+
+    error: str = "invalid_request"
+
+    def __init__(self, detail: str = "", *, error: str | None = None) -> None:
+        super().__init__(detail, code=error or self.error)
+        self.error = self.code or self.error
+
+    @property
+    def description(self) -> str:
+        """The detail as an RFC 6749 ``error_description`` (printable ASCII, no quotes)."""
+        return _NOT_DESCRIPTION_CHARS.sub("?", self.detail)[:300]
+
+    def body(self) -> dict[str, str]:
+        """The JSON error body."""
+        body = {"error": self.error}
+        if self.detail:
+            body["error_description"] = self.description
+        return body
+
+
+class InvalidRequest(OAuthError):
+    """A required parameter is missing or malformed (also: a bad body, never 422)."""
+
+    error = "invalid_request"
+
+
+class InvalidGrant(OAuthError):
+    """The pre-authorized code is wrong, expired, used or locked, or the tx_code is wrong."""
+
+    error = "invalid_grant"
+
+
+class InvalidClient(OAuthError):
+    """Client authentication failed (anonymous access refused)."""
+
+    error = "invalid_client"
+
+
+class UnsupportedGrantType(OAuthError):
+    """The token endpoint only speaks the pre-authorized code grant."""
+
+    error = "unsupported_grant_type"
+
+
+class InvalidToken(OAuthError):
+    """The access token is missing, unknown, expired or for another issuer (HTTP 401)."""
+
+    error = "invalid_token"
+    status = 401
+
+
+class InvalidCredentialRequest(OAuthError):
+    """The credential request is malformed."""
+
+    error = "invalid_credential_request"
+
+
+class InvalidProof(OAuthError):
+    """A key proof is missing or invalid."""
+
+    error = "invalid_proof"
+
+
+class InvalidNonce(OAuthError):
+    """A key proof carries a stale, forged or used ``c_nonce``: fetch a new one."""
+
+    error = "invalid_nonce"
+
+
+class UnknownCredentialConfiguration(OAuthError):
+    """The requested credential configuration is unknown to this issuer."""
+
+    error = "unknown_credential_configuration"
+
+
+class UnknownCredentialIdentifier(OAuthError):
+    """The requested credential identifier is unknown (we issue none)."""
+
+    error = "unknown_credential_identifier"
+
+
+class CredentialRequestDenied(OAuthError):
+    """The issuer will not issue this credential (not offered, no data, limit reached)."""
+
+    error = "credential_request_denied"
+
+
+class InvalidTransactionId(OAuthError):
+    """The deferred transaction id is unknown, used or belongs to another token."""
+
+    error = "invalid_transaction_id"
+
+
+class InvalidNotification(OAuthError):
+    """A notification names an unknown id (``invalid_notification_id``) or is malformed."""
+
+    error = "invalid_notification_request"
+
+
+class OfferNotFound(IssuerError):
+    """No credential offer with this id (never made, or already redeemed)."""
+
+    default_code = "OFFER_NOT_FOUND"
+    status = 404
+
+
+class OfferExpired(IssuerError):
+    """The credential offer has expired."""
+
+    default_code = "OFFER_EXPIRED"
+    status = 410
+
+
+class NotFound(IssuerError):
+    """An unknown source, citizen, credential or deferred transaction."""
+
+    default_code = "NOT_FOUND"
+    status = 404
+
+
+class Unauthorized(IssuerError):
+    """Missing or wrong credentials for an admin or citizen endpoint."""
+
+    default_code = "UNAUTHORIZED"
+    status = 401
+
+
+class StartupRefused(IssuerError):
+    """The service refuses to start: a development secret or demo key in production, etc."""
+
+    default_code = "STARTUP_REFUSED"
+    status = 500
+
+
+class PdfVerificationError(VerificationError):
+    """The file handed to ``verify_certified_pdf`` is not a PDF document at all."""
+
+    default_code = "PDF_VERIFICATION_ERROR"

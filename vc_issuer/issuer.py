@@ -1,0 +1,534 @@
+"""The Issuer: register record → credential → status entries → ecdsa-sd-2023 base proof.
+
+Framework-free: the web app, the CLI and notebooks all drive this class.
+
+>>> from vc_core import KeyPair, did_key
+>>> from vc_issuer.settings import IssuerSettings
+>>> issuer = Issuer.from_settings(IssuerSettings.demo(demo_people=10))
+>>> holder = did_key(KeyPair.generate())
+>>> vc = issuer.issue_credential("belastingdienst", bsn="999993653",
+...                              configuration_id="InkomensverklaringCredential_ldp_vc",
+...                              holder_did=holder)
+>>> vc["issuer"], vc["credentialSubject"]["belastingjaar"], vc["proof"]["cryptosuite"]
+('did:web:issuer.example.nl:belastingdienst', 2024, 'ecdsa-sd-2023')
+>>> issuer.revoke(vc["id"])
+>>> issuer.status_of(vc["id"])
+{'revocation': 1, 'suspension': 0}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
+from vc_core.errors import ProofGenerationError, VcError
+from vc_core.keys import KeyPair
+from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
+from vc_core.proofs import sign
+from vc_core.types import Clock, CryptosuiteName, JsonObject
+from vc_issuer.db import CredentialRecord, Database, Unit
+from vc_issuer.errors import NotFound, StartupRefused
+from vc_issuer.keys import KeyRing
+from vc_issuer.offers import CreatedOffer, Offers
+from vc_issuer.settings import IssuerSettings
+from vc_issuer.sources import (
+    DEMO_BSN,
+    CredentialConfiguration,
+    Source,
+    SubjectClaims,
+    default_sources,
+    load_published_limits,
+    registers_seeded,
+    seed_registers,
+)
+from vc_issuer.status_lists import PURPOSES, StatusLists
+
+if TYPE_CHECKING:
+    from vc_issuer.pdf import SealingIdentity
+
+__all__ = ["DEFAULT_MANDATORY_POINTERS", "DEMO_TX_CODE", "Issuer", "existing_pointers"]
+
+DEFAULT_MANDATORY_POINTERS: tuple[str, ...] = (
+    "/issuer",
+    "/validFrom",
+    "/validUntil",
+    "/credentialStatus",
+    "/credentialSubject/id",
+    "/type",
+    "/credentialSubject/type",
+)
+"""What a holder can never hide (PROTOCOLS.md §6.1, P10); sources add per-type claims."""
+DEMO_TX_CODE = "000000"
+"""The tx_code of :meth:`Issuer.demo_offer` (development only)."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_credential_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _pointer_matches(document: Any, pointer: str) -> bool:
+    """Whether a JSON Pointer names a value in ``document``."""
+    node = document
+    for token in pointer.split("/")[1:]:
+        name = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and name in node:
+            node = node[name]
+        elif isinstance(node, list) and name.isdigit() and int(name) < len(node):
+            node = node[int(name)]
+        else:
+            return False
+    return True
+
+
+def existing_pointers(document: JsonObject, pointers: Sequence[str]) -> list[str]:
+    """The pointers that name a value in ``document`` (ecdsa-sd-2023 refuses the others)."""
+    return [pointer for pointer in pointers if _pointer_matches(document, pointer)]
+
+
+class Issuer:
+    """The sources of one deployment: registers, keys, status lists, offers.
+
+    Build it with :meth:`from_settings`. Every method that takes ``source``
+    raises ``NotFound`` for a source this deployment does not run.
+    """
+
+    def __init__(
+        self,
+        settings: IssuerSettings,
+        db: Database,
+        keys: KeyRing,
+        sources: Mapping[str, Source],
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.keys = keys
+        self.sources = dict(sources)
+        self.status_lists = StatusLists(
+            db,
+            keys,
+            identifiers={name: settings.issuer_identifier(name) for name in self.sources},
+            dids={name: settings.issuer_did(name) for name in self.sources},
+            ttl=timedelta(seconds=settings.status_list_ttl_seconds),
+            validity=timedelta(hours=settings.status_list_validity_hours),
+        )
+        self.offers = Offers(
+            db,
+            secret=keys.derived_secret("offers"),
+            ttl=timedelta(seconds=settings.offer_ttl_seconds),
+        )
+        self._subject_secret = keys.derived_secret("subject")
+        self._sealing: dict[str, SealingIdentity] = {}
+        self._sealing_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: IssuerSettings,
+        *,
+        sources: Mapping[str, Source] | None = None,
+        clock: Clock = _utc_now,
+    ) -> Issuer:
+        """Open the database (creating tables, limits, demo data), unlock and create keys.
+
+        Raises ``StartupRefused`` for a wrong passphrase, or in production for
+        stored demo keys or a source without an adapter.
+        """
+        chosen = default_sources() if sources is None else dict(sources)
+        missing = [name for name in settings.sources if name not in chosen]
+        if missing:
+            raise StartupRefused(f"no adapter for the configured sources {missing}")
+        running = {name: chosen[name] for name in settings.sources}
+        url = settings.resolved_database_url
+        if settings.database_url is None:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database.open(url)
+        db.create_tables()
+        with db.write() as unit:
+            load_published_limits(unit.session)
+        if settings.demo_data:
+            with db.write() as unit:
+                if not registers_seeded(unit.session):
+                    seed_registers(unit.session, people=settings.demo_people)
+        keys = KeyRing.unlock(
+            db,
+            settings.key_passphrase.get_secret_value(),
+            settings.issuer_dids(),
+            use_demo_keys=settings.demo_keys,
+        )
+        for name in running:
+            keys.ensure(name, clock=clock)
+            if settings.mode == "production" and keys.uses_demo_keys(name):
+                raise StartupRefused(f"source {name} has a public demo key; rotate it first")
+        return cls(settings, db, keys, running)
+
+    # Sources and configurations ---------------------------------------------------------------
+
+    def source(self, name: str) -> Source:
+        """The source called ``name``; ``NotFound`` if this deployment does not run it."""
+        try:
+            return self.sources[name]
+        except KeyError:
+            raise NotFound(f"no source {name!r}") from None
+
+    def configuration(self, source: str, configuration_id: str) -> CredentialConfiguration:
+        """A credential configuration of ``source``; ``NotFound`` if unknown."""
+        try:
+            return self.source(source).configurations[configuration_id]
+        except KeyError:
+            raise NotFound(
+                f"{source} has no credential configuration {configuration_id!r}"
+            ) from None
+
+    def default_configuration(self, source: str) -> str:
+        """The first credential configuration of ``source``."""
+        return next(iter(self.source(source).configurations))
+
+    def claims(self, source: str, bsn: str, configuration_id: str) -> SubjectClaims | None:
+        """What the register of ``source`` holds for ``bsn`` in that configuration."""
+        adapter = self.source(source)
+        self.configuration(source, configuration_id)
+        with self.db.read() as unit:
+            return adapter.claims_for(unit.session, bsn, configuration_id)
+
+    def subject_ref(self, bsn: str) -> str:
+        """A keyed hash of a BSN: finds a citizen's credentials without storing the BSN."""
+        return hmac.new(self._subject_secret, bsn.encode(), hashlib.sha256).hexdigest()
+
+    # The recipe -------------------------------------------------------------------------------
+
+    def issue_credential(
+        self,
+        source: str,
+        *,
+        bsn: str,
+        configuration_id: str,
+        holder_did: str | None,
+        cryptosuite: CryptosuiteName = "ecdsa-sd-2023",
+        clock: Clock = _utc_now,
+    ) -> JsonObject:
+        """Issue one credential from the register of ``source`` to ``holder_did``.
+
+        ``holder_did`` becomes ``credentialSubject.id``; ``None`` issues an unbound
+        copy (the Basis download). Raises ``NotFound`` when the register holds
+        nothing for ``bsn``.
+        """
+        claims = self.claims(source, bsn, configuration_id)
+        if claims is None:
+            raise NotFound(f"{source} holds no {configuration_id} data for this citizen")
+        (credential,) = self.issue_with_claims(
+            source,
+            configuration_id=configuration_id,
+            claims=claims.claims,
+            bsn=bsn,
+            holder_dids=[holder_did],
+            cryptosuite=cryptosuite,
+            clock=clock,
+        )
+        return credential
+
+    def issue_with_claims(
+        self,
+        source: str,
+        *,
+        configuration_id: str,
+        claims: JsonObject,
+        bsn: str,
+        holder_dids: Sequence[str | None],
+        cryptosuite: CryptosuiteName = "ecdsa-sd-2023",
+        reserve: Callable[[Unit], None] | None = None,
+        notification_id: str | None = None,
+        token_hash: str | None = None,
+        clock: Clock = _utc_now,
+        randbelow: Callable[[int], int] = secrets.randbelow,
+        new_id: Callable[[], str] = _new_credential_id,
+    ) -> list[JsonObject]:
+        """Issue one credential per holder DID, each with its own status entries and proof.
+
+        In one transaction ``reserve`` runs first (it may refuse by raising), then
+        every credential gets its status indexes and its record; the proofs are
+        made after the commit.
+        """
+        configuration = self.configuration(source, configuration_id)
+        now = clock().replace(microsecond=0)
+        valid_until = now + configuration.validity
+        unsigned: list[JsonObject] = []
+        with self.db.write() as unit:
+            if reserve is not None:
+                reserve(unit)
+            records: list[CredentialRecord] = []
+            for holder_did in holder_dids:
+                credential_id = new_id()
+                slots = [
+                    self.status_lists.allocate(
+                        unit, source, purpose, credential_id, randbelow=randbelow
+                    )
+                    for purpose in PURPOSES
+                ]
+                unsigned.append(
+                    self._credential(
+                        source,
+                        configuration,
+                        claims,
+                        holder_did=holder_did,
+                        credential_id=credential_id,
+                        status=[self.status_lists.entry(slot) for slot in slots],
+                        valid_from=now,
+                        valid_until=valid_until,
+                    )
+                )
+                records.append(
+                    CredentialRecord(
+                        id=credential_id,
+                        source=source,
+                        configuration_id=configuration_id,
+                        holder_did=holder_did or "",
+                        subject_ref=self.subject_ref(bsn),
+                        issued_at=now,
+                        valid_until=valid_until,
+                        notification_id=notification_id,
+                        token_hash=token_hash,
+                    )
+                )
+            unit.add_credentials(records)
+        key = self.keys.signing_key(source)
+        return [
+            self._sign(
+                document, configuration=configuration, cryptosuite=cryptosuite, now=now, key=key
+            )
+            for document in unsigned
+        ]
+
+    def _credential(
+        self,
+        source: str,
+        configuration: CredentialConfiguration,
+        claims: JsonObject,
+        *,
+        holder_did: str | None,
+        credential_id: str,
+        status: list[JsonObject],
+        valid_from: datetime,
+        valid_until: datetime,
+    ) -> JsonObject:
+        """The unsigned credential (PROTOCOLS.md §6.1)."""
+        subject: JsonObject = {} if holder_did is None else {"id": holder_did}
+        subject.update(claims)
+        return {
+            "@context": [CREDENTIALS_V2_URL, NL_VC_V1_URL],
+            "id": credential_id,
+            "type": ["VerifiableCredential", configuration.credential_type],
+            "issuer": self.settings.issuer_did(source),
+            "validFrom": _timestamp(valid_from),
+            "validUntil": _timestamp(valid_until),
+            "credentialStatus": status,
+            "credentialSubject": subject,
+        }
+
+    def _sign(
+        self,
+        document: JsonObject,
+        *,
+        configuration: CredentialConfiguration,
+        cryptosuite: CryptosuiteName,
+        now: datetime,
+        key: KeyPair,
+    ) -> JsonObject:
+        try:
+            if cryptosuite != "ecdsa-sd-2023":
+                return sign(document, key, cryptosuite=cryptosuite, created=now)
+            pointers = existing_pointers(
+                document, (*DEFAULT_MANDATORY_POINTERS, *configuration.always_disclosed)
+            )
+            return sign(
+                document, key, cryptosuite="ecdsa-sd-2023", mandatory_pointers=pointers, created=now
+            )
+        except VcError as exc:
+            # Implementation note: the document is the issuer's own (a source adapter's
+            # claims); a term missing from the context is a bug here, not bad input.
+            raise ProofGenerationError(
+                f"cannot sign the {configuration.credential_type}: {exc}"
+            ) from exc
+
+    # Status -----------------------------------------------------------------------------------
+
+    def revoke(self, credential_id: str, *, clock: Clock = _utc_now) -> None:
+        """Revoke a credential for good; ``NotFound`` if the issuer never issued it."""
+        self.status_lists.set_status(credential_id, "revocation", 1, clock=clock)
+
+    def suspend(self, credential_id: str, *, clock: Clock = _utc_now) -> None:
+        """Suspend a credential until :meth:`reinstate`."""
+        self.status_lists.set_status(credential_id, "suspension", 1, clock=clock)
+
+    def reinstate(self, credential_id: str, *, clock: Clock = _utc_now) -> None:
+        """Lift a suspension (a revocation stays)."""
+        self.status_lists.set_status(credential_id, "suspension", 0, clock=clock)
+
+    def status_of(self, credential_id: str) -> dict[str, int]:
+        """The current status value per purpose; ``NotFound`` for an unknown credential."""
+        return {e.purpose: e.status for e in self.status_lists.entries_of(credential_id)}
+
+    def status_list(
+        self, source: str, purpose: str, number: int, *, clock: Clock = _utc_now
+    ) -> str:
+        """The signed status list credential as JSON text; ``NotFound`` if there is none."""
+        self.source(source)
+        if purpose not in PURPOSES:
+            raise NotFound(f"no status purpose {purpose!r}")
+        return self.status_lists.publish(source, purpose, number, clock=clock)
+
+    # Keys and DIDs ----------------------------------------------------------------------------
+
+    def did_document(self, source: str) -> JsonObject:
+        """The did:web DID document of ``source``: every key, newest last, for assertions."""
+        self.source(source)
+        did = self.settings.issuer_did(source)
+        methods = [
+            {
+                "id": f"{did}#key-{key.number}",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": key.public_multibase,
+            }
+            for key in self.keys.published(source)
+        ]
+        return {
+            "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+            "id": did,
+            "verificationMethod": methods,
+            "assertionMethod": [method["id"] for method in methods],
+        }
+
+    def rotate_key(self, source: str, *, clock: Clock = _utc_now) -> str:
+        """Add a newest key to ``source`` and return its id; older credentials keep verifying."""
+        self.source(source)
+        return self.keys.rotate(source, clock=clock)
+
+    # Offers -----------------------------------------------------------------------------------
+
+    def create_offer(
+        self,
+        source: str,
+        subject: str,
+        configuration_id: str | None = None,
+        *,
+        tx_code: str | None = None,
+        clock: Clock = _utc_now,
+    ) -> CreatedOffer:
+        """Offer a citizen's credential: by-reference offer, pre-authorized code, tx_code.
+
+        Raises ``NotFound`` when the register holds nothing for ``subject``.
+        """
+        chosen = configuration_id or self.default_configuration(source)
+        if self.claims(source, subject, chosen) is None:
+            raise NotFound(f"{source} holds no {chosen} data for this citizen")
+        return self.offers.create(
+            source=source,
+            credential_issuer=self.settings.issuer_identifier(source),
+            subject=subject,
+            configuration_ids=[chosen],
+            tx_code=tx_code,
+            clock=clock,
+        )
+
+    def demo_offer(self, source: str, *, subject: str = DEMO_BSN) -> str:
+        """An offer (by value) for the demo citizen with tx_code ``000000``; development only."""
+        if self.settings.mode != "development":
+            raise StartupRefused("demo offers exist in development mode only")
+        return self.create_offer(source, subject, tx_code=DEMO_TX_CODE).offer_by_value_uri
+
+    # Basis download ---------------------------------------------------------------------------
+
+    def basis_credential(
+        self,
+        source: str,
+        subject: str,
+        configuration_id: str | None = None,
+        *,
+        clock: Clock = _utc_now,
+    ) -> JsonObject:
+        """A certified machine-readable copy: unbound, signed with ``ecdsa-rdfc-2019``.
+
+        Anyone can verify it as it is (no selective disclosure, no holder key); it
+        still carries status entries, so it can be revoked.
+        """
+        return self.issue_credential(
+            source,
+            bsn=subject,
+            configuration_id=configuration_id or self.default_configuration(source),
+            holder_did=None,
+            cryptosuite="ecdsa-rdfc-2019",
+            clock=clock,
+        )
+
+    def sealing_identity(self, source: str, *, clock: Clock = _utc_now) -> SealingIdentity:
+        """The source's PDF sealing identity, made (self-signed, demo) on first use."""
+        from vc_issuer.pdf import SealingIdentity, create_sealing_identity
+
+        display_name = self.source(source).display_name
+        label = f"sealing-identity:{source}"
+        with self._sealing_lock:
+            if source in self._sealing:
+                return self._sealing[source]
+            with self.db.read() as unit:
+                stored = unit.sealing_identity(source)
+            if stored is None:
+                made = create_sealing_identity(
+                    organisation=display_name.removesuffix(" (demo)"),
+                    common_name=f"{display_name} waarmerk",
+                    clock=clock,
+                )
+                sealed = self.keys.seal(made.to_pem(None), label=label)
+                with self.db.write() as unit:
+                    unit.add_sealing_identity(
+                        source, made.certificate_pem.decode("ascii"), sealed, clock()
+                    )
+                    stored = unit.sealing_identity(source)
+            if stored is None:
+                raise StartupRefused(f"the sealing identity of {source} could not be stored")
+            identity = SealingIdentity.from_pem(
+                self.keys.unseal(stored[1], label=label), passphrase=None
+            )
+            self._sealing[source] = identity
+            return identity
+
+    def certified_pdf(
+        self,
+        source: str,
+        subject: str,
+        configuration_id: str | None = None,
+        *,
+        clock: Clock = _utc_now,
+    ) -> bytes:
+        """A sealed PDF showing the citizen's data, with the credential embedded and as QR."""
+        from vc_issuer.pdf import certified_pdf
+
+        credential = self.basis_credential(source, subject, configuration_id, clock=clock)
+        return certified_pdf(
+            credential,
+            source_name=source,
+            source_display_name=self.source(source).display_name,
+            identity=self.sealing_identity(source, clock=clock),
+            clock=clock,
+        )
+
+    # Housekeeping -----------------------------------------------------------------------------
+
+    def purge_expired(self, *, clock: Clock = _utc_now) -> int:
+        """Delete expired offers, tokens, used nonces and deferred requests."""
+        with self.db.write() as unit:
+            return unit.purge_expired(clock())

@@ -1,0 +1,188 @@
+"""Settings of the issuer service (environment, ``.env``, or keyword arguments).
+
+Every setting is read from ``BLAUWE_KNOP_ISSUER_<NAME>`` (e.g.
+``BLAUWE_KNOP_ISSUER_DATABASE_URL``) or a ``.env`` file. In ``production`` mode
+the service refuses development secrets, demo keys, demo data and the demo
+login; :meth:`IssuerSettings.demo` gives the notebook set-up (in-memory
+SQLite, fixed demo keys, seeded registers).
+
+>>> settings = IssuerSettings.demo()
+>>> settings.issuer_identifier("belastingdienst")
+'https://issuer.example.nl/belastingdienst'
+>>> settings.issuer_dids()["rdw"]
+'did:web:issuer.example.nl:rdw'
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Literal, Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = [
+    "DEVELOPMENT_ADMIN_TOKEN",
+    "DEVELOPMENT_PASSPHRASE",
+    "SOURCE_NAMES",
+    "IssuerSettings",
+    "did_web_for",
+]
+
+DEVELOPMENT_PASSPHRASE = "development-only-passphrase"
+"""The key passphrase a development set-up uses; refused in production."""
+DEVELOPMENT_ADMIN_TOKEN = "development-only-admin-token"
+"""The admin bearer token a development set-up uses; refused in production."""
+SOURCE_NAMES: tuple[str, ...] = ("brp", "belastingdienst", "duo", "rdw")
+"""The four sources, in the order they are listed."""
+
+_MIN_PASSPHRASE = 16
+_MIN_ADMIN_TOKEN = 32
+
+
+def did_web_for(base_url: str, source: str) -> str:
+    """Return the path-form did:web DID of ``source`` under ``base_url``.
+
+    The host is lower-cased, a port becomes ``%3A<port>`` and every path segment
+    (the base URL's, then the source) a ``:``-separated part.
+
+    >>> did_web_for("https://localhost:8443", "duo")
+    'did:web:localhost%3A8443:duo'
+    """
+    parts = urlsplit(base_url)
+    if parts.hostname is None:
+        raise ValueError(f"base URL {base_url!r} has no host")
+    host = parts.hostname.lower()
+    if parts.port is not None:
+        host += f"%3A{parts.port}"
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return ":".join(["did:web", host, *segments, source])
+
+
+class IssuerSettings(BaseSettings):
+    """The issuer service's configuration; see the module docstring for sources and rules."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BLAUWE_KNOP_ISSUER_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    base_url: str = Field(
+        default="https://issuer.example.nl",
+        description="Public https URL of the service; each source lives at <base_url>/<source>.",
+    )
+    data_dir: Path = Field(
+        default=Path("issuer-data"), description="Folder for SQLite and QR files."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file issuer.db in data_dir."
+    )
+    key_passphrase: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_PASSPHRASE),
+        description="Encrypts the issuer keys at rest (scrypt -> AES-256-GCM).",
+    )
+    mode: Literal["development", "production"] = "development"
+    admin_token: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_ADMIN_TOKEN),
+        description="Bearer token of the admin endpoints.",
+    )
+    sources: tuple[str, ...] = Field(
+        default=SOURCE_NAMES, description="The sources this service runs."
+    )
+    demo_data: bool = Field(
+        default=False, description="Load the synthetic demo registers at start."
+    )
+    demo_people: int = Field(default=2000, ge=1, le=200_000)
+    demo_keys: bool = Field(default=False, description="Use the fixed, public demo issuer keys.")
+    demo_login: bool | None = Field(
+        default=None, description="Offer the local demo login; default: on in development only."
+    )
+    offer_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    token_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    nonce_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    tx_code_max_attempts: int = Field(default=5, ge=1, le=10)
+    batch_size: int = Field(default=10, ge=2, le=100)
+    status_list_ttl_seconds: int = Field(default=300, ge=0, le=86_400)
+    status_list_validity_hours: int = Field(default=24, ge=1, le=24 * 30)
+    deferred_interval_seconds: int = Field(default=5, ge=1, le=3600)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("base_url must be an https URL with a host")
+        if parts.query or parts.fragment:
+            raise ValueError("base_url must not have a query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("sources")
+    @classmethod
+    def _check_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("sources must be a non-empty list without repeats")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_development_secrets_in_production(self) -> Self:
+        if self.mode != "production":
+            return self
+        passphrase = self.key_passphrase.get_secret_value()
+        if passphrase == DEVELOPMENT_PASSPHRASE or len(passphrase) < _MIN_PASSPHRASE:
+            raise ValueError(
+                f"production needs its own key_passphrase of at least {_MIN_PASSPHRASE} chars"
+            )
+        token = self.admin_token.get_secret_value()
+        if token == DEVELOPMENT_ADMIN_TOKEN or len(token) < _MIN_ADMIN_TOKEN:
+            raise ValueError(
+                f"production needs its own admin_token of at least {_MIN_ADMIN_TOKEN} chars"
+            )
+        if self.demo_keys or self.demo_data or self.demo_login:
+            raise ValueError("demo keys, demo data and the demo login are for development only")
+        return self
+
+    @classmethod
+    def demo(cls, **overrides: object) -> IssuerSettings:
+        """Settings for notebooks and tests: in-memory SQLite, fixed demo keys, seeded registers.
+
+        Each call gets its own in-memory database (shared by everything built from
+        the returned settings in this process).
+        """
+        values: dict[str, object] = {
+            "mode": "development",
+            "data_dir": Path(tempfile.gettempdir()) / "blauwe-knop-demo",
+            "database_url": f"sqlite:///file:bk-demo-{secrets.token_hex(8)}?mode=memory&uri=true",
+            "key_passphrase": SecretStr(DEVELOPMENT_PASSPHRASE),
+            "admin_token": SecretStr(DEVELOPMENT_ADMIN_TOKEN),
+            "demo_data": True,
+            "demo_people": 200,
+            "demo_keys": True,
+        }
+        values.update(overrides)
+        return cls.model_validate(values)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL: ``database_url`` or ``sqlite:///<data_dir>/issuer.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'issuer.db').resolve()}"
+
+    @property
+    def demo_login_enabled(self) -> bool:
+        """Whether the local demo login is served."""
+        return self.mode == "development" if self.demo_login is None else self.demo_login
+
+    def issuer_identifier(self, source: str) -> str:
+        """The Credential Issuer Identifier of ``source``: ``<base_url>/<source>``."""
+        return f"{self.base_url}/{source}"
+
+    def issuer_did(self, source: str) -> str:
+        """The did:web DID of ``source`` (path form, one host for all sources)."""
+        return did_web_for(self.base_url, source)
+
+    def issuer_dids(self) -> dict[str, str]:
+        """Every configured source with its did:web DID (a wallet's trusted issuers)."""
+        return {source: self.issuer_did(source) for source in self.sources}

@@ -1,0 +1,107 @@
+"""What a source is to the issuer: identity, credential configurations, and claims by BSN.
+
+A source adapter reads its register through the SQLAlchemy session of the
+current unit of work and returns the ``credentialSubject`` claims (without
+``id``: the issuer binds the holder's DID). Claims use only terms of our
+vocabulary context (``contexts/README.md``); the BSN is never a claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy.orm import Session
+
+from vc_core.types import JsonObject
+
+__all__ = [
+    "ClaimDisplay",
+    "CredentialConfiguration",
+    "Source",
+    "SubjectClaims",
+    "iso_date",
+    "money",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDisplay:
+    """A claim as the issuer metadata describes it to wallets."""
+
+    path: tuple[str, ...]
+    name: str
+    mandatory: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialConfiguration:
+    """One credential a source issues (an OpenID4VCI credential configuration).
+
+    ``always_disclosed`` are JSON Pointers the holder may not hide, on top of
+    the issuer's defaults; a pointer that matches nothing in a particular
+    credential is left out for that credential. ``deferrable`` means a record
+    flagged for manual review is answered with a deferred (202) response.
+    """
+
+    id: str
+    credential_type: str
+    subject_type: str
+    scope: str
+    name: str
+    description: str
+    claims: tuple[ClaimDisplay, ...]
+    always_disclosed: tuple[str, ...]
+    validity: timedelta
+    deferrable: bool = False
+    background_color: str = "#154273"
+    text_color: str = "#FFFFFF"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectClaims:
+    """A citizen's claims for one credential, and whether a person must review them first."""
+
+    claims: JsonObject
+    needs_review: bool = False
+
+
+@runtime_checkable
+class Source(Protocol):
+    """A pluggable register adapter: one issuer identity with its credential configurations."""
+
+    @property
+    def name(self) -> str:
+        """Path segment and identity of the source, e.g. ``belastingdienst``."""
+        ...
+
+    @property
+    def display_name(self) -> str:
+        """Name shown to citizens, e.g. ``Belastingdienst (demo)``."""
+        ...
+
+    @property
+    def configurations(self) -> Mapping[str, CredentialConfiguration]:
+        """Credential configurations by id."""
+        ...
+
+    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+        """The claims the register holds for ``bsn``, or ``None`` when it holds none."""
+        ...
+
+
+def iso_date(value: date) -> str:
+    """A register date as an ``xsd:date`` string."""
+    return value.isoformat()
+
+
+def money(value: Decimal) -> JsonObject:
+    """A ``MonetaryAmount`` node in euros with a two-decimal string value."""
+    return {
+        "type": "MonetaryAmount",
+        "value": f"{value.quantize(Decimal('0.01'))}",
+        "currency": "EUR",
+    }

@@ -1,0 +1,189 @@
+"""The tax office: income statements (``InkomensverklaringCredential``) with precomputed facts.
+
+Besides the tax year and the aggregate income, the statement carries an
+income band and an ``InkomenToets``: whether the income is at or below the
+social-housing limit (rule ``sociale-huurgrens``) of that year for the
+household size the tax office knows. A landlord can then ask for the fact and
+never see the amount. The limits come from the versioned table
+``bd_inkomensgrenzen``, loaded from ``data/inkomensgrenzen.json`` (demo
+figures; see its ``status`` field).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from decimal import Decimal
+from importlib import resources
+
+from sqlalchemy import Numeric, String, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from vc_core.types import JsonObject
+from vc_issuer.db import Base
+from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, money
+
+__all__ = [
+    "SOCIAL_HOUSING_RULE",
+    "BelastingdienstSource",
+    "InkomenRow",
+    "InkomensgrensRow",
+    "load_published_limits",
+]
+
+SOCIAL_HOUSING_RULE = "sociale-huurgrens"
+_BAND_MIDDLE = "inkomensklasse-midden"
+_BAND_HIGH = "inkomensklasse-hoog"
+_LIMITS_FILE = "inkomensgrenzen.json"
+
+
+class InkomenRow(Base):
+    """The aggregate income of one citizen in one tax year."""
+
+    __tablename__ = "bd_inkomens"
+    __table_args__ = (UniqueConstraint("bsn", "belastingjaar"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    belastingjaar: Mapped[int]
+    verzamelinkomen: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    huishoudgrootte: Mapped[int]
+
+
+class InkomensgrensRow(Base):
+    """A published limit: rule, year, smallest household size it applies to, version."""
+
+    __tablename__ = "bd_inkomensgrenzen"
+
+    regel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    jaar: Mapped[int] = mapped_column(primary_key=True)
+    huishoudgrootte_vanaf: Mapped[int] = mapped_column(primary_key=True)
+    versie: Mapped[int] = mapped_column(primary_key=True)
+    grens: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+
+
+def load_published_limits(session: Session) -> int:
+    """Add the limits of the shipped JSON that the table lacks; return how many were added."""
+    data = json.loads(
+        resources.files("vc_issuer.sources").joinpath("data", _LIMITS_FILE).read_text("utf-8")
+    )
+    version = int(data["versie"])
+    existing = set(
+        session.execute(
+            select(
+                InkomensgrensRow.regel,
+                InkomensgrensRow.jaar,
+                InkomensgrensRow.huishoudgrootte_vanaf,
+            ).where(InkomensgrensRow.versie == version)
+        )
+    )
+    added = 0
+    for rule, spec in data["regels"].items():
+        for year, limits in spec["grenzen"].items():
+            for limit in limits:
+                key = (rule, int(year), int(limit["huishoudgrootte_vanaf"]))
+                if key in existing:
+                    continue
+                session.add(
+                    InkomensgrensRow(
+                        regel=rule,
+                        jaar=key[1],
+                        huishoudgrootte_vanaf=key[2],
+                        versie=version,
+                        grens=Decimal(limit["grens"]),
+                    )
+                )
+                added += 1
+    session.flush()
+    return added
+
+
+def _limit(session: Session, rule: str, year: int, household: int) -> Decimal | None:
+    """The newest published limit of ``rule`` in ``year`` for a household of ``household``."""
+    limits = InkomensgrensRow
+    newest = (
+        select(func.max(limits.versie))
+        .where(limits.regel == rule, limits.jaar == year)
+        .scalar_subquery()
+    )
+    return session.scalar(
+        select(limits.grens)
+        .where(
+            limits.regel == rule,
+            limits.jaar == year,
+            limits.versie == newest,
+            limits.huishoudgrootte_vanaf <= household,
+        )
+        .order_by(limits.huishoudgrootte_vanaf.desc())
+        .limit(1)
+    )
+
+
+INKOMENSVERKLARING = CredentialConfiguration(
+    id="InkomensverklaringCredential_ldp_vc",
+    credential_type="InkomensverklaringCredential",
+    subject_type="Belastingplichtige",
+    scope="inkomensverklaring",
+    name="Inkomensverklaring",
+    description="Verzamelinkomen over een belastingjaar, met inkomenstoets",
+    claims=(
+        ClaimDisplay(("credentialSubject", "belastingjaar"), "Belastingjaar", mandatory=True),
+        ClaimDisplay(("credentialSubject", "verzamelinkomen"), "Verzamelinkomen"),
+        ClaimDisplay(("credentialSubject", "inkomensklasse"), "Inkomensklasse"),
+        ClaimDisplay(("credentialSubject", "inkomenstoets"), "Inkomenstoets"),
+    ),
+    always_disclosed=(
+        "/credentialSubject/belastingjaar",
+        "/credentialSubject/inkomenstoets/type",
+        "/credentialSubject/inkomenstoets/regel",
+        "/credentialSubject/inkomenstoets/regelJaar",
+        "/credentialSubject/inkomenstoets/huishoudgrootte",
+    ),
+    validity=timedelta(days=365),
+)
+
+
+class BelastingdienstSource:
+    """Adapter over ``bd_inkomens`` and ``bd_inkomensgrenzen``."""
+
+    name = "belastingdienst"
+    display_name = "Belastingdienst (demo)"
+    configurations: Mapping[str, CredentialConfiguration] = {
+        INKOMENSVERKLARING.id: INKOMENSVERKLARING
+    }
+
+    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+        """The statement over the latest tax year on record; ``None`` without income data."""
+        if configuration_id not in self.configurations:
+            return None
+        income = session.scalars(
+            select(InkomenRow)
+            .where(InkomenRow.bsn == bsn)
+            .order_by(InkomenRow.belastingjaar.desc())
+            .limit(1)
+        ).first()
+        if income is None:
+            return None
+        year, amount = income.belastingjaar, income.verzamelinkomen
+        claims: JsonObject = {
+            "type": INKOMENSVERKLARING.subject_type,
+            "belastingjaar": year,
+            "verzamelinkomen": money(amount),
+        }
+        middle, high = _limit(session, _BAND_MIDDLE, year, 1), _limit(session, _BAND_HIGH, year, 1)
+        if middle is not None and high is not None:
+            claims["inkomensklasse"] = (
+                "laag" if amount < middle else "hoog" if amount >= high else "midden"
+            )
+        # A fact for a year without published limits is left out rather than guessed.
+        limit = _limit(session, SOCIAL_HOUSING_RULE, year, income.huishoudgrootte)
+        if limit is not None:
+            claims["inkomenstoets"] = {
+                "type": "InkomenToets",
+                "regel": SOCIAL_HOUSING_RULE,
+                "regelJaar": year,
+                "huishoudgrootte": income.huishoudgrootte,
+                "onderSocialeHuurgrens": amount <= limit,
+            }
+        return SubjectClaims(claims)

@@ -1,0 +1,95 @@
+"""The municipal person register (BRP): name, birth, address (``PersoonsgegevensCredential``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from sqlalchemy import Date, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from vc_core.types import JsonObject
+from vc_issuer.db import Base
+from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, iso_date
+
+__all__ = ["BrpSource", "PersoonRow"]
+
+
+class PersoonRow(Base):
+    """A registered resident; ``geboortedatum`` is absent when only partly known."""
+
+    __tablename__ = "brp_personen"
+
+    bsn: Mapped[str] = mapped_column(String(9), primary_key=True)
+    voornamen: Mapped[str] = mapped_column(String(200))
+    voorvoegsel: Mapped[str | None] = mapped_column(String(20))
+    geslachtsnaam: Mapped[str] = mapped_column(String(200))
+    geboortedatum: Mapped[date | None] = mapped_column(Date)
+    geboorteplaats: Mapped[str] = mapped_column(String(100))
+    nationaliteit: Mapped[str] = mapped_column(String(60))
+    straat: Mapped[str] = mapped_column(String(200))
+    huisnummer: Mapped[int]
+    huisnummertoevoeging: Mapped[str | None] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(7))
+    woonplaats: Mapped[str] = mapped_column(String(100))
+    gemeente: Mapped[str] = mapped_column(String(100))
+    land: Mapped[str] = mapped_column(String(60))
+
+
+PERSOONSGEGEVENS = CredentialConfiguration(
+    id="PersoonsgegevensCredential_ldp_vc",
+    credential_type="PersoonsgegevensCredential",
+    subject_type="Ingezetene",
+    scope="persoonsgegevens",
+    name="Persoonsgegevens",
+    description="Naam, geboorte en adres zoals ingeschreven in de BRP",
+    claims=(
+        ClaimDisplay(("credentialSubject", "voornamen"), "Voornamen"),
+        ClaimDisplay(("credentialSubject", "voorvoegsel"), "Voorvoegsel"),
+        ClaimDisplay(("credentialSubject", "geslachtsnaam"), "Geslachtsnaam"),
+        ClaimDisplay(("credentialSubject", "geboortedatum"), "Geboortedatum"),
+        ClaimDisplay(("credentialSubject", "geboorteplaats"), "Geboorteplaats"),
+        ClaimDisplay(("credentialSubject", "nationaliteit"), "Nationaliteit"),
+        ClaimDisplay(("credentialSubject", "adres"), "Adres"),
+    ),
+    always_disclosed=(),
+    validity=timedelta(days=90),
+)
+
+
+class BrpSource:
+    """Adapter over ``brp_personen``."""
+
+    name = "brp"
+    display_name = "Basisregistratie Personen (demo)"
+    configurations: Mapping[str, CredentialConfiguration] = {PERSOONSGEGEVENS.id: PERSOONSGEGEVENS}
+
+    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+        """Name, birth and address of ``bsn``; ``None`` when not registered."""
+        if configuration_id not in self.configurations:
+            return None
+        person = session.get(PersoonRow, bsn)
+        if person is None:
+            return None
+        address: JsonObject = {"type": "Adres", "straat": person.straat}
+        address["huisnummer"] = person.huisnummer
+        if person.huisnummertoevoeging:
+            address["huisnummertoevoeging"] = person.huisnummertoevoeging
+        address.update(
+            postcode=person.postcode,
+            woonplaats=person.woonplaats,
+            gemeente=person.gemeente,
+            land=person.land,
+        )
+        claims: JsonObject = {"type": PERSOONSGEGEVENS.subject_type, "voornamen": person.voornamen}
+        if person.voorvoegsel:
+            claims["voorvoegsel"] = person.voorvoegsel
+        claims["geslachtsnaam"] = person.geslachtsnaam
+        if person.geboortedatum is not None:
+            claims["geboortedatum"] = iso_date(person.geboortedatum)
+        claims.update(
+            geboorteplaats=person.geboorteplaats,
+            nationaliteit=person.nationaliteit,
+            adres=address,
+        )
+        return SubjectClaims(claims)

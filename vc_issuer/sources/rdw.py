@@ -1,0 +1,87 @@
+"""The vehicle register (RDW): registrations as ``VoertuigregistratieCredential``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from sqlalchemy import Date, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from vc_core.types import JsonObject
+from vc_issuer.db import Base
+from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, iso_date
+
+__all__ = ["RdwSource", "VoertuigRow"]
+
+
+class VoertuigRow(Base):
+    """A vehicle and its current registered keeper."""
+
+    __tablename__ = "rdw_voertuigen"
+
+    kenteken: Mapped[str] = mapped_column(String(10), primary_key=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    merk: Mapped[str] = mapped_column(String(60))
+    handelsbenaming: Mapped[str] = mapped_column(String(100))
+    datum_eerste_toelating: Mapped[date] = mapped_column(Date)
+    brandstof: Mapped[str] = mapped_column(String(40))
+    tenaamstellingsdatum: Mapped[date] = mapped_column(Date)
+
+
+VOERTUIGREGISTRATIE = CredentialConfiguration(
+    id="VoertuigregistratieCredential_ldp_vc",
+    credential_type="VoertuigregistratieCredential",
+    subject_type="Kentekenhouder",
+    scope="voertuigregistratie",
+    name="Voertuigregistratie",
+    description="Een voertuig dat op uw naam staat",
+    claims=(
+        ClaimDisplay(("credentialSubject", "voertuig", "kenteken"), "Kenteken", mandatory=True),
+        ClaimDisplay(("credentialSubject", "voertuig", "merk"), "Merk"),
+        ClaimDisplay(("credentialSubject", "voertuig", "handelsbenaming"), "Handelsbenaming"),
+        ClaimDisplay(
+            ("credentialSubject", "voertuig", "datumEersteToelating"), "Datum eerste toelating"
+        ),
+        ClaimDisplay(("credentialSubject", "voertuig", "brandstof"), "Brandstof"),
+        ClaimDisplay(
+            ("credentialSubject", "voertuig", "tenaamstellingsdatum"), "Datum tenaamstelling"
+        ),
+    ),
+    always_disclosed=("/credentialSubject/voertuig/type", "/credentialSubject/voertuig/kenteken"),
+    validity=timedelta(days=365),
+    background_color="#3D5A80",
+)
+
+
+class RdwSource:
+    """Adapter over ``rdw_voertuigen``."""
+
+    name = "rdw"
+    display_name = "Rijksdienst voor het Wegverkeer (demo)"
+    configurations: Mapping[str, CredentialConfiguration] = {
+        VOERTUIGREGISTRATIE.id: VOERTUIGREGISTRATIE
+    }
+
+    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+        """The vehicle most recently registered to ``bsn``; ``None`` when there is none."""
+        if configuration_id not in self.configurations:
+            return None
+        row = session.scalars(
+            select(VoertuigRow)
+            .where(VoertuigRow.bsn == bsn)
+            .order_by(VoertuigRow.tenaamstellingsdatum.desc(), VoertuigRow.kenteken)
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        vehicle: JsonObject = {
+            "type": "Voertuig",
+            "kenteken": row.kenteken,
+            "merk": row.merk,
+            "handelsbenaming": row.handelsbenaming,
+            "datumEersteToelating": iso_date(row.datum_eerste_toelating),
+            "brandstof": row.brandstof,
+            "tenaamstellingsdatum": iso_date(row.tenaamstellingsdatum),
+        }
+        return SubjectClaims({"type": VOERTUIGREGISTRATIE.subject_type, "voertuig": vehicle})

@@ -1,0 +1,226 @@
+"""Bitstring Status Lists of the issuer: index allocation, status changes, signed publication.
+
+Each source keeps lists per purpose (``revocation``, ``suspension``), numbered
+from 1, of 131 072 entries. A credential gets a uniformly random unused index
+in the open list: a random draw is claimed with an insert that the primary key
+(source, purpose, list, index) refuses when taken, and a refused draw is
+redrawn, so two credentials never share an index, whatever the number of
+threads or processes. A list is closed at 75 % so a draw rarely misses.
+
+A list is published as a ``BitstringStatusListCredential`` signed with
+``ecdsa-rdfc-2019`` by the source's newest key, valid for a day, with a
+``ttl`` of five minutes (settings). The signed text is kept in the database
+and re-signed when a status changed or half its validity has passed.
+
+Spec: vc-bitstring-status-list#bitstringstatuslistcredential
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from vc_core.loader import CREDENTIALS_V2_URL
+from vc_core.proofs import sign
+from vc_core.status import MIN_ENTRIES, StatusList, set_status
+from vc_core.types import Clock, JsonObject
+from vc_issuer.db import Database, StatusEntryRecord, StatusListState, Unit
+from vc_issuer.errors import NotFound
+from vc_issuer.keys import KeyRing
+
+__all__ = [
+    "LIST_ENTRIES",
+    "PURPOSES",
+    "StatusLists",
+    "StatusSlot",
+    "status_list_url",
+]
+
+PURPOSES: tuple[str, ...] = ("revocation", "suspension")
+"""The purposes every credential gets an entry for, in this order."""
+LIST_ENTRIES = MIN_ENTRIES
+_CAPACITY = LIST_ENTRIES * 3 // 4
+_MAX_DRAWS = 64
+_OPEN_LIST_SECONDS = 10.0
+_OPEN_LIST_CLAIMS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSlot:
+    """A claimed index: source, purpose, list number and index."""
+
+    source: str
+    purpose: str
+    number: int
+    index: int
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def status_list_url(issuer_identifier: str, purpose: str, number: int) -> str:
+    """The URL of a status list: ``<issuer identifier>/status/<purpose>/<number>``."""
+    return f"{issuer_identifier}/status/{purpose}/{number}"
+
+
+class StatusLists:
+    """Publishes and changes the status lists of every source in one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        keys: KeyRing,
+        *,
+        identifiers: Mapping[str, str],
+        dids: Mapping[str, str],
+        ttl: timedelta,
+        validity: timedelta,
+    ) -> None:
+        self._db = db
+        self._keys = keys
+        self._identifiers = dict(identifiers)
+        self._dids = dict(dids)
+        self._ttl = ttl
+        self._validity = validity
+        self._lock = threading.Lock()
+        # (source, purpose) -> (looked up at, claims left before the next look-up, number)
+        self._open: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+    def allocate(
+        self,
+        unit: Unit,
+        source: str,
+        purpose: str,
+        credential_id: str,
+        *,
+        randbelow: Callable[[int], int] = secrets.randbelow,
+    ) -> StatusSlot:
+        """Claim a uniformly random unused index for ``credential_id`` in the open list.
+
+        Runs inside the caller's writing unit of work, so the claim commits or rolls
+        back with the credential's record.
+        """
+        number = self._open_list(unit, source, purpose)
+        for _ in range(_MAX_DRAWS):
+            index = randbelow(LIST_ENTRIES)
+            if unit.claim_status_index(source, purpose, number, index, credential_id):
+                return StatusSlot(source, purpose, number, index)
+        # Implementation note: with lists closed at 75 % full, 64 misses in a row has a
+        # probability below 1e-8; reaching it means the random source is broken.
+        raise RuntimeError(f"no free status index found in {source}/{purpose}/{number}")
+
+    def _open_list(self, unit: Unit, source: str, purpose: str) -> int:
+        """The open list's number, looked up again every 1000 claims or 10 seconds.
+
+        Implementation note: between look-ups several processes may fill a list a
+        little past 75 %; the remaining quarter keeps random draws cheap.
+        """
+        now = time.monotonic()
+        with self._lock:
+            cached = self._open.get((source, purpose))
+            if cached is not None and cached[1] > 0 and now - cached[0] < _OPEN_LIST_SECONDS:
+                self._open[(source, purpose)] = (cached[0], cached[1] - 1, cached[2])
+                return cached[2]
+        number = unit.open_status_list(source, purpose, capacity=_CAPACITY)
+        with self._lock:
+            self._open[(source, purpose)] = (now, _OPEN_LIST_CLAIMS, number)
+        return number
+
+    def entry(self, slot: StatusSlot) -> JsonObject:
+        """The ``BitstringStatusListEntry`` of a claimed slot (index as a string)."""
+        url = status_list_url(self._identifiers[slot.source], slot.purpose, slot.number)
+        return {
+            "id": f"{url}#{slot.index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": slot.purpose,
+            "statusListIndex": str(slot.index),
+            "statusListCredential": url,
+        }
+
+    def _sign(
+        self, state: StatusListState, set_entries: list[tuple[int, int]], now: datetime
+    ) -> str:
+        bits = bytearray(StatusList.new(LIST_ENTRIES).bits)
+        for index, value in set_entries:
+            set_status(bits, index, value)
+        url = status_list_url(self._identifiers[state.source], state.purpose, state.number)
+        document: JsonObject = {
+            "@context": [CREDENTIALS_V2_URL],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": self._dids[state.source],
+            "validFrom": _timestamp(now),
+            "validUntil": _timestamp(now + self._validity),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": state.purpose,
+                "encodedList": StatusList(bytes(bits)).encode(),
+                "ttl": int(self._ttl.total_seconds() * 1000),
+            },
+        }
+        key = self._keys.signing_key(state.source)
+        signed = sign(document, key, cryptosuite="ecdsa-rdfc-2019", created=now)
+        return json.dumps(signed, separators=(",", ":"))
+
+    def publish(self, source: str, purpose: str, number: int, *, clock: Clock = _utc_now) -> str:
+        """The signed list credential as JSON text; re-signed first if stale.
+
+        Raises ``NotFound`` for a list that was never opened.
+        """
+        now = clock()
+        with self._db.read() as unit:
+            state = unit.status_list(source, purpose, number)
+        if state is None:
+            raise NotFound(f"no status list {source}/{purpose}/{number}")
+        fresh = (
+            state.signed is not None
+            and state.signed_version == state.version
+            and state.signed_at is not None
+            and now - state.signed_at < self._validity / 2
+            and state.signed_at <= now
+        )
+        if fresh and state.signed is not None:
+            return state.signed
+        with self._db.read() as unit:
+            # Implementation note: read the version and the bits in one snapshot.
+            state = unit.status_list(source, purpose, number) or state
+            set_entries = unit.set_indexes(source, purpose, number)
+        text = self._sign(state, set_entries, now)
+        with self._db.write() as unit:
+            unit.save_signed_list(state, signed=text, signed_at=now)
+        return text
+
+    def entries_of(self, credential_id: str) -> list[StatusEntryRecord]:
+        """The status entries of a credential; ``NotFound`` when it has none."""
+        with self._db.read() as unit:
+            entries = unit.status_entries(credential_id)
+        if not entries:
+            raise NotFound(f"no credential {credential_id!r} with status entries")
+        return entries
+
+    def set_status(
+        self, credential_id: str, purpose: str, value: int, *, clock: Clock = _utc_now
+    ) -> bool:
+        """Set a credential's status for ``purpose`` and republish; False if unchanged.
+
+        Raises ``NotFound`` when the credential has no entry for that purpose.
+        """
+        entries = [e for e in self.entries_of(credential_id) if e.purpose == purpose]
+        if not entries:
+            raise NotFound(f"credential {credential_id!r} has no {purpose} entry")
+        with self._db.write() as unit:
+            changed = [unit.set_status(entry, value) for entry in entries]
+        for entry in entries:
+            self.publish(entry.source, entry.purpose, entry.list_number, clock=clock)
+        return any(changed)

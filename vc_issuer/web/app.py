@@ -1,0 +1,148 @@
+"""The FastAPI app factory: every source under one host, plus admin, VC API and Basis download.
+
+Run it with ``blauwe-knop issuer serve`` or ``uvicorn --factory vc_issuer.web:create_app``
+(settings from the environment). OpenAPI docs live at ``/docs``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from vc_core.types import Clock
+from vc_issuer.auth import CitizenAuthenticator, DemoLogin
+from vc_issuer.issuer import Issuer
+from vc_issuer.oid4vci import CredentialIssuerService
+from vc_issuer.settings import IssuerSettings
+from vc_issuer.vc_api import VcApi
+from vc_issuer.web.errors import install_error_handlers
+from vc_issuer.web.routes import admin, basis, oid4vci, status, vc_api, well_known
+
+__all__ = ["create_app"]
+
+_Scope = MutableMapping[str, Any]
+_Message = MutableMapping[str, Any]
+_Receive = Callable[[], Awaitable[_Message]]
+_Send = Callable[[_Message], Awaitable[None]]
+_log = logging.getLogger("vc_issuer.web")
+
+
+class _AccessLog:
+    """Logs method, route template, status and duration; never the raw path or client address.
+
+    Implementation note: raw paths hold offer ids and credential ids, and client
+    addresses are personal data, so only the matched route template is logged.
+    """
+
+    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_record(message: _Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            route = scope.get("route")
+            _log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "route": getattr(route, "path", "unmatched"),
+                    "status": status,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                },
+            )
+
+
+_PURGE_EVERY_SECONDS = 600.0
+
+
+def _lifespan(issuer: Issuer) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Purge expired offers, tokens, nonces and deferred requests now and every ten minutes."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def purge_forever() -> None:
+            while True:
+                try:
+                    removed = await run_in_threadpool(issuer.purge_expired)
+                except Exception as exc:  # the next round tries again
+                    _log.error("purge_failed", extra={"error": type(exc).__name__})
+                else:
+                    _log.info("purged_expired", extra={"rows": removed})
+                await asyncio.sleep(_PURGE_EVERY_SECONDS)
+
+        task = asyncio.create_task(purge_forever())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
+
+
+def create_app(
+    config: IssuerSettings | Issuer | None = None,
+    *,
+    authenticator: CitizenAuthenticator | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """Build the issuer app from settings (default: the environment) or a ready :class:`Issuer`.
+
+    ``authenticator`` identifies citizens for the Basis download; without one,
+    the demo login is used when the settings enable it, else those endpoints
+    answer 401. ``clock`` replaces the OpenID4VCI endpoints' clock (tests).
+    """
+    issuer = (
+        config if isinstance(config, Issuer) else Issuer.from_settings(config or IssuerSettings())
+    )
+    settings = issuer.settings
+    if authenticator is None and settings.demo_login_enabled:
+        authenticator = DemoLogin(issuer.keys.derived_secret("demo-login"))
+    app = FastAPI(
+        lifespan=_lifespan(issuer),
+        title="blauwe-knop issuer",
+        version="0.1.0",
+        description=(
+            "The sources (BRP, Belastingdienst, DUO, RDW) as OpenID4VCI 1.0 credential "
+            "issuers, with Bitstring Status Lists, a VC API and Basis downloads."
+        ),
+    )
+    app.state.issuer = issuer
+    app.state.service = (
+        CredentialIssuerService(issuer)
+        if clock is None
+        else CredentialIssuerService(issuer, clock=clock)
+    )
+    app.state.vc_api = VcApi(issuer)
+    app.state.authenticator = authenticator
+    install_error_handlers(app)
+    # Literal paths first, so that no "/{source}/…" route shadows them.
+    app.include_router(vc_api.router)
+    app.include_router(admin.router)
+    if isinstance(authenticator, DemoLogin):
+        app.include_router(basis.demo_router)
+    app.include_router(well_known.router)
+    app.include_router(oid4vci.router)
+    app.include_router(status.router)
+    app.include_router(basis.router)
+    app.add_middleware(_AccessLog)
+    return app

@@ -1,0 +1,119 @@
+"""HTTP error mapping: OAuth errors as JSON, everything else as RFC 9457 problems, never 422."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vc_core.errors import ProofGenerationError, VcError
+from vc_issuer.errors import IssuerError, OAuthError
+
+__all__ = ["NO_STORE", "install_error_handlers", "problem_response"]
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+PROBLEM_JSON = "application/problem+json"
+_SECURITY_VOCAB = "https://w3id.org/security#"
+# The last path segment of the endpoints that answer OAuth-style errors, and the
+# error a malformed body gets there.
+_OAUTH_ENDPOINTS = {
+    "token": "invalid_request",
+    "nonce": "invalid_request",
+    "credential": "invalid_credential_request",
+    "deferred_credential": "invalid_credential_request",
+    "notification": "invalid_notification_request",
+}
+_log = logging.getLogger("vc_issuer.web")
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    type_uri: str = "about:blank",
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An ``application/problem+json`` response (RFC 9457) with our ``code`` as an extension."""
+    body = {"type": type_uri, "title": code, "status": status, "detail": detail, "code": code}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def oauth_response(error: OAuthError) -> JSONResponse:
+    """``{"error", "error_description"}`` with 400 (401 and WWW-Authenticate for a bad token)."""
+    headers = dict(NO_STORE)
+    if error.status == 401:
+        headers["WWW-Authenticate"] = (
+            f'Bearer error="{error.error}", error_description="{error.description}"'
+        )
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def _oauth_endpoint(request: Request) -> str | None:
+    return _OAUTH_ENDPOINTS.get(request.url.path.rstrip("/").rpartition("/")[2])
+
+
+async def _on_oauth_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OAuthError)
+    _log.info("oauth_error", extra={"error": exc.error})
+    return oauth_response(exc)
+
+
+async def _on_issuer_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IssuerError)
+    if exc.status >= 500:
+        _log.error("issuer_error", extra={"code": exc.code})
+    return problem_response(exc.status, exc.code or "ISSUER_ERROR", exc.detail, headers=NO_STORE)
+
+
+async def _on_vc_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, VcError)
+    code = exc.code or "VC_ERROR"
+    # Implementation note: the issuer signs only its own data, so a proof it cannot
+    # make is its fault (500); untrusted input reaches vc_core through handlers that
+    # answer 400 themselves (the VC API).
+    status = 500 if isinstance(exc, ProofGenerationError) else 400
+    if status == 500:
+        _log.error("proof_generation_failed", extra={"code": code})
+    return problem_response(status, code, exc.detail, type_uri=_SECURITY_VOCAB + code)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """A body or parameter FastAPI could not parse: 400, never 422."""
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    detail = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+    oauth_error = _oauth_endpoint(request)
+    if oauth_error is not None:
+        return oauth_response(OAuthError(detail, error=oauth_error))
+    return problem_response(
+        400, "PARSING_ERROR", detail, type_uri=_SECURITY_VOCAB + "PARSING_ERROR"
+    )
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(
+        exc.status_code, "HTTP_ERROR", str(exc.detail), headers=dict(exc.headers or {})
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Implementation note: only the class name is logged; messages of database errors
+    # can carry query parameters (personal data).
+    _log.error("unexpected_error", extra={"error": type(exc).__name__})
+    return problem_response(500, "INTERNAL_ERROR", "the issuer could not handle this request")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(OAuthError, _on_oauth_error)
+    app.add_exception_handler(IssuerError, _on_issuer_error)
+    app.add_exception_handler(VcError, _on_vc_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,99 @@
+"""Operator endpoints behind the admin bearer token: offers, status, reviews, key rotation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from vc_issuer.offers import CreatedOffer
+from vc_issuer.web.deps import AdminDep, IssuerDep, ServiceDep
+from vc_issuer.web.errors import NO_STORE
+from vc_issuer.web.schemas import CreateOfferRequest, OfferResponse
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+def offer_response(offer: CreatedOffer, *, with_qr: bool) -> OfferResponse:
+    """What a new offer shows: the QR text and link (and SVG), and the tx_code to send."""
+    return OfferResponse(
+        offer_uri=offer.offer_uri,
+        credential_offer_uri=offer.offer_url,
+        tx_code=offer.tx_code,
+        expires_at=offer.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        qr_svg=offer.qr_svg() if with_qr else None,
+    )
+
+
+@router.post("/{source}/offers", status_code=201)
+def create_offer(
+    source: str,
+    request: CreateOfferRequest,
+    issuer: IssuerDep,
+    _admin: AdminDep,
+    qr: Annotated[bool, Query(description="Include the QR code as SVG.")] = False,
+) -> JSONResponse:
+    """Create a credential offer for a citizen (404 when the register holds no data)."""
+    offer = issuer.create_offer(
+        source, request.bsn, request.credential_configuration_id, tx_code=request.tx_code
+    )
+    body = offer_response(offer, with_qr=qr).model_dump()
+    return JSONResponse(body, status_code=201, headers=NO_STORE)
+
+
+def _status(issuer: IssuerDep, credential_id: str) -> JSONResponse:
+    return JSONResponse({"id": credential_id, "status": issuer.status_of(credential_id)})
+
+
+@router.get("/credentials/{credential_id}")
+def credential_status(credential_id: str, issuer: IssuerDep, _admin: AdminDep) -> JSONResponse:
+    """A credential's current status per purpose."""
+    return _status(issuer, credential_id)
+
+
+@router.post("/credentials/{credential_id}/revoke")
+def revoke(credential_id: str, issuer: IssuerDep, _admin: AdminDep) -> JSONResponse:
+    """Revoke a credential for good (the list is re-signed at once)."""
+    issuer.revoke(credential_id)
+    return _status(issuer, credential_id)
+
+
+@router.post("/credentials/{credential_id}/suspend")
+def suspend(credential_id: str, issuer: IssuerDep, _admin: AdminDep) -> JSONResponse:
+    """Suspend a credential."""
+    issuer.suspend(credential_id)
+    return _status(issuer, credential_id)
+
+
+@router.post("/credentials/{credential_id}/reinstate")
+def reinstate(credential_id: str, issuer: IssuerDep, _admin: AdminDep) -> JSONResponse:
+    """Lift a suspension."""
+    issuer.reinstate(credential_id)
+    return _status(issuer, credential_id)
+
+
+@router.get("/deferred")
+def pending_reviews(service: ServiceDep, _admin: AdminDep) -> JSONResponse:
+    """Deferred requests waiting for manual review."""
+    return JSONResponse({"pending": service.pending_reviews()})
+
+
+@router.post("/deferred/{deferred_id}/approve")
+def approve(deferred_id: str, service: ServiceDep, _admin: AdminDep) -> JSONResponse:
+    """Approve a deferred request; the wallet's next poll gets the credentials."""
+    service.review(deferred_id, approve=True)
+    return JSONResponse({"id": deferred_id, "state": "approved"})
+
+
+@router.post("/deferred/{deferred_id}/reject")
+def reject(deferred_id: str, service: ServiceDep, _admin: AdminDep) -> JSONResponse:
+    """Turn a deferred request down."""
+    service.review(deferred_id, approve=False)
+    return JSONResponse({"id": deferred_id, "state": "rejected"})
+
+
+@router.post("/{source}/keys/rotate")
+def rotate_key(source: str, issuer: IssuerDep, _admin: AdminDep) -> JSONResponse:
+    """Add a newest issuer key; older credentials keep verifying with the old one."""
+    return JSONResponse({"verificationMethod": issuer.rotate_key(source)})

@@ -1,0 +1,96 @@
+"""Basis download for an authenticated citizen, and the DEMO login (no real identity check).
+
+``/demo-login`` exists only when the demo login is enabled (development); a
+production deployment passes its own ``CitizenAuthenticator`` to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from vc_issuer.auth import DEMO_SESSION_COOKIE, DemoLogin
+from vc_issuer.errors import NotFound
+from vc_issuer.sources import DEMO_BSN, is_valid_bsn
+from vc_issuer.web.deps import CitizenDep, IssuerDep
+from vc_issuer.web.errors import NO_STORE, problem_response
+from vc_issuer.web.routes.admin import offer_response
+
+router = APIRouter(tags=["Basis download"])
+demo_router = APIRouter(tags=["DEMO login (not an identity check)"])
+
+_DEMO_PAGE = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>DEMO inloggen</title></head>
+<body>
+<p style="background:#b00;color:#fff;padding:1em"><strong>DEMO</strong> — dit is geen echte
+inlog. Iedereen kan hier elk test-BSN kiezen. Alleen voor ontwikkeling.</p>
+<form method="post" action="/demo-login">
+<label>Test-BSN <input name="bsn" value="{bsn}" pattern="999[0-9]{{6}}"></label>
+<button type="submit">Inloggen (demo)</button>
+</form>
+</body></html>
+"""
+
+
+def _demo_login(request: Request) -> DemoLogin:
+    authenticator = request.app.state.authenticator
+    if not isinstance(authenticator, DemoLogin):
+        raise NotFound("the demo login is not enabled")
+    return authenticator
+
+
+@demo_router.get("/demo-login", response_class=HTMLResponse)
+def demo_login_page(request: Request) -> HTMLResponse:
+    """A form to log in as any test BSN (DEMO)."""
+    _demo_login(request)
+    return HTMLResponse(_DEMO_PAGE.format(bsn=html.escape(DEMO_BSN)))
+
+
+@demo_router.post("/demo-login")
+def demo_login(request: Request, bsn: Annotated[str, Form()]) -> Response:
+    """Log in as ``bsn`` (DEMO): sets a short-lived session cookie."""
+    login = _demo_login(request)
+    if not (is_valid_bsn(bsn) and bsn.startswith("999")):
+        return problem_response(400, "PARSING_ERROR", "use a test BSN (999xxxxxx, 11-test)")
+    response = JSONResponse({"logged_in": True, "demo": True}, headers=NO_STORE)
+    response.set_cookie(
+        DEMO_SESSION_COOKIE, login.login(bsn), httponly=True, secure=True, samesite="strict"
+    )
+    return response
+
+
+@demo_router.post("/logout")
+def logout() -> Response:
+    """End the demo session."""
+    response = JSONResponse({"logged_in": False}, headers=NO_STORE)
+    response.delete_cookie(DEMO_SESSION_COOKIE)
+    return response
+
+
+@router.get("/{source}/basis/credential.json")
+def basis_credential(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
+    """The citizen's data as a signed credential (ecdsa-rdfc-2019, verifiable by anyone)."""
+    credential = issuer.basis_credential(source, bsn)
+    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{source}.json"'}
+    return Response(json.dumps(credential, indent=2), media_type="application/vc", headers=headers)
+
+
+@router.get("/{source}/basis/afschrift.pdf")
+def basis_pdf(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
+    """A sealed PDF copy: the data readable, the credential embedded and as a QR code."""
+    pdf = issuer.certified_pdf(source, bsn)
+    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{source}-afschrift.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@router.post("/{source}/basis/offer", status_code=201)
+def basis_offer(source: str, bsn: CitizenDep, issuer: IssuerDep) -> JSONResponse:
+    """An offer of the citizen's credential for their wallet (QR plus tx_code on screen)."""
+    offer = issuer.create_offer(source, bsn)
+    return JSONResponse(
+        offer_response(offer, with_qr=True).model_dump(), status_code=201, headers=NO_STORE
+    )

@@ -1,0 +1,38 @@
+"""Public documents of each source: status lists, the DID document, the sealing certificate."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Response
+
+from vc_issuer.errors import NotFound
+from vc_issuer.web.deps import IssuerDep
+
+router = APIRouter(tags=["status and DIDs"])
+
+
+@router.get("/{source}/status/{purpose}/{number}")
+def status_list(source: str, purpose: str, number: str, issuer: IssuerDep) -> Response:
+    """A signed Bitstring Status List credential (``application/vc``), cacheable for its ttl."""
+    if not number.isdigit() or len(number) > 9:
+        raise NotFound(f"no status list {number!r}")
+    text = issuer.status_list(source, purpose, int(number))
+    ttl = issuer.settings.status_list_ttl_seconds
+    return Response(
+        text, media_type="application/vc", headers={"Cache-Control": f"public, max-age={ttl}"}
+    )
+
+
+@router.get("/{source}/did.json")
+def did_document(source: str, issuer: IssuerDep) -> Response:
+    """The did:web DID document of the source (every key, newest last)."""
+    document = issuer.did_document(source)
+    return Response(json.dumps(document), media_type="application/did+json")
+
+
+@router.get("/{source}/seal-certificate.pem")
+def sealing_certificate(source: str, issuer: IssuerDep) -> Response:
+    """The certificate that seals the source's PDFs (trust it in ``pdf verify``)."""
+    identity = issuer.sealing_identity(source)
+    return Response(identity.certificate_pem, media_type="application/x-pem-file")
