@@ -83,7 +83,7 @@ def test_demo_citizen_is_known_to_all_four_sources(database: Database) -> None:
         "inkomenstoets": {
             "type": "InkomenToets",
             "regel": "sociale-huurgrens",
-            "regelJaar": 2024,
+            "regelJaar": 2026,  # the newest published limits, not the tax year
             "huishoudgrootte": 1,
             "onderSocialeHuurgrens": True,
         },
@@ -103,13 +103,13 @@ def test_income_fact_follows_the_published_limit(database: Database) -> None:
                 InkomenRow(
                     bsn="999990032",
                     belastingjaar=2024,
-                    verzamelinkomen=Decimal("52671.00"),
+                    verzamelinkomen=Decimal("54650.00"),
                     huishoudgrootte=2,
                 ),
                 InkomenRow(
                     bsn="999990044",
                     belastingjaar=2024,
-                    verzamelinkomen=Decimal("52671.01"),
+                    verzamelinkomen=Decimal("54650.01"),
                     huishoudgrootte=3,
                 ),
                 InkomenRow(
@@ -132,7 +132,9 @@ def test_income_fact_follows_the_published_limit(database: Database) -> None:
     assert at_limit.claims["inkomenstoets"]["onderSocialeHuurgrens"] is True
     assert above.claims["inkomenstoets"]["onderSocialeHuurgrens"] is False
     assert above.claims["inkomenstoets"]["huishoudgrootte"] == 3
-    # A year without published limits gets no fact and no band, rather than a guess.
+    # The fact is judged against the newest published limits (2026), not the tax year's.
+    assert at_limit.claims["inkomenstoets"]["regelJaar"] == 2026
+    # Income older than the limits look back at gets no fact (and no band), not a guess.
     assert "inkomenstoets" not in unpublished.claims
     assert "inkomensklasse" not in unpublished.claims
 

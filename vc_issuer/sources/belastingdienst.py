@@ -36,6 +36,7 @@ SOCIAL_HOUSING_RULE = "sociale-huurgrens"
 _BAND_MIDDLE = "inkomensklasse-midden"
 _BAND_HIGH = "inkomensklasse-hoog"
 _LIMITS_FILE = "inkomensgrenzen.json"
+_LOOK_BACK_YEARS = 2  # limits of year Y are applied to the income of tax years Y-2 .. Y
 
 
 class InkomenRow(Base):
@@ -176,13 +177,24 @@ class BelastingdienstSource:
             claims["inkomensklasse"] = (
                 "laag" if amount < middle else "hoog" if amount >= high else "midden"
             )
-        # A fact for a year without published limits is left out rather than guessed.
-        limit = _limit(session, SOCIAL_HOUSING_RULE, year, income.huishoudgrootte)
-        if limit is not None:
+        # The fact answers the question a landlord asks now: the income of the latest tax
+        # year against the newest published limits (the allocation year), which look back at
+        # most two tax years. A fact without such limits is left out rather than guessed.
+        rule_year = session.scalar(
+            select(func.max(InkomensgrensRow.jaar)).where(
+                InkomensgrensRow.regel == SOCIAL_HOUSING_RULE
+            )
+        )
+        limit = (
+            None
+            if rule_year is None or not rule_year - _LOOK_BACK_YEARS <= year <= rule_year
+            else _limit(session, SOCIAL_HOUSING_RULE, rule_year, income.huishoudgrootte)
+        )
+        if rule_year is not None and limit is not None:
             claims["inkomenstoets"] = {
                 "type": "InkomenToets",
                 "regel": SOCIAL_HOUSING_RULE,
-                "regelJaar": year,
+                "regelJaar": rule_year,
                 "huishoudgrootte": income.huishoudgrootte,
                 "onderSocialeHuurgrens": amount <= limit,
             }
