@@ -4,7 +4,8 @@
 status entries → ecdsa-sd-2023 base proof) with offers, status changes, key
 rotation and certified copies; :class:`IssuerSettings` configures it.
 The HTTP service is ``vc_issuer.web.create_app``, the OpenID4VCI endpoints
-``vc_issuer.oid4vci``, the command line ``blauwe-knop issuer``.
+``vc_issuer.oid4vci``, consented sharing with organisations (Blauwe Knop Plus)
+:class:`PlusService`, the command line ``blauwe-knop issuer``.
 
 >>> settings = IssuerSettings.demo(demo_people=10)
 >>> offer = Issuer.from_settings(settings).create_offer("rdw", "999993653")
@@ -14,6 +15,7 @@ True
 
 from vc_issuer.issuer import Issuer
 from vc_issuer.offers import CreatedOffer
+from vc_issuer.plus import PlusService
 from vc_issuer.settings import IssuerSettings
 
-__all__ = ["CreatedOffer", "Issuer", "IssuerSettings"]
+__all__ = ["CreatedOffer", "Issuer", "IssuerSettings", "PlusService"]

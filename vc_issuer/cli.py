@@ -316,3 +316,116 @@ def verify_pdf(
     typer.echo("VALID" if report.ok else "NOT VALID")
     if not report.ok:
         raise typer.Exit(1)
+
+
+# Blauwe Knop Plus: recipients, grants and their access logs ------------------------------------
+
+plus_app = typer.Typer(
+    help="Blauwe Knop Plus: register recipients; inspect and revoke consent grants.",
+    no_args_is_help=True,
+)
+app.add_typer(plus_app, name="plus")
+
+
+def _recipient_keys(path: Path | None) -> list[dict[str, str]] | None:
+    """The public keys in a DID document or a Multikey JSON file (``None`` without a file)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read {path}: {exc}")
+    methods = data.get("verificationMethod", [data]) if isinstance(data, dict) else []
+    keys = [
+        {"id": str(m["id"]), "publicKeyMultibase": str(m["publicKeyMultibase"])}
+        for m in methods
+        if isinstance(m, dict) and "id" in m and "publicKeyMultibase" in m
+    ]
+    if not keys:
+        _fail(f"{path} holds no key with an id and a publicKeyMultibase")
+    return keys
+
+
+@plus_app.command("register")
+def plus_register(
+    source: Annotated[str, typer.Option(help="The source the recipient may fetch from.")],
+    did: Annotated[str, typer.Option(help="The recipient's DID (did:web or did:key).")],
+    name: Annotated[str, typer.Option(help="The recipient's name, as citizens see it.")],
+    purpose: Annotated[list[str], typer.Option(help="A purpose it may ask for (repeatable).")],
+    scope: Annotated[
+        list[str],
+        typer.Option(help="CONFIGURATION=claim,claim it may receive (repeatable; / goes deeper)."),
+    ],
+    key: Annotated[
+        Path | None,
+        typer.Option(help="Its DID document or Multikey JSON (public keys; not for did:key)."),
+    ] = None,
+    server: ServerOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Register (or update) an organisation that may receive data with citizens' consent."""
+    scopes = []
+    for item in scope:
+        configuration, equals, claims = item.partition("=")
+        names = [n.strip() for n in claims.split(",") if n.strip()]
+        if not equals or not names:
+            _fail(f"--scope takes CONFIGURATION=claim,claim, got {item!r}")
+        paths = [{"path": ["credentialSubject", *n.split("/")]} for n in names]
+        scopes.append({"credential_configuration_id": configuration, "claims": paths})
+    body = {
+        "did": did,
+        "name": name,
+        "purposes": purpose,
+        "scopes": scopes,
+        "keys": _recipient_keys(key),
+    }
+    settings = _settings(data_dir)
+    if server is not None:
+        shown = _admin_call(server, settings, "POST", f"/admin/{source}/plus/recipients", body)
+    else:
+        from vc_issuer.plus import PlusService
+        from vc_issuer.plus.service import recipient_json
+
+        plus = PlusService(_issuer(settings))
+        try:
+            record = plus.register_recipient(
+                source,
+                did=did,
+                name=name,
+                purposes=purpose,
+                scopes=scopes,
+                keys=body["keys"],
+            )
+        except IssuerError as exc:
+            _fail(str(exc), 1)
+        shown = recipient_json(record)
+    typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+
+
+@plus_app.command("grant")
+def plus_grant(
+    grant_id: str,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke the grant first.")] = False,
+    server: ServerOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Show a grant with its access log and chain check (and revoke it with --revoke)."""
+    settings = _settings(data_dir)
+    path = f"/admin/plus/grants/{quote(grant_id, safe=':')}"
+    if server is not None:
+        if revoke:
+            _admin_call(server, settings, "POST", path + "/revoke", None)
+        shown = _admin_call(server, settings, "GET", path, None)
+    else:
+        from vc_issuer.plus import PlusService
+
+        plus = PlusService(_issuer(settings))
+        try:
+            view = plus.revoke(grant_id) if revoke else plus.grant(grant_id)
+            shown = {**view.to_json(), "access_log": plus.access_log(grant_id).to_json()}
+        except IssuerError as exc:
+            _fail(str(exc), 1)
+    typer.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    if not shown["access_log"]["chain_valid"]:
+        typer.echo("the access log's hash chain is BROKEN", err=True)
+        raise typer.Exit(1)

@@ -10,6 +10,7 @@ RFC 9457 problems::
         │   ├── InvalidRequest           invalid_request
         │   ├── InvalidGrant             invalid_grant
         │   ├── InvalidClient            invalid_client
+        │   │   └── ClientAuthenticationFailed   invalid_client (401: bad client assertion)
         │   ├── UnsupportedGrantType     unsupported_grant_type
         │   ├── InvalidToken             invalid_token (401, WWW-Authenticate)
         │   ├── InvalidCredentialRequest invalid_credential_request
@@ -19,7 +20,10 @@ RFC 9457 problems::
         │   ├── UnknownCredentialIdentifier      unknown_credential_identifier
         │   ├── CredentialRequestDenied  credential_request_denied
         │   ├── InvalidTransactionId     invalid_transaction_id
-        │   └── InvalidNotification      invalid_notification_id | invalid_notification_request
+        │   ├── InvalidNotification      invalid_notification_id | invalid_notification_request
+        │   ├── InvalidScope             invalid_scope (Plus: scope not allowed for the recipient)
+        │   ├── InsufficientScope        insufficient_scope (403: a fetch outside the grant)
+        │   └── AccessDenied             access_denied (403: the citizen's identity not proven)
         ├── OfferNotFound                404
         ├── OfferExpired                 410
         ├── NotFound                     404 (unknown source, subject, credential, transaction)
@@ -37,7 +41,10 @@ import re
 from vc_core.errors import VcError, VerificationError
 
 __all__ = [
+    "AccessDenied",
+    "ClientAuthenticationFailed",
     "CredentialRequestDenied",
+    "InsufficientScope",
     "InvalidClient",
     "InvalidCredentialRequest",
     "InvalidGrant",
@@ -45,6 +52,7 @@ __all__ = [
     "InvalidNotification",
     "InvalidProof",
     "InvalidRequest",
+    "InvalidScope",
     "InvalidToken",
     "InvalidTransactionId",
     "IssuerError",
@@ -108,6 +116,32 @@ class InvalidClient(OAuthError):
     """Client authentication failed (anonymous access refused)."""
 
     error = "invalid_client"
+
+
+class ClientAuthenticationFailed(InvalidClient):
+    """A recipient's client assertion is missing, invalid, replayed or from an unknown key (401)."""
+
+    status = 401
+
+
+class InvalidScope(OAuthError):
+    """The requested scope is unknown, malformed or more than the recipient may receive."""
+
+    error = "invalid_scope"
+
+
+class InsufficientScope(OAuthError):
+    """The request reaches outside what the consent grant covers (HTTP 403)."""
+
+    error = "insufficient_scope"
+    status = 403
+
+
+class AccessDenied(OAuthError):
+    """The citizen's identity could not be established for a consent (HTTP 403)."""
+
+    error = "access_denied"
+    status = 403
 
 
 class UnsupportedGrantType(OAuthError):

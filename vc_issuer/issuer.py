@@ -53,7 +53,13 @@ from vc_issuer.status_lists import PURPOSES, StatusLists
 if TYPE_CHECKING:
     from vc_issuer.pdf import SealingIdentity
 
-__all__ = ["DEFAULT_MANDATORY_POINTERS", "DEMO_TX_CODE", "Issuer", "existing_pointers"]
+__all__ = [
+    "DEFAULT_MANDATORY_POINTERS",
+    "DEMO_TX_CODE",
+    "IssuedHook",
+    "Issuer",
+    "existing_pointers",
+]
 
 DEFAULT_MANDATORY_POINTERS: tuple[str, ...] = (
     "/issuer",
@@ -67,6 +73,8 @@ DEFAULT_MANDATORY_POINTERS: tuple[str, ...] = (
 """What a holder can never hide (PROTOCOLS.md §6.1, P10); sources add per-type claims."""
 DEMO_TX_CODE = "000000"
 """The tx_code of :meth:`Issuer.demo_offer` (development only)."""
+IssuedHook = Callable[[Unit, str, Sequence[CredentialRecord]], None]
+"""Called in the issuing transaction with the unit, the citizen's BSN and the new records."""
 
 
 def _utc_now() -> datetime:
@@ -134,6 +142,8 @@ class Issuer:
         self._subject_secret = keys.derived_secret("subject")
         self._sealing: dict[str, SealingIdentity] = {}
         self._sealing_lock = threading.Lock()
+        # Run inside every issuing transaction (Blauwe Knop Plus links holder keys here).
+        self.issued_hooks: list[IssuedHook] = []
 
     @classmethod
     def from_settings(
@@ -253,6 +263,7 @@ class Issuer:
         reserve: Callable[[Unit], None] | None = None,
         notification_id: str | None = None,
         token_hash: str | None = None,
+        properties: Mapping[str, Any] | None = None,
         clock: Clock = _utc_now,
         randbelow: Callable[[int], int] = secrets.randbelow,
         new_id: Callable[[], str] = _new_credential_id,
@@ -260,8 +271,9 @@ class Issuer:
         """Issue one credential per holder DID, each with its own status entries and proof.
 
         In one transaction ``reserve`` runs first (it may refuse by raising), then
-        every credential gets its status indexes and its record; the proofs are
-        made after the commit.
+        every credential gets its status indexes and its record, then the
+        :attr:`issued_hooks` run; the proofs are made after the commit.
+        ``properties`` adds top-level credential properties (terms of our context).
         """
         configuration = self.configuration(source, configuration_id)
         now = clock().replace(microsecond=0)
@@ -290,6 +302,7 @@ class Issuer:
                         valid_from=now,
                         valid_until=valid_until,
                     )
+                    | dict(properties or {})
                 )
                 records.append(
                     CredentialRecord(
@@ -305,6 +318,8 @@ class Issuer:
                     )
                 )
             unit.add_credentials(records)
+            for hook in self.issued_hooks:
+                hook(unit, bsn, records)
         key = self.keys.signing_key(source)
         return [
             self._sign(

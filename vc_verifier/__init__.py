@@ -3,16 +3,20 @@
 Verify OpenID4VP presentations of W3C credentials (ecdsa-sd-2023 derived
 proofs, Bitstring Status List, trusted issuers, holder binding), decide the
 housing income rule on verified claims only, and keep a signed verification
-record instead of copies of income statements. The optional FastAPI router
-lives in ``vc_verifier.web`` (extra ``verifier-web``).
+record instead of copies of income statements. With a citizen's Blauwe Knop
+Plus consent, :class:`PlusClient` fetches the data straight from the sources
+and :meth:`Verifier.verify_plus_credentials` checks it for the same rule.
+The optional FastAPI router lives in ``vc_verifier.web`` (extra ``verifier-web``).
 """
 
 from vc_verifier.errors import (
+    PlusFetchError,
     TransactionReplayError,
     UnknownTransactionError,
     WalletResponseError,
 )
 from vc_verifier.http import http_fetch
+from vc_verifier.plus import PlusClient, PlusFetch
 from vc_verifier.policy.housing import HousingIncomeRule, PolicyResult
 from vc_verifier.record import VerifiedRecord, verify_record
 from vc_verifier.results import (
@@ -34,6 +38,9 @@ from vc_verifier.verifier import Verifier
 __all__ = [
     "HousingIncomeRule",
     "MemoryTransactions",
+    "PlusClient",
+    "PlusFetch",
+    "PlusFetchError",
     "PolicyResult",
     "PresentationOutcome",
     "PresentationReport",

@@ -5,6 +5,9 @@
 - ``check FILE``: verify a presentation; exit 0 when verified, 1 when not
   (one line per problem, starting with its code), 2 on a usage error.
 - ``record verify FILE``: check a signed verification record (exit 0/1/2).
+- ``fetch GRANT``: Blauwe Knop Plus: fetch a consent grant's data straight from
+  the sources with your key, verify it and (``--household-size``) decide the rule.
+- ``serve``: run the landlord's page (start a check, show the QR, see the decision).
 
 Nothing is fetched unless ``--online`` is given; then status lists and
 did:web documents of trusted issuers are fetched over HTTPS.
@@ -12,6 +15,7 @@ did:web documents of trusted issuers are fetched over HTTPS.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 from datetime import UTC, datetime
@@ -256,3 +260,153 @@ def record_verify(
             http.close()
     typer.echo(f"valid record signed by {verified.signer}", err=True)
     typer.echo(json.dumps(verified.record, indent=2, ensure_ascii=False))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8081,
+    data_dir: Annotated[
+        Path, typer.Option(help="Folder for the key, transactions and checks (SQLite).")
+    ] = Path("verifier-data"),
+    public_url: Annotated[
+        str, typer.Option(help="The https origin wallets reach; its did:web is the client_id.")
+    ] = "https://verhuur.example.nl",
+    name: Annotated[str, typer.Option(help="The landlord's name on the page.")] = "Verhuur (demo)",
+    trusted: Annotated[
+        Path | None,
+        typer.Option(help="Trusted-issuer file {DID: [types]} (default: the demo tax office)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Rule year of the shipped tables.")] = None,
+    route: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Development: fetch ORIGIN's did:web and status lists from URL "
+            "(ORIGIN=URL, e.g. https://issuer.example.nl=http://127.0.0.1:8080; repeatable)."
+        ),
+    ] = None,
+    ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+) -> None:
+    """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
+    from vc_verifier.landlord import DEMO_TRUSTED_ISSUERS, LandlordSettings, landlord_state
+    from vc_verifier.landlord.serving import run
+
+    if not (ssl_certfile and ssl_keyfile) and not _is_loopback(host):
+        _fail("plain http is only served on a loopback address; give --ssl-certfile/--ssl-keyfile")
+    trusted_issuers = DEMO_TRUSTED_ISSUERS
+    if trusted is not None:
+        loaded = _read_json(str(trusted))
+        if not isinstance(loaded, dict) or not all(
+            isinstance(types, list) and all(isinstance(t, str) for t in types)
+            for types in loaded.values()
+        ):
+            _fail(f"{trusted} must be a JSON object {{issuer DID: [credential types]}}")
+        trusted_issuers = {str(did): tuple(types) for did, types in loaded.items()}
+    overrides: dict[str, str] = {}
+    for item in route or ():
+        origin, equals, target = item.partition("=")
+        if not equals:
+            _fail(f"--route takes ORIGIN=URL, got {item!r}")
+        overrides[origin] = target
+    try:
+        settings = LandlordSettings(
+            public_url=public_url,
+            name=name,
+            data_dir=data_dir,
+            trusted_issuers=trusted_issuers,
+            rule_year=year,
+            fetch_overrides=overrides,
+        )
+        HousingIncomeRule.load(year=year)
+        landlord_state(settings)  # the key and secret, made once before serving
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"landlord page on http{'s' if ssl_certfile else ''}://{host}:{port}/", err=True)
+    run(settings, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+
+
+@app.command()
+def fetch(
+    ctx: typer.Context,
+    grant: Annotated[str, typer.Argument(help="The citizen's consent grant (JSON file, or -).")],
+    key: Annotated[
+        Path,
+        typer.Option(help="Your Multikey key-pair JSON (with secret), registered at the sources."),
+    ],
+    client_id: Annotated[
+        str | None, typer.Option(help="Your DID (default: the key's controller or its did:key).")
+    ] = None,
+    kid: Annotated[
+        str | None, typer.Option(help="The key's DID URL (default: the key's id).")
+    ] = None,
+    trusted: Annotated[
+        Path | None, typer.Option(help="Trusted-issuer file: {issuer DID: [types]}.")
+    ] = None,
+    household_size: Annotated[
+        int | None, typer.Option(min=1, help="Decide the income rule for this household size.")
+    ] = None,
+    limits: Annotated[
+        Path | None, typer.Option(help="Income-limit table (default: the shipped one).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Rule year of the shipped tables.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Save the verified credentials here.")] = None,
+) -> None:
+    """Blauwe Knop Plus: fetch a grant's data from each source, verify it, decide the rule.
+
+    Exit 0 when every credential verified, 1 when a source refused or a check
+    failed (one line per problem), 2 on a usage error.
+    """
+    from vc_verifier.errors import PlusFetchError
+    from vc_verifier.plus import PlusClient, parse_grant
+
+    signing_key = _signing_key(key)
+    kid = kid or signing_key.id
+    did = client_id or (kid.partition("#")[0] if kid else f"did:key:{signing_key.public.multibase}")
+    try:
+        registry = TrustedIssuers.load(trusted) if trusted is not None else TrustedIssuers()
+        rule = HousingIncomeRule.load(limits, year=year) if household_size is not None else None
+        parsed = parse_grant(_read_json(grant))
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    except ParsingError as exc:
+        _fail(f"{grant} is not a consent grant: {exc.detail}")
+    factory = ctx.obj if callable(ctx.obj) else lambda: HttpClient(timeout=10)
+    http = factory()
+    try:
+        client = PlusClient(client_id=did, signing_key=signing_key, http=http, signing_kid=kid)
+        verifier = Verifier(
+            client_id=f"decentralized_identifier:{client.client_id}",
+            signing_key=signing_key,
+            signing_kid=client.signing_kid,
+            trusted_issuers=registry,
+            http=http,
+        )
+        report = verifier.check_plus_credentials(client.fetch(parsed))
+    except ValueError as exc:
+        _fail(str(exc))
+    except (PlusFetchError, VerificationError) as exc:
+        typer.echo(f"{exc.code} {exc.detail}")
+        raise typer.Exit(NOT_VERIFIED) from exc
+    if report.presentation is None:
+        for problem in report.problems:
+            typer.echo(f"{problem.code} {problem.path}: {problem.detail}")
+        raise typer.Exit(NOT_VERIFIED)
+    summary = _summary(report.presentation)
+    if rule is not None and household_size is not None:
+        summary["decision"] = rule.evaluate(
+            report.presentation, household_size=household_size
+        ).to_json()
+    if out is not None:
+        documents = [vc.document for vc in report.presentation.credentials]
+        out.write_text(json.dumps(documents, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -7,6 +7,9 @@
     ├── TransactionReplayError            TRANSACTION_REPLAY (the state was used already)
     ├── WalletResponseError               WALLET_ERROR_RESPONSE (.error: the wallet's code)
     └── CredentialPolicyError (vc_core)   the codes below
+    VcError (vc_core)
+    └── PlusFetchError                    PLUS_FETCH_REFUSED (.error, .status, .source: a
+                                          source refused a Blauwe Knop Plus fetch)
 
 A presentation that fails raises (or reports) every problem found, each with
 one of the codes of vc_core (``PROOF_VERIFICATION_ERROR``, ``INVALID_CHALLENGE_ERROR``,
@@ -29,6 +32,7 @@ from vc_core.errors import (
     ProofExpiredError,
     ProofVerificationError,
     StatusListError,
+    VcError,
     VerificationError,
 )
 
@@ -42,7 +46,10 @@ __all__ = [
     "CREDENTIAL_TYPE_MISMATCH",
     "HOLDER_BINDING_ERROR",
     "ISSUER_NOT_ALLOWED_FOR_TYPE",
+    "PLUS_GRANT_ERROR",
+    "PLUS_NOT_FOR_THIS_RECIPIENT",
     "UNTRUSTED_ISSUER",
+    "PlusFetchError",
     "TransactionReplayError",
     "UnknownTransactionError",
     "WalletResponseError",
@@ -69,6 +76,10 @@ CLAIMS_NOT_SATISFIED = "CLAIMS_NOT_SATISFIED"
 """A presented credential lacks claims the query (or every claim set) requires."""
 CREDENTIAL_SETS_NOT_SATISFIED = "CREDENTIAL_SETS_NOT_SATISFIED"
 """The verified presentations do not cover a required credential set (or query)."""
+PLUS_GRANT_ERROR = "PLUS_GRANT_ERROR"
+"""A Plus consent grant is malformed, not signed by its sources, or for someone else."""
+PLUS_NOT_FOR_THIS_RECIPIENT = "PLUS_NOT_FOR_THIS_RECIPIENT"
+"""A Plus copy is addressed to another recipient (``ontvanger``) or under another grant."""
 
 
 class UnknownTransactionError(VerificationError):
@@ -100,6 +111,31 @@ class WalletResponseError(VerificationError):
         self.error_description = error_description
 
 
+class PlusFetchError(VcError):
+    """A source refused a Blauwe Knop Plus fetch, or answered with something unusable.
+
+    ``error`` and ``error_description`` are the source's OAuth error, ``status``
+    its HTTP status, ``source`` its URL.
+    """
+
+    default_code = "PLUS_FETCH_REFUSED"
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        error: str | None = None,
+        error_description: str = "",
+        status: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.error = error
+        self.error_description = error_description
+        self.status = status
+        self.source = source
+
+
 _POLICY_CODES = frozenset(
     {
         UNTRUSTED_ISSUER,
@@ -112,6 +148,8 @@ _POLICY_CODES = frozenset(
         CREDENTIAL_TYPE_MISMATCH,
         CLAIMS_NOT_SATISFIED,
         CREDENTIAL_SETS_NOT_SATISFIED,
+        PLUS_GRANT_ERROR,
+        PLUS_NOT_FOR_THIS_RECIPIENT,
     }
 )
 _CLASSES: Mapping[str, type[VerificationError]] = {

@@ -1,14 +1,17 @@
 """The verifier's only network edge: an injected ``httpx.Client`` adapted to a vc_core ``Fetch``.
 
 The verifier fetches two things, and only through the client its caller
-injects: Bitstring Status List credentials and did:web documents. The
-adapter never follows a redirect (a 3xx is an error, PROTOCOLS.md P26),
+injects: Bitstring Status List credentials and did:web documents; the Plus
+client (:mod:`vc_verifier.plus`) also posts form requests with
+:func:`http_post_form`. The adapter never follows a redirect (a 3xx is an error, PROTOCOLS.md P26),
 refuses plain ``http`` URLs unless told otherwise, caps the response size
 and maps every failure to :class:`~vc_core.errors.FetchError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
@@ -16,7 +19,14 @@ import httpx
 from vc_core.errors import FetchError
 from vc_core.types import Fetch
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "HttpClient", "http_fetch"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "HttpAnswer",
+    "HttpClient",
+    "http_fetch",
+    "http_post_form",
+]
 
 HttpClient = httpx.Client
 """The client type the verifier accepts (``httpx.Client``; Starlette's TestClient is one)."""
@@ -79,3 +89,53 @@ def http_fetch(
             raise FetchError(f"{url!r} is not a valid URL: {exc}") from exc
 
     return fetch
+
+
+@dataclass(frozen=True, slots=True)
+class HttpAnswer:
+    """A response read in full: status, media type (lower case, no parameters) and body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+def http_post_form(
+    client: httpx.Client,
+    url: str,
+    form: Mapping[str, str],
+    *,
+    accept: str = "application/json",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> HttpAnswer:
+    """POST ``form`` (``application/x-www-form-urlencoded``) to an https ``url``; read the answer.
+
+    Any status comes back (the caller reads OAuth error bodies), except that a
+    redirect, a body over ``max_bytes``, a transport error or a non-https URL
+    raises ``FetchError``.
+    """
+    if urlsplit(url).scheme != "https":
+        raise FetchError(f"refusing to post to {url!r}: only https URLs")
+    try:
+        with client.stream(
+            "POST",
+            url,
+            data=dict(form),
+            headers={"Accept": accept},
+            follow_redirects=False,
+            timeout=timeout,
+        ) as response:
+            if 300 <= response.status_code < 400:
+                raise FetchError(f"{url} answered {response.status_code} (a redirect)")
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FetchError(f"{url} sent more than {max_bytes} bytes")
+            media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            return HttpAnswer(response.status_code, media_type, bytes(body))
+    except httpx.HTTPError as exc:
+        raise FetchError(f"posting to {url} failed: {type(exc).__name__}: {exc}") from exc
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"{url!r} is not a valid URL: {exc}") from exc

@@ -67,11 +67,14 @@ from vc_verifier.errors import (
     CREDENTIAL_SUSPENDED,
     HOLDER_BINDING_ERROR,
     ISSUER_NOT_ALLOWED_FOR_TYPE,
+    PLUS_GRANT_ERROR,
+    PLUS_NOT_FOR_THIS_RECIPIENT,
     UNTRUSTED_ISSUER,
     UnknownTransactionError,
     error_for,
 )
 from vc_verifier.http import HttpClient, http_fetch
+from vc_verifier.plus import PlusFetch, check_grant, parse_grant
 from vc_verifier.policy.housing import PolicyResult
 from vc_verifier.record import sign_record
 from vc_verifier.results import (
@@ -99,6 +102,8 @@ PRESENTATION_CRYPTOSUITES: tuple[str, ...] = ("ecdsa-rdfc-2019", "eddsa-rdfc-202
 """Suites a holder may sign a presentation with (ecdsa-sd-2023 secures credentials only)."""
 DEFAULT_CREDENTIAL_CRYPTOSUITES: tuple[str, ...] = ("ecdsa-sd-2023",)
 """Suites accepted on credentials by default: selective disclosure, derived proofs only."""
+PLUS_CRYPTOSUITES = frozenset({"ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
+"""Suites also accepted on Plus copies (a source serves them whole, to the recipient only)."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
 _STATUS_PURPOSE_CODES = {"revocation": CREDENTIAL_REVOKED, "suspension": CREDENTIAL_SUSPENDED}
@@ -258,7 +263,13 @@ class Verifier:
 
     # --- presentations --------------------------------------------------------------------
 
-    def _check_credential(self, unverified_vc: object, holder: str | None) -> _CredentialCheck:
+    def _check_credential(
+        self,
+        unverified_vc: object,
+        holder: str | None,
+        *,
+        cryptosuites: Collection[str] | None = None,
+    ) -> _CredentialCheck:
         """Run the credential checks in order; every problem is collected."""
         # Shape: a credential that is not even a VC stops here.
         try:
@@ -289,7 +300,7 @@ class Verifier:
             verified = verify(
                 unverified_vc,
                 expected_proof_purpose="assertionMethod",
-                cryptosuites=self._accepted,
+                cryptosuites=self._accepted if cryptosuites is None else cryptosuites,
                 resolve_verification_method=self._issuer_method,
                 clock=self._clock,
             ).document
@@ -434,6 +445,86 @@ class Verifier:
         for ``CREDENTIAL_REVOKED``, ``InvalidChallengeError``, ``StatusListError``, …).
         """
         report = self.check_presentation(unverified_vp, challenge=challenge, domain=domain)
+        if report.presentation is None:
+            raise error_for(report.problems)
+        return report.presentation
+
+    # --- Blauwe Knop Plus -----------------------------------------------------------------
+
+    def _plus_recipient(self) -> str:
+        if not self.client_id.startswith(openid4vp.DECENTRALIZED_IDENTIFIER_PREFIX):
+            raise ValueError("Plus credentials are addressed to a DID; use a DID client_id")
+        return self.client_id[len(openid4vp.DECENTRALIZED_IDENTIFIER_PREFIX) :]
+
+    def check_plus_credentials(
+        self, fetched: PlusFetch | Sequence[object], *, grant: object | None = None
+    ) -> PresentationReport:
+        """Run every check of :meth:`verify_plus_credentials`; report instead of raising."""
+        unverified: list[object]
+        if isinstance(fetched, PlusFetch):
+            grant = fetched.grant.document if grant is None else grant
+            unverified = list(fetched.unverified_credentials.values())
+        else:
+            unverified = list(fetched)
+        recipient = self._plus_recipient()
+        verified_at = self._clock()
+        try:
+            parsed = parse_grant(grant)
+        except ParsingError as exc:
+            return PresentationReport(False, tuple(_at(exc.problems, "grant")))
+        problems = list(check_grant(parsed, recipient=recipient, resolve=self._issuer_method))
+        if not unverified:
+            problems.append(Problem("PARSING_ERROR", "no credentials were given", "credentials"))
+        credentials: list[VerifiedCredential] = []
+        for index, unverified_vc in enumerate(unverified):
+            checked = self._check_credential(
+                unverified_vc, parsed.holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
+            )
+            found = list(checked.problems)
+            if checked.credential is not None:
+                document = checked.credential.document
+                if document.get("ontvanger") != recipient or document.get("toestemming") != (
+                    parsed.id
+                ):
+                    found.append(
+                        Problem(
+                            PLUS_NOT_FOR_THIS_RECIPIENT,
+                            f"the copy is for {document.get('ontvanger')!r} under grant "
+                            f"{document.get('toestemming')!r}",
+                            "ontvanger",
+                        )
+                    )
+                if checked.credential.issuer not in parsed.signer_dids:
+                    found.append(
+                        Problem(
+                            PLUS_GRANT_ERROR, "the issuer is not a source of the grant", "issuer"
+                        )
+                    )
+            problems.extend(_at(found, f"credentials[{index}]"))
+            if checked.credential is not None and not found:
+                credentials.append(checked.credential)
+        if problems:
+            return PresentationReport(False, tuple(problems))
+        presentation = VerifiedPresentation(parsed.holder, tuple(credentials), verified_at)
+        return PresentationReport(True, (), presentation)
+
+    def verify_plus_credentials(
+        self, fetched: PlusFetch | Sequence[object], *, grant: object | None = None
+    ) -> VerifiedPresentation:
+        """Verify credentials fetched under a Blauwe Knop Plus grant; return only what verified.
+
+        ``fetched`` is a :class:`~vc_verifier.plus.PlusFetch` (or the unverified
+        credentials, with the ``grant`` document). The grant must be signed by
+        every source in its scope (trusted issuers, their did:web keys) and name
+        this verifier's DID; every credential passes the same checks as a
+        presented one (proof — ``ecdsa-rdfc-2019`` accepted here —, validity,
+        status, trust), is bound to the grant's holder, is addressed to this
+        verifier (``ontvanger``) under this grant (``toestemming``), and comes
+        from a source of the grant. The result is a ``VerifiedPresentation``
+        (``holder`` = the grant's holder) that ``HousingIncomeRule.evaluate``
+        takes like a wallet's. Raises ``VerificationError`` with every problem.
+        """
+        report = self.check_plus_credentials(fetched, grant=grant)
         if report.presentation is None:
             raise error_for(report.problems)
         return report.presentation

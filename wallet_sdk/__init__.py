@@ -3,13 +3,16 @@
 Receive credentials by QR (OpenID4VCI 1.0, pre-authorized code), keep them in
 an encrypted store, and show a verifier exactly the claims its DCQL query asks
 for (OpenID4VP 1.0, ecdsa-sd-2023 disclosures in holder-signed presentations).
-Everything goes through :class:`Wallet`; the network only through the
-``httpx.Client`` the caller injects.
+With Blauwe Knop Plus the citizen lets a source share data straight with an
+organisation, and keeps, checks and revokes those consents
+(:meth:`Wallet.grant_consent`). Everything goes through :class:`Wallet`; the
+network only through the ``httpx.Client`` the caller injects.
 
 Errors (all ``vc_core.errors.VcError`` with a ``code``) are drawn in
 :mod:`wallet_sdk.errors`.
 """
 
+from wallet_sdk.consent import ConsentGrant, ConsentStatus, claim_scope
 from wallet_sdk.dcql import Candidate
 from wallet_sdk.errors import (
     BackupError,
@@ -36,6 +39,8 @@ __all__ = [
     "Argon2Params",
     "BackupError",
     "Candidate",
+    "ConsentGrant",
+    "ConsentStatus",
     "CredentialOffer",
     "CredentialOfferReference",
     "Disclosure",
@@ -58,4 +63,5 @@ __all__ = [
     "WalletError",
     "WalletStore",
     "WrongPassphraseError",
+    "claim_scope",
 ]

@@ -1,7 +1,8 @@
 """``blauwe-knop wallet``: a wallet in a folder, from the command line.
 
 ``blauwe-knop wallet [--wallet DIR] init|trust|receive|poll|list|show|present|log|backup|
-restore|export|delete``. The folder (default ``~/.blauwe-knop/wallet``, or
+restore|export|delete`` and ``consent grant|list|show|revoke`` (Blauwe Knop Plus).
+The folder (default ``~/.blauwe-knop/wallet``, or
 ``BLAUWE_KNOP_WALLET_DIR``) holds ``wallet.db`` (the encrypted store) and
 ``config.json`` (the trusted issuers). The passphrase comes from
 ``BLAUWE_KNOP_WALLET_PASSPHRASE`` or a prompt; a backup's from
@@ -26,8 +27,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from vc_core.errors import VcError
-from vc_core.types import Clock
+from vc_core.types import Clock, JsonObject
 from wallet_sdk import _json
+from wallet_sdk.consent import ConsentGrant, claim_scope
 from wallet_sdk.errors import IssuerResponseError, StoreError
 from wallet_sdk.http import HttpClient, default_client
 from wallet_sdk.offers import CredentialOffer
@@ -378,3 +380,133 @@ def delete(ctx: typer.Context, credential_id: str) -> None:
     with _wallet(_state(ctx)) as wallet:
         wallet.delete(credential_id)
     typer.echo(f"deleted {credential_id}")
+
+
+# Blauwe Knop Plus: consent for a source to share data straight with an organisation.
+
+consent_app = typer.Typer(
+    help="Let a source share your data with an organisation; list and revoke those consents.",
+    no_args_is_help=True,
+)
+app.add_typer(consent_app, name="consent")
+
+
+def _share(value: str, wallet: Wallet) -> JsonObject:
+    """``URL[#CONFIGURATION]=claim,claim`` → one scope entry (configuration from the wallet)."""
+    target, equals, claims = value.partition("=")
+    location, _, configuration = target.partition("#")
+    names = [name.strip() for name in claims.split(",") if name.strip()]
+    if not equals or not names:
+        _fail(f"--share takes ISSUER_URL[#CONFIGURATION]=claim,claim, got {value!r}", USAGE_ERROR)
+    location = location.rstrip("/")
+    if not configuration:
+        known = {
+            c.configuration_id for c in wallet.credentials() if c.credential_issuer == location
+        }
+        if len(known) != 1:
+            _fail(f"name the configuration: {location}#CONFIGURATION=… (known: {sorted(known)})")
+        configuration = known.pop()
+    return claim_scope(location, configuration, names)
+
+
+def _consent_line(grant: ConsentGrant) -> str:
+    until = f"until {grant.valid_until}" + (f", {grant.max_uses} use(s)" if grant.max_uses else "")
+    name = grant.recipient_name or grant.recipient
+    return f"{grant.id}  {grant.status:<7}  {name} ({grant.purpose}), {until}"
+
+
+@consent_app.command("grant")
+def consent_grant(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option(help="The source (issuer URL) that records the consent.")],
+    recipient: Annotated[str, typer.Option(help="The organisation's DID.")],
+    purpose: Annotated[str, typer.Option(help="The purpose it is registered for.")],
+    share: Annotated[
+        list[str],
+        typer.Option(help="ISSUER_URL[#CONFIGURATION]=claim,claim (repeatable; / goes deeper)."),
+    ],
+    until: Annotated[
+        str | None, typer.Option(help="End of the consent (ISO 8601; default 30 days).")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="One fetch per source only.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the signed grant here (to give the organisation).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Consent without asking.")] = False,
+) -> None:
+    """Consent to the sources sharing the given claims with an organisation."""
+    valid_until = None
+    if until is not None:
+        try:
+            valid_until = datetime.fromisoformat(until)
+        except ValueError:
+            _fail(f"--until takes an ISO 8601 date-time, got {until!r}", USAGE_ERROR)
+        if valid_until.tzinfo is None:
+            _fail("--until needs a time zone (e.g. 2026-06-01T00:00:00Z)", USAGE_ERROR)
+    with _wallet(_state(ctx)) as wallet:
+        scope = [_share(value, wallet) for value in share]
+        typer.echo(f"{recipient} may fetch, for {purpose!r}:")
+        for entry in scope:
+            for claim in entry["claims"]:
+                typer.echo(f"  {entry['locations'][0]}  {'/'.join(claim['path'][1:])}")
+        if not yes and not typer.confirm("Give this consent?"):
+            raise typer.Exit(FAILED)
+        grant = wallet.grant_consent(
+            source=source,
+            recipient=recipient,
+            purpose=purpose,
+            scope=scope,
+            valid_until=valid_until,
+            max_uses=1 if once else None,
+        )
+    if out is not None:
+        out.write_text(json.dumps(grant.document, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"granted {_consent_line(grant)}")
+
+
+@consent_app.command("list")
+def consent_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the consents given from this wallet."""
+    with _wallet(_state(ctx)) as wallet:
+        grants = wallet.consents()
+    if as_json:
+        typer.echo(json.dumps([g.to_json() for g in grants], indent=2, ensure_ascii=False))
+        return
+    for grant in grants:
+        typer.echo(_consent_line(grant))
+
+
+@consent_app.command("show")
+def consent_show(
+    ctx: typer.Context,
+    grant_id: str,
+    document: Annotated[
+        bool, typer.Option("--document", help="Print the signed grant instead.")
+    ] = False,
+) -> None:
+    """Show a consent as its source sees it now: status, uses and every access."""
+    with _wallet(_state(ctx)) as wallet:
+        if document:
+            typer.echo(json.dumps(wallet.consent(grant_id).document, indent=2))
+            return
+        status = wallet.consent_status(grant_id)
+    uses = ", ".join(f"{source}: {count}" for source, count in status.uses.items())
+    typer.echo(f"{grant_id}: {status.status}; uses {uses}")
+    typer.echo(f"access log ({'intact' if status.chain_valid else 'BROKEN'}):")
+    for entry in status.entries:
+        what = entry.get("error") or ", ".join(entry.get("detail", {}).get("claims", []))
+        typer.echo(
+            f"  {entry.get('seq'):>3} {entry.get('at')}  {entry.get('event'):<8} "
+            f"{entry.get('source') or '-'}  {entry.get('actor') or '-'}  {what}"
+        )
+
+
+@consent_app.command("revoke")
+def consent_revoke(ctx: typer.Context, grant_id: str) -> None:
+    """Revoke a consent at once: the organisation can fetch nothing more under it."""
+    with _wallet(_state(ctx)) as wallet:
+        grant = wallet.revoke_consent(grant_id)
+    typer.echo(f"revoked {_consent_line(grant)}")

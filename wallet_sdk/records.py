@@ -141,9 +141,11 @@ class ActivityEntry:
     """One line of the citizen's own record: who got or gave what, when, and why.
 
     ``event`` is ``received``, ``deferred``, ``presented``, ``sent``,
-    ``declined``, ``deleted`` or ``restored``. ``counterparty`` is the issuer
-    or verifier identifier; ``claims`` are the JSON Pointers disclosed (for a
-    presentation) or received.
+    ``declined``, ``deleted``, ``restored``, ``consent_granted`` or
+    ``consent_revoked``. ``counterparty`` is the issuer or verifier identifier
+    (for consent: the recipient's DID); ``claims`` are the JSON Pointers
+    disclosed (for a presentation), received, or granted. A ``consent_granted``
+    entry keeps the signed grant in ``detail``; ``consent_revoked`` its id.
     """
 
     id: str

@@ -16,9 +16,12 @@ from datetime import UTC, datetime
 
 from vc_core.status import StatusListCache
 from vc_core.types import Clock, JsonObject
+from wallet_sdk import _json, consent
 from wallet_sdk import requests as oid4vp
 from wallet_sdk.activity import export_activity, new_entry
 from wallet_sdk.backup import restore_backup, write_backup
+from wallet_sdk.consent import ConsentGrant, ConsentStatus
+from wallet_sdk.errors import NoMatchingCredentialError, OfferError, StoreError
 from wallet_sdk.export import EXPORT_DOMAIN, export_presentation
 from wallet_sdk.http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HttpClient, WalletHttp
 from wallet_sdk.keys import HolderCurve, HolderKeys
@@ -64,11 +67,12 @@ class Wallet:
         self._http = WalletHttp(http, timeout=timeout, max_response_bytes=max_response_bytes)
         self._clock = clock
         self._keys = HolderKeys(store, clock=clock)
+        self._trusted = trusted_issuer_map(trusted_issuers)
         self._receiver = Receiver(
             store=store,
             http=self._http,
             keys=self._keys,
-            trusted=trusted_issuer_map(trusted_issuers),
+            trusted=self._trusted,
             clock=clock,
             holder_curve=holder_curve,
             status_cache=StatusListCache(clock=clock),
@@ -187,6 +191,114 @@ class Wallet:
             "declined", request.client_id, counterparty_name=request.client_name, detail=error
         )
         return result
+
+    # Blauwe Knop Plus: consent for a source to share data with an organisation.
+
+    def grant_consent(
+        self,
+        *,
+        source: str,
+        recipient: str,
+        purpose: str,
+        scope: Sequence[JsonObject],
+        valid_until: datetime | None = None,
+        max_uses: int | None = None,
+        identity: str | None = None,
+    ) -> ConsentGrant:
+        """Let ``recipient`` fetch ``scope`` straight from the sources (:mod:`wallet_sdk.consent`).
+
+        ``source`` is the trusted issuer URL that records the grant; the wallet
+        proves who the citizen is with a credential it issued (``identity``, a
+        stored credential id; default: the least used one from ``source``).
+        ``scope`` lists :func:`~wallet_sdk.consent.claim_scope` entries;
+        ``max_uses=1`` makes a one-time grant. The signed grant goes into the
+        activity log (``consent_granted``). Raises ``OfferError``
+        (``UNTRUSTED_ISSUER``), ``NoMatchingCredentialError`` or
+        ``IssuerResponseError`` (the source's OAuth ``error``).
+        """
+        source = source.rstrip("/")
+        if source not in self._trusted:
+            raise OfferError(f"{source} is not a trusted issuer", code="UNTRUSTED_ISSUER")
+        stored = self._identity(source, identity)
+        grant = consent.request_consent(
+            self._http,
+            source=source,
+            identity=stored,
+            key=self._keys.get(stored.holder),
+            recipient=recipient,
+            purpose=purpose,
+            scope=scope,
+            valid_until=valid_until,
+            max_uses=max_uses,
+            trusted=self._trusted,
+            now=self._clock(),
+        )
+        self._log(
+            "consent_granted",
+            recipient,
+            counterparty_name=grant.recipient_name,
+            purpose=purpose,
+            credential_types=[str(entry["credential_configuration_id"]) for entry in scope],
+            claims=grant.claims(),
+            detail=_json.dumps(grant.document),
+        )
+        return grant
+
+    def _identity(self, source: str, credential_id: str | None) -> StoredCredential:
+        if credential_id is not None:
+            return self.store.get_credential(credential_id)
+        found = sorted(
+            (c for c in self.store.credentials() if c.credential_issuer == source),
+            key=lambda c: c.use_count,
+        )
+        if not found:
+            raise NoMatchingCredentialError(f"no credential from {source} to prove who you are")
+        return found[0]
+
+    def consents(self) -> list[ConsentGrant]:
+        """The grants given from this wallet, oldest first, revoked ones marked."""
+        log = self.store.activity()
+        revoked = {entry.detail for entry in log if entry.event == "consent_revoked"}
+        grants = []
+        for entry in log:
+            if entry.event == "consent_granted" and entry.detail is not None:
+                document = _json.loads(entry.detail, max_bytes=2**20, what="a stored grant")
+                grant = consent.grant_from_document(document)
+                grants.append(replace(grant, status="revoked" if grant.id in revoked else "active"))
+        return grants
+
+    def consent(self, grant_id: str) -> ConsentGrant:
+        """One grant given from this wallet; ``StoreError`` (``RECORD_NOT_FOUND``) if unknown."""
+        for grant in self.consents():
+            if grant.id == grant_id:
+                return grant
+        raise StoreError(f"no consent {grant_id!r} in this wallet", code="RECORD_NOT_FOUND")
+
+    def revoke_consent(self, grant_id: str) -> ConsentGrant:
+        """Revoke a grant at its source (signed with its holder key); logged as ``consent_revoked``.
+
+        From the moment the source commits it, no fetch under the grant is served.
+        """
+        grant = self.consent(grant_id)
+        consent.send_control(
+            self._http, grant, key=self._keys.get(grant.holder), action="revoke", now=self._clock()
+        )
+        self._log(
+            "consent_revoked",
+            grant.recipient,
+            counterparty_name=grant.recipient_name,
+            purpose=grant.purpose,
+            detail=grant.id,
+        )
+        return replace(grant, status="revoked")
+
+    def consent_status(self, grant_id: str) -> ConsentStatus:
+        """Ask the source how a grant stands: status, uses, and its signed access log."""
+        grant = self.consent(grant_id)
+        answer = consent.send_control(
+            self._http, grant, key=self._keys.get(grant.holder), action="status", now=self._clock()
+        )
+        return consent.read_consent_status(answer, grant, http=self._http, trusted=self._trusted)
 
     # Log, backup, export.
 

@@ -217,6 +217,17 @@ SOURCE_CREDENTIALS = {
         },
     ),
 }
+# A Blauwe Knop Plus copy: issued straight to a recipient under a consent grant.
+SOURCE_CREDENTIALS["plus"] = {
+    **_credential(
+        "InkomensverklaringCredential",
+        "belastingdienst",
+        {"type": "Belastingplichtige", "belastingjaar": 2024},
+    ),
+    "ontvanger": "did:web:verhuur.example.nl",
+    "toestemming": "urn:uuid:0c6a9c43-5d3f-4f0a-9a55-7bb1b8f4e2d1",
+    "doel": "toewijzing-sociale-huurwoning",
+}
 
 
 class _LossError(Exception):

@@ -12,6 +12,9 @@ import vc_verifier
 EXPECTED = {
     "HousingIncomeRule",
     "MemoryTransactions",
+    "PlusClient",
+    "PlusFetch",
+    "PlusFetchError",
     "PolicyResult",
     "PresentationOutcome",
     "PresentationReport",
@@ -36,6 +39,7 @@ MODULES = [
     "vc_verifier.transactions",
     "vc_verifier.results",
     "vc_verifier.policy.housing",
+    "vc_verifier.plus",
 ]
 
 

@@ -12,6 +12,8 @@ def test_exports_are_pinned() -> None:
         "Argon2Params",
         "BackupError",
         "Candidate",
+        "ConsentGrant",
+        "ConsentStatus",
         "CredentialOffer",
         "CredentialOfferReference",
         "Disclosure",
@@ -34,6 +36,7 @@ def test_exports_are_pinned() -> None:
         "WalletError",
         "WalletStore",
         "WrongPassphraseError",
+        "claim_scope",
     }
     for name in wallet_sdk.__all__:
         assert getattr(wallet_sdk, name) is not None

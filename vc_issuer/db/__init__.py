@@ -16,15 +16,32 @@ from vc_issuer.db.database import (
     Unit,
 )
 from vc_issuer.db.models import Base
+from vc_issuer.db.plus import (
+    AccessRecord,
+    ChainSlot,
+    GrantRecord,
+    HolderLink,
+    PlusUnit,
+    RecipientRecord,
+)
+from vc_issuer.db.portal_sessions import PortalSessionRecord, PortalSessionTable
 
 __all__ = [
+    "AccessRecord",
     "AccessTokenRecord",
     "Base",
+    "ChainSlot",
     "CredentialRecord",
     "Database",
     "DeferredRecord",
+    "GrantRecord",
+    "HolderLink",
     "KekParams",
     "OfferRecord",
+    "PlusUnit",
+    "PortalSessionRecord",
+    "PortalSessionTable",
+    "RecipientRecord",
     "StatusEntryRecord",
     "StatusListState",
     "StoredKey",

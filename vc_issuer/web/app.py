@@ -20,10 +20,12 @@ from vc_core.types import Clock
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
 from vc_issuer.issuer import Issuer
 from vc_issuer.oid4vci import CredentialIssuerService
+from vc_issuer.plus import PlusService
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
-from vc_issuer.web.routes import admin, basis, oid4vci, status, vc_api, well_known
+from vc_issuer.web.portal import install_portal
+from vc_issuer.web.routes import admin, basis, oid4vci, plus, status, vc_api, well_known
 
 __all__ = ["create_app"]
 
@@ -134,12 +136,15 @@ def create_app(
     )
     app.state.vc_api = VcApi(issuer)
     app.state.authenticator = authenticator
+    app.state.plus = PlusService(issuer, clock=app.state.service.clock)
     install_error_handlers(app)
     # Literal paths first, so that no "/{source}/…" route shadows them.
     app.include_router(vc_api.router)
     app.include_router(admin.router)
+    app.include_router(plus.router)
     if isinstance(authenticator, DemoLogin):
         app.include_router(basis.demo_router)
+    install_portal(app, issuer, authenticator)
     app.include_router(well_known.router)
     app.include_router(oid4vci.router)
     app.include_router(status.router)

@@ -1,0 +1,100 @@
+"""Server-side records of the citizen portal's sessions (one row per logged-in browser).
+
+The browser holds only a signed random token; this table keeps its hash, the
+citizen's BSN while the session lives, the session's CSRF token and two
+expiry times (idle and absolute). Rows are deleted at log-out and purged once
+expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, delete, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vc_issuer.db.database import Database
+from vc_issuer.db.models import Base
+
+__all__ = ["PortalSessionRecord", "PortalSessionRow", "PortalSessionTable"]
+
+
+class PortalSessionRow(Base):
+    """A portal session: hashed token, citizen, CSRF token, idle and absolute expiry."""
+
+    __tablename__ = "portal_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(32))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class PortalSessionRecord:
+    """A live session as stored; ``ends_at`` is the absolute end, ``expires_at`` the idle one."""
+
+    id_hash: str
+    subject: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    ends_at: datetime
+
+
+class PortalSessionTable:
+    """Stores portal sessions in the issuer's database (SQLite or PostgreSQL)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, record: PortalSessionRecord) -> None:
+        """Store a new session."""
+        with self._db.write() as unit:
+            unit.session.add(
+                PortalSessionRow(
+                    id_hash=record.id_hash,
+                    subject=record.subject,
+                    csrf_token=record.csrf_token,
+                    created_at=record.created_at,
+                    expires_at=record.expires_at,
+                    ends_at=record.ends_at,
+                )
+            )
+
+    def live(
+        self, id_hash: str, *, now: datetime, extend_to: datetime
+    ) -> PortalSessionRecord | None:
+        """The unexpired session with this hash, its idle expiry moved to ``extend_to``."""
+        with self._db.write() as unit:
+            row = unit.session.scalars(
+                select(PortalSessionRow).where(
+                    PortalSessionRow.id_hash == id_hash, PortalSessionRow.expires_at > now
+                )
+            ).first()
+            if row is None:
+                return None
+            new_expiry = min(extend_to, row.ends_at)
+            unit.session.execute(
+                update(PortalSessionRow)
+                .where(PortalSessionRow.id_hash == id_hash)
+                .values(expires_at=new_expiry)
+            )
+            return PortalSessionRecord(
+                row.id_hash, row.subject, row.csrf_token, row.created_at, new_expiry, row.ends_at
+            )
+
+    def remove(self, id_hash: str) -> None:
+        """Delete a session (log-out)."""
+        with self._db.write() as unit:
+            unit.session.execute(
+                delete(PortalSessionRow).where(PortalSessionRow.id_hash == id_hash)
+            )
+
+    def purge(self, *, now: datetime) -> None:
+        """Delete every expired session."""
+        with self._db.write() as unit:
+            unit.session.execute(delete(PortalSessionRow).where(PortalSessionRow.expires_at <= now))

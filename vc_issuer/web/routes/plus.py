@@ -1,0 +1,229 @@
+"""Blauwe Knop Plus over HTTP: recipients fetch, citizens grant, list, read logs and revoke.
+
+Bodies are read by hand (OAuth-style errors, never 422); the work runs in the
+threadpool (PROTOCOLS.md P31). Citizen endpoints behind the login accept JSON
+bodies only, so a cross-site form cannot post to them (with the SameSite
+session cookie, the CSRF defence of this API; pages add their own tokens).
+
+========  ====================================================  =======================
+who       endpoint                                              authenticated by
+========  ====================================================  =======================
+recipient ``POST /{source}/plus/credential`` (form)             client assertion (RFC 7523)
+wallet    ``POST /{source}/plus/nonce``                         —
+wallet    ``POST /{source}/plus/grants``                        consent-request+jwt + VP
+wallet    ``POST /{source}/plus/grants/{id}/revoke``, ``…/status``  consent-control+jwt
+citizen   ``GET|POST /plus/grants``, ``GET /plus/grants/{id}``,     the source's login
+          ``POST /plus/grants/{id}/revoke``, ``GET …/access-log``
+anyone    ``GET /plus/recipients``                              —
+operator  ``GET|POST /admin/{source}/plus/recipients``,          admin bearer token
+          ``GET /admin/plus/grants/{id}``, ``POST …/revoke``
+========  ====================================================  =======================
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from vc_issuer.errors import InvalidRequest
+from vc_issuer.plus import PlusService
+from vc_issuer.plus.service import recipient_json
+from vc_issuer.web.deps import AdminDep, CitizenDep
+from vc_issuer.web.errors import NO_STORE
+
+router = APIRouter(tags=["Blauwe Knop Plus"])
+
+_T = TypeVar("_T")
+_MAX_BODY = 256 * 1024
+
+
+def get_plus(request: Request) -> PlusService:
+    plus: PlusService = request.app.state.plus
+    return plus
+
+
+PlusDep = Annotated[PlusService, Depends(get_plus)]
+
+
+async def _json(request: Request, *, required: bool = True) -> Any:
+    """The JSON body; ``invalid_request`` for anything else (and for a non-JSON type)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if len(body) > _MAX_BODY:
+        raise InvalidRequest("the body is too large")
+    if media_type != "application/json":
+        raise InvalidRequest("send the body as application/json")
+    if not body and not required:
+        return {}
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest("the body is not JSON") from exc
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The form fields (text only); ``invalid_request`` for another body."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/x-www-form-urlencoded":
+        raise InvalidRequest("send the request as application/x-www-form-urlencoded")
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+async def _run(call: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    return await run_in_threadpool(call, *args, **kwargs)
+
+
+def _reply(body: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=NO_STORE)
+
+
+# Recipients ------------------------------------------------------------------------------------
+
+
+@router.post("/{source}/plus/credential")
+async def fetch_credential(source: str, request: Request, plus: PlusDep) -> JSONResponse:
+    """A recipient fetches a fresh credential under the citizen's grant (form body)."""
+    try:
+        form = await _form(request)
+    except InvalidRequest as exc:
+        await _run(plus.record_refusal, source, exc)
+        raise
+    result = await _run(plus.fetch, source, form)
+    return _reply(result.to_json())
+
+
+@router.get("/plus/recipients")
+async def list_recipients(plus: PlusDep) -> JSONResponse:
+    """Who is registered to receive what, for which purposes (public; keys left out)."""
+    records = await _run(plus.recipients)
+    shown = [{k: v for k, v in recipient_json(r).items() if k != "keys"} for r in records]
+    return _reply([entry for entry in shown if entry["active"]])
+
+
+# The wallet ------------------------------------------------------------------------------------
+
+
+@router.post("/{source}/plus/nonce")
+async def consent_nonce(source: str, plus: PlusDep) -> JSONResponse:
+    """A fresh nonce for a wallet's consent request."""
+    return _reply({"c_nonce": await _run(plus.nonce, source)})
+
+
+@router.post("/{source}/plus/grants", status_code=201)
+async def wallet_grant(source: str, request: Request, plus: PlusDep) -> JSONResponse:
+    """The wallet grants consent with a holder-signed request (no login)."""
+    body = await _json(request)
+    view = await _run(plus.grant_from_wallet, source, body)
+    return _reply(view.to_json(), 201)
+
+
+@router.post("/{source}/plus/grants/{grant_id}/revoke")
+async def wallet_revoke(
+    source: str, grant_id: str, request: Request, plus: PlusDep
+) -> JSONResponse:
+    """The wallet revokes a grant, signed with the grant's holder key."""
+    body = await _json(request)
+    return _reply(await _run(plus.control_from_wallet, source, grant_id, body, action="revoke"))
+
+
+@router.post("/{source}/plus/grants/{grant_id}/status")
+async def wallet_status(
+    source: str, grant_id: str, request: Request, plus: PlusDep
+) -> JSONResponse:
+    """The wallet reads a grant and its signed access log."""
+    body = await _json(request)
+    return _reply(await _run(plus.control_from_wallet, source, grant_id, body, action="status"))
+
+
+# The citizen, logged in ------------------------------------------------------------------------
+
+
+@router.get("/plus/grants")
+async def citizen_grants(bsn: CitizenDep, plus: PlusDep) -> JSONResponse:
+    """The logged-in citizen's grants, oldest first."""
+    views = await _run(plus.grants_for_citizen, bsn)
+    return _reply([view.to_json() for view in views])
+
+
+@router.post("/plus/grants", status_code=201)
+async def citizen_grant(request: Request, bsn: CitizenDep, plus: PlusDep) -> JSONResponse:
+    """The logged-in citizen grants consent (JSON terms)."""
+    terms = await _json(request)
+    view = await _run(plus.grant_for_citizen, bsn, terms)
+    return _reply(view.to_json(), 201)
+
+
+@router.get("/plus/grants/{grant_id}")
+async def citizen_grant_detail(grant_id: str, bsn: CitizenDep, plus: PlusDep) -> JSONResponse:
+    """One of the citizen's grants with its access log."""
+    view = await _run(plus.grant_of_citizen, bsn, grant_id)
+    log = await _run(plus.access_log_for_citizen, bsn, grant_id)
+    return _reply({**view.to_json(), "access_log": log.to_json()})
+
+
+@router.post("/plus/grants/{grant_id}/revoke")
+async def citizen_revoke(
+    grant_id: str, request: Request, bsn: CitizenDep, plus: PlusDep
+) -> JSONResponse:
+    """The logged-in citizen revokes a grant; it takes effect at once."""
+    await _json(request, required=False)
+    view = await _run(plus.revoke_for_citizen, bsn, grant_id)
+    return _reply(view.to_json())
+
+
+@router.get("/plus/grants/{grant_id}/access-log")
+async def citizen_access_log(grant_id: str, bsn: CitizenDep, plus: PlusDep) -> JSONResponse:
+    """A grant's access log to keep: the entries and the same signed by the source."""
+    log = await _run(plus.access_log_for_citizen, bsn, grant_id)
+    return _reply({"log": log.to_json(), "signed": await _run(plus.export_access_log, grant_id)})
+
+
+# The operator ----------------------------------------------------------------------------------
+
+
+@router.post("/admin/{source}/plus/recipients", status_code=201)
+async def register_recipient(
+    source: str, request: Request, plus: PlusDep, _admin: AdminDep
+) -> JSONResponse:
+    """Register (or update) a recipient at a source."""
+    body = await _json(request)
+    if not isinstance(body, dict):
+        raise InvalidRequest("the registration must be a JSON object")
+    record = await _run(
+        plus.register_recipient,
+        source,
+        did=body.get("did"),
+        name=body.get("name"),
+        purposes=body.get("purposes"),
+        scopes=body.get("scopes"),
+        keys=body.get("keys"),
+        active=body.get("active", True) is not False,
+    )
+    return _reply(recipient_json(record), 201)
+
+
+@router.get("/admin/{source}/plus/recipients")
+async def source_recipients(source: str, plus: PlusDep, _admin: AdminDep) -> JSONResponse:
+    """The recipients registered at a source."""
+    records = await _run(plus.recipients, source)
+    return _reply([recipient_json(record) for record in records])
+
+
+@router.get("/admin/plus/grants/{grant_id}")
+async def admin_grant(grant_id: str, plus: PlusDep, _admin: AdminDep) -> JSONResponse:
+    """A grant and its access log (with the chain check), for the privacy officer."""
+    view = await _run(plus.grant, grant_id)
+    log = await _run(plus.access_log, grant_id)
+    return _reply({**view.to_json(), "access_log": log.to_json()})
+
+
+@router.post("/admin/plus/grants/{grant_id}/revoke")
+async def admin_revoke(grant_id: str, plus: PlusDep, _admin: AdminDep) -> JSONResponse:
+    """Revoke a grant as the operator (e.g. on the citizen's request by phone)."""
+    return _reply((await _run(plus.revoke, grant_id)).to_json())
