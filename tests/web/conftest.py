@@ -1,0 +1,228 @@
+"""Real servers on loopback and one headless Chromium per test module.
+
+- ``issuer_server``: ``blauwe-knop issuer serve --demo`` (two workers, SQLite in
+  a temporary folder) serving the citizen portal;
+- ``landlord_server``: ``blauwe-knop verifier serve`` with the demo issuer routed
+  to the loopback issuer;
+- ``browser``: Debian's ``chromium`` through ``chromedriver`` (Selenium), headless,
+  downloading into a temporary folder; never a downloaded browser.
+
+Screenshots of every step land in ``tests/web/artifacts/<module>/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.issuer.support import TEST_PEOPLE, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ISSUER_HOST = "issuer.example.nl"
+LANDLORD_HOST = "verhuur.example.nl"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def blauwe_knop() -> str:
+    found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
+    assert found is not None, "install the package (make setup) for the blauwe-knop command"
+    return found
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server process on 127.0.0.1: its URL, port, data folder and log."""
+
+    url: str
+    port: int
+    data_dir: Path
+    log: Path
+
+
+def _start(args: list[str], *, ready: str, data_dir: Path, env: dict[str, str]) -> Iterator[Server]:
+    """Run ``blauwe-knop <args>`` until the test session ends; wait until ``ready`` answers."""
+    port = free_port()
+    log = data_dir / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [blauwe_knop(), *args, "--port", str(port), "--data-dir", str(data_dir / "data")],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"{args[0]} serve exited: {log.read_text()}")
+                try:
+                    if httpx.get(url + ready, timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{args[0]} serve did not start within 60 s")
+                time.sleep(0.2)
+            yield Server(url, port, data_dir, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def issuer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``blauwe-knop issuer serve --demo --workers 2`` on a free loopback port."""
+    env = {**os.environ, "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE)}
+    env.pop("BLAUWE_KNOP_ISSUER_DATABASE_URL", None)
+    yield from _start(
+        ["issuer", "serve", "--demo", "--workers", "2"],
+        ready="/brp/did.json",
+        data_dir=tmp_path_factory.mktemp("issuer-server"),
+        env=env,
+    )
+
+
+@pytest.fixture(scope="session")
+def landlord_server(
+    issuer_server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """``blauwe-knop verifier serve``, fetching the demo issuer's documents from loopback."""
+    yield from _start(
+        ["verifier", "serve", "--route", f"https://{ISSUER_HOST}={issuer_server.url}"],
+        ready="/.well-known/did.json",
+        data_dir=tmp_path_factory.mktemp("landlord-server"),
+        env=dict(os.environ),
+    )
+
+
+class Hosts(httpx.BaseTransport):
+    """Sends requests for the public https hosts to their loopback servers (plain http)."""
+
+    def __init__(self, ports: dict[str, int]) -> None:
+        self._ports = ports
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        port = self._ports.get(request.url.host)
+        if port is None:
+            raise httpx.ConnectError(f"{request.url.host} is not served in this test")
+        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@pytest.fixture(scope="session")
+def public_http(issuer_server: Server) -> Iterator[httpx.Client]:
+    """An HTTP client that reaches https://issuer.example.nl (and the landlord if running)."""
+    ports = {ISSUER_HOST: issuer_server.port}
+    with httpx.Client(transport=Hosts(ports), timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """This module's screenshot and download folder, emptied first."""
+    folder = ARTIFACTS / request.module.__name__.rpartition(".")[2]
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "downloads").mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser(artifacts: Path) -> Iterator[WebDriver]:
+    """Headless Chromium (Debian's, through chromedriver) for this module."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail(
+            "the browser tests need Debian's chromium and chromium-driver "
+            "(apt-get install chromium chromium-driver; .ci/run installs them)",
+            pytrace=False,
+        )
+    profile = tempfile.mkdtemp(prefix="bk-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    downloads = str(artifacts / "downloads")
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": downloads,
+            "download.prompt_for_download": False,
+            "plugins.always_open_pdf_externally": True,
+            "safebrowsing.enabled": False,
+            "intl.accept_languages": "nl-NL,nl",
+        },
+    )
+    try:
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    except WebDriverException as exc:
+        shutil.rmtree(profile, ignore_errors=True)
+        pytest.fail(f"chromium did not start: {exc.msg}", pytrace=False)
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads}
+    )
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+class Steps:
+    """Numbered screenshots of a journey: ``01-login.png``, ``02-overview.png``, …"""
+
+    def __init__(self, driver: WebDriver, folder: Path) -> None:
+        self.driver = driver
+        self.folder = folder
+        self.count = 0
+
+    def shot(self, name: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+def wait_for_download(folder: Path, suffix: str, *, before: set[Path], timeout: float = 30) -> Path:
+    """The new, finished file ending in ``suffix`` in ``folder``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if p not in before]
+        if done and not list(folder.glob("*.crdownload")):
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} download appeared in {folder}")

@@ -1,0 +1,424 @@
+"""The landlord's page: start an income check, show the request QR, see the decision.
+
+A small FastAPI app around :class:`~vc_verifier.Verifier` and the OpenID4VP
+router of :mod:`vc_verifier.web`:
+
+- ``GET /``: a form for the household size (and whether to ask for the tax
+  office's outcome or the amount);
+- ``POST /controles``: starts a check and redirects to its page;
+- ``GET /controles/{id}``: the request's QR code and link while it waits
+  (the page refreshes itself: no JavaScript), then the decision;
+- ``GET /controles/{id}/verslag.json``: the signed verification record;
+- ``GET /.well-known/did.json``: the landlord's did:web document (the key
+  that signs requests and records); ``/oid4vp/…``: the wallet's endpoints.
+
+Checks belong to the browser (the desk) that started them: a signed cookie
+binds them, and the start form carries a CSRF token derived from it. The
+pages never show income amounts; the decision, the rule and the names of
+the claims shared are shown, and the record keeps only the tax office's
+yes/no facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import re
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib import resources
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Form, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from vc_core.keys import KeyPair
+from vc_core.types import Clock, Fetch, JsonObject
+from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, http_fetch
+from vc_verifier.landlord.checks import Ask, Check, Checks
+from vc_verifier.landlord.i18n import LANGUAGES, Language, money, pick_language, translate
+from vc_verifier.landlord.settings import LandlordSettings
+from vc_verifier.policy.housing import HousingIncomeRule
+from vc_verifier.results import PresentationOutcome
+from vc_verifier.transactions import MemoryTransactions, SqliteTransactions, TransactionStore
+from vc_verifier.verifier import Verifier
+from vc_verifier.web import create_router
+
+__all__ = ["MAX_HOUSEHOLD", "create_landlord_app", "landlord_state"]
+
+MAX_HOUSEHOLD = 12
+_DESK_COOKIE = "bk_balie"
+_LANGUAGE_COOKIE = "bk_taal"
+_STATE_FILE = "landlord.json"
+_DATABASE_FILE = "landlord.db"
+_REFRESH_SECONDS = 3
+_QR_PIXELS_PER_MODULE = 6
+_SVG_OPENING = re.compile(r'^.*?<svg width="[^"]*" height="[^"]*"', re.DOTALL)
+_VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+_TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def landlord_state(settings: LandlordSettings) -> tuple[KeyPair, bytes]:
+    """The landlord's signing key (under its did:web) and cookie secret; made once, then kept.
+
+    With a ``data_dir`` they live in ``landlord.json`` there (mode 0600);
+    without one they are fresh for this process.
+    """
+    key: KeyPair | None = None
+    secret = b""
+    path = None if settings.data_dir is None else settings.data_dir / _STATE_FILE
+    if path is not None and path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        key, secret = KeyPair.from_multikey(stored["key"]), bytes.fromhex(stored["secret"])
+    if key is None:
+        key, secret = KeyPair.generate("P-256"), secrets.token_bytes(32)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            state = {"key": key.to_multikey(include_secret=True), "secret": secret.hex()}
+            path.touch(mode=0o600, exist_ok=False)
+            path.write_text(json.dumps(state), encoding="utf-8")
+    did = settings.did
+    return replace(key, id=f"{did}#key-1", controller=did), secret
+
+
+def _routed_fetch(client: HttpClient, overrides: Mapping[str, str]) -> Fetch:
+    """https fetches through ``client``; an overridden origin is fetched from its stand-in."""
+    public_only = http_fetch(client)
+    stand_in = http_fetch(client, allow_http=True)
+
+    def fetch(url: str, *, accept: str) -> bytes:
+        for origin, local in overrides.items():
+            if url == origin or url.startswith(origin + "/"):
+                return stand_in(local + url[len(origin) :], accept=accept)
+        return public_only(url, accept=accept)
+
+    return fetch
+
+
+def _inline_qr(svg: str, label: str) -> Markup:
+    """A QR SVG sized in whole pixels per module, labelled for screen readers."""
+    box = _VIEWBOX.search(svg)
+    side = int(box.group(1)) * _QR_PIXELS_PER_MODULE if box else 300
+    opening = (
+        f'<svg width="{side}" height="{side}" role="img" aria-label="{html.escape(label)}" '
+        'shape-rendering="crispEdges" class="qr"'
+    )
+    return Markup(_SVG_OPENING.sub(opening, svg, count=1))
+
+
+@dataclass
+class _Desk:
+    """The pages' shared parts: verifier, rule, checks, cookie secret, templates."""
+
+    settings: LandlordSettings
+    verifier: Verifier
+    rule: HousingIncomeRule
+    checks: Checks
+    secret: bytes
+    clock: Clock
+    templates: Environment = field(
+        default_factory=lambda: Environment(
+            loader=PackageLoader("vc_verifier.landlord", "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    )
+
+    def mac(self, purpose: str, value: str) -> str:
+        return hmac.new(self.secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def desk_of(self, request: Request) -> str | None:
+        """The desk id in the request's signed cookie, or ``None``."""
+        token, _, mac = request.cookies.get(_DESK_COOKIE, "").rpartition(".")
+        if not token or not hmac.compare_digest(mac, self.mac("desk", token)):
+            return None
+        return token
+
+    def language(self, request: Request) -> Language:
+        return pick_language(
+            request.query_params.get("lang"),
+            request.cookies.get(_LANGUAGE_COOKIE),
+            request.headers.get("accept-language"),
+        )
+
+    def render(
+        self, request: Request, template: str, *, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """Render a page; set the desk cookie if missing and remember a ``?lang=`` choice."""
+        language = self.language(request)
+        desk = self.desk_of(request)
+        new_desk = desk is None
+        desk = desk or secrets.token_urlsafe(32)
+        body = self.templates.get_template(template).render(
+            lang=language,
+            other_lang="en" if language == "nl" else "nl",
+            t=lambda key, **values: translate(language, key, **values),
+            name=self.settings.name,
+            path=request.url.path if request.method == "GET" else "/",
+            csrf_token=self.mac("csrf", desk),
+            **context,
+        )
+        response = HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+        https = request.url.scheme == "https"
+        if new_desk:
+            response.set_cookie(
+                _DESK_COOKIE,
+                f"{desk}.{self.mac('desk', desk)}",
+                httponly=True,
+                secure=https,
+                samesite="strict",
+            )
+        chosen = request.query_params.get("lang")
+        if chosen in LANGUAGES:
+            response.set_cookie(
+                _LANGUAGE_COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                secure=https,
+                samesite="lax",
+            )
+        return response
+
+    def message(self, request: Request, status: int, title: str, text: str) -> HTMLResponse:
+        language = self.language(request)
+        return self.render(
+            request,
+            "message.html",
+            status=status,
+            title=translate(language, title),
+            text=translate(language, text),
+        )
+
+    def own_check(self, request: Request, transaction_id: str) -> Check | None:
+        """The check, if this desk started it."""
+        desk = self.desk_of(request)
+        check = self.checks.get(transaction_id)
+        if desk is None or check is None:
+            return None
+        return check if hmac.compare_digest(check.desk, self.mac("id", desk)) else None
+
+    def decide(self, outcome: PresentationOutcome) -> JsonObject | None:
+        """Apply the income rule to an answered transaction; sign a record when it verified."""
+        check = self.checks.get(outcome.transaction_id)
+        if check is None:
+            return None
+        result = self.rule.evaluate(outcome, household_size=check.household_size)
+        if outcome.verified:
+            record = self.verifier.sign_record(outcome, result)
+            self.checks.keep_record(check.transaction_id, record)
+        return result.to_json()
+
+    def start(self, desk: str, household_size: int, ask: Ask) -> str:
+        """Create the OpenID4VP request of a new check; return its transaction id."""
+        transaction = self.verifier.create_request(
+            self.rule.dcql_query(prefer_facts=ask == "facts"),
+            response_uri=f"{self.settings.public_url}/oid4vp/response",
+            purpose=(
+                f"Inkomenstoets sociale huur {self.rule.year} "
+                f"voor een huishouden van {household_size}"
+            ),
+        )
+        self.checks.add(
+            Check(transaction.id, self.mac("id", desk), household_size, ask, self.clock())
+        )
+        return transaction.id
+
+    def limits(self, language: Language) -> list[tuple[str, str]]:
+        largest = max(self.rule.limits)
+        return [
+            (
+                translate(language, "persons", count=size) if size == largest else str(size),
+                money(language, amount),
+            )
+            for size, amount in self.rule.limits.items()
+        ]
+
+
+def _check_context(desk: _Desk, language: Language, check: Check) -> dict[str, Any]:
+    """What a check's page shows: the request while it waits, the decision when answered."""
+    status = desk.verifier.transaction_status(check.transaction_id)
+    transaction = desk.verifier.transactions.get(check.transaction_id)
+    state = "expired" if status is None or transaction is None else status.status
+    context: dict[str, Any] = {"check": check, "state": state, "answer": status}
+    if state == "pending" and transaction is not None:
+        context["qr"] = _inline_qr(transaction.qr_svg(), translate(language, "qr_label"))
+        context["uri"] = transaction.uri
+        local = transaction.expires_at.astimezone(_TIME_ZONE)
+        context["valid_until"] = f"{local:%H:%M}"
+    decision = status.result if status is not None else None
+    if decision is not None:
+        context["decision"] = decision
+        context["limit"] = money(language, Decimal(str(decision.get("limit", "0"))))
+    if check.record is not None:
+        context["issuers"] = sorted(
+            {str(item["issuer"]) for item in check.record["record"].get("credentials", ())}
+        )
+    context["refresh"] = _REFRESH_SECONDS if state in ("pending", "processing") else None
+    return context
+
+
+def create_landlord_app(
+    settings: LandlordSettings | None = None,
+    *,
+    fetch: Fetch | None = None,
+    transactions: TransactionStore | None = None,
+    clock: Clock = _utc_now,
+) -> FastAPI:
+    """Build the landlord's app. ``fetch`` replaces the HTTPS fetcher (status lists, did:web)."""
+    settings = settings or LandlordSettings()
+    key, secret = landlord_state(settings)
+    database = ":memory:" if settings.data_dir is None else settings.data_dir / _DATABASE_FILE
+    client: HttpClient | None = None
+    if fetch is None:
+        client = HttpClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+        fetch = _routed_fetch(client, settings.fetch_overrides)
+    if transactions is None:
+        transactions = (
+            MemoryTransactions() if settings.data_dir is None else SqliteTransactions(database)
+        )
+    verifier = Verifier(
+        client_id=settings.client_id,
+        signing_key=key,
+        trusted_issuers={did: list(types) for did, types in settings.trusted_issuers.items()},
+        transactions=transactions,
+        fetch=fetch,
+        clock=clock,
+    )
+    desk = _Desk(
+        settings=settings,
+        verifier=verifier,
+        rule=HousingIncomeRule.load(year=settings.rule_year),
+        checks=Checks(database),
+        secret=secret,
+        clock=clock,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            desk.checks.close()
+            if client is not None:
+                client.close()
+
+    app = FastAPI(
+        title=f"{settings.name}: inkomenstoets",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.desk = desk
+    app.include_router(create_router(verifier, on_outcome=desk.decide))
+    _add_pages(app, desk)
+    return app
+
+
+def _add_pages(app: FastAPI, desk: _Desk) -> None:
+    """The HTML pages, the stylesheet and the DID document."""
+
+    @app.get("/", response_class=HTMLResponse)
+    def start_page(request: Request) -> HTMLResponse:
+        language = desk.language(request)
+        return desk.render(
+            request, "start.html", rule=desk.rule, limits=desk.limits(language), max=MAX_HOUSEHOLD
+        )
+
+    @app.post("/controles")
+    def start_check(
+        request: Request,
+        csrf_token: Annotated[str, Form()] = "",
+        household_size: Annotated[str, Form()] = "",
+        ask: Annotated[str, Form()] = "facts",
+    ) -> Response:
+        token = desk.desk_of(request)
+        if token is None or not hmac.compare_digest(csrf_token, desk.mac("csrf", token)):
+            return desk.message(request, 403, "forbidden_title", "csrf_refused")
+        size = int(household_size) if household_size.strip().isdigit() else 0
+        if not 1 <= size <= MAX_HOUSEHOLD:
+            language = desk.language(request)
+            return desk.render(
+                request,
+                "start.html",
+                status=400,
+                rule=desk.rule,
+                limits=desk.limits(language),
+                max=MAX_HOUSEHOLD,
+                error="bad_household",
+                household_size=household_size,
+            )
+        transaction_id = desk.start(token, size, "amount" if ask == "amount" else "facts")
+        return RedirectResponse(f"/controles/{transaction_id}", status_code=303)
+
+    @app.get("/controles/{transaction_id}", response_class=HTMLResponse)
+    def check_page(transaction_id: str, request: Request) -> HTMLResponse:
+        check = desk.own_check(request, transaction_id)
+        if check is None:
+            return desk.message(request, 404, "not_found_title", "not_found")
+        context = _check_context(desk, desk.language(request), check)
+        return desk.render(request, "check.html", **context)
+
+    @app.get("/controles/{transaction_id}/verslag.json")
+    def record(transaction_id: str, request: Request) -> Response:
+        check = desk.own_check(request, transaction_id)
+        if check is None or check.record is None:
+            return desk.message(request, 404, "not_found_title", "not_found")
+        name = f"verificatieverslag-{transaction_id[:12]}.json"
+        return Response(
+            json.dumps(check.record, indent=2, ensure_ascii=False),
+            media_type="application/json",
+            headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @app.get("/static/landlord.css")
+    def stylesheet() -> Response:
+        css = resources.files("vc_verifier.landlord").joinpath("static", "landlord.css")
+        return Response(
+            css.read_bytes(),
+            media_type="text/css",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+
+    @app.get("/.well-known/did.json")
+    def did_document() -> JSONResponse:
+        method = desk.verifier.signing_key.to_multikey()
+        did = desk.settings.did
+        return JSONResponse(
+            {
+                "@context": [
+                    "https://www.w3.org/ns/did/v1",
+                    "https://w3id.org/security/multikey/v1",
+                ],
+                "id": did,
+                "verificationMethod": [method],
+                "authentication": [method["id"]],
+                "assertionMethod": [method["id"]],
+            },
+            media_type="application/did+json",
+        )
