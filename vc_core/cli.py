@@ -249,16 +249,6 @@ def canonicalize_command(
     _write(nquads, output)
 
 
-@app.command()
-def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("out/demo"),
-) -> None:
-    """Walk through issue -> selective disclosure -> verify -> tamper, offline."""
-    from vc_core import _demo
-
-    raise typer.Exit(_demo.run(out))
-
-
 def _register_role_commands() -> None:
     for entry in entry_points(group="blauwe_knop.cli"):
         try:

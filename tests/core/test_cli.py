@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.core.samples import income_credential
 from vc_core import KeyPair, canonicalize, did_key, verify
-from vc_core._demo import income_credential
 from vc_core.cli import app
 
 Json = dict[str, Any]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.core.samples import income_credential
 from vc_core import (
     CanonicalizationLimitError,
     CryptosuiteName,
@@ -34,7 +35,6 @@ from vc_core import (
     sign,
     verify,
 )
-from vc_core._demo import income_credential
 
 Json = dict[str, Any]
 Clock = Callable[[], datetime]

@@ -42,4 +42,4 @@ def test_docstring_examples_run(module: str) -> None:
 def test_public_exports_are_pinned() -> None:
     import vc_issuer
 
-    assert vc_issuer.__all__ == ["CreatedOffer", "Issuer", "IssuerSettings"]
+    assert vc_issuer.__all__ == ["CreatedOffer", "Issuer", "IssuerSettings", "PlusService"]
