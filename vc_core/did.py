@@ -8,6 +8,7 @@ documents arrive through the caller's :class:`~vc_core.types.Fetch`.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -306,6 +307,10 @@ def dereference_verification_method(
 
     Spec: cid#retrieve-verification-method
     """
+    # Implementation note: a did:key method is a pure function of its id, and
+    # verifiers meet the same issuer keys again and again, so it is memoized.
+    if resolver is None and type(vm_id) is str and vm_id.startswith(_DID_KEY_PREFIX):
+        return _did_key_verification_method(vm_id)
     # Step 1: vmIdentifier must be a DID URL with a fragment.
     if not isinstance(vm_id, str) or not vm_id.startswith("did:"):
         raise DidResolutionError(f"verification method id is not a DID URL: {vm_id!r}")
@@ -362,3 +367,9 @@ def dereference_verification_method(
         public_key=public_key,
         relationships=frozenset(relationships),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_key_verification_method(vm_id: str) -> VerificationMethod:
+    """A did:key verification method, retrieved once per id (failures are not cached)."""
+    return dereference_verification_method(vm_id, resolver=resolve_did_key)

@@ -67,6 +67,13 @@ def _load_public(curve: Curve, raw: bytes) -> _PublicKeyObject:
     return _ecdsa.load_public_point(curve, raw)
 
 
+# Implementation note: base58 encoding costs ~10 µs and signing and did:key
+# resolution ask for the same keys' multibase again and again.
+@functools.lru_cache(maxsize=1024)
+def _public_multibase(curve: Curve, raw: bytes) -> str:
+    return encode_base58btc(multicodec_wrap(_PUBLIC_CODECS[curve], raw))
+
+
 def _raw_public(key: _PublicKeyObject) -> bytes:
     if isinstance(key, ed25519.Ed25519PublicKey):
         return key.public_bytes_raw()
@@ -112,6 +119,20 @@ class PublicKey:
         object.__setattr__(self, "_key", _load_public(curve, self.raw))
 
     @classmethod
+    def _from_key_object(cls, curve: Curve, key: _PublicKeyObject) -> PublicKey:
+        """Wrap a key cryptography already holds (taken from a secret key).
+
+        Implementation note: building through ``__init__`` would compress the
+        point and load it again (~40 µs of point decompression), which every
+        fresh ecdsa-sd-2023 proof key paid for nothing.
+        """
+        public = object.__new__(cls)
+        object.__setattr__(public, "curve", curve)
+        object.__setattr__(public, "raw", _raw_public(key))
+        object.__setattr__(public, "_key", key)
+        return public
+
+    @classmethod
     def from_bytes(cls, curve: Curve, raw: bytes) -> PublicKey:
         """Build a key from trusted bytes; EC points may be compressed or uncompressed."""
         curve = _check_curve(curve)
@@ -152,7 +173,7 @@ class PublicKey:
     @property
     def multibase(self) -> str:
         """The ``publicKeyMultibase`` value: base58btc of :attr:`multikey_bytes`."""
-        return encode_base58btc(self.multikey_bytes)
+        return _public_multibase(self.curve, self.raw)
 
     @property
     def alg(self) -> str:
@@ -237,7 +258,7 @@ class KeyPair:
             curve = "Ed25519"
         else:
             curve = "P-256" if public_object.curve.key_size == 256 else "P-384"
-        return cls(PublicKey(curve, _raw_public(public_object)), private_key)
+        return cls(PublicKey._from_key_object(curve, public_object), private_key)
 
     @classmethod
     def generate(cls, curve: Curve = "P-256") -> KeyPair:

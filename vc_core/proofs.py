@@ -137,7 +137,8 @@ def _require_compact_form(document: JsonObject, document_loader: DocumentLoader)
         raise ProofGenerationError("an ecdsa-sd-2023 document needs an @context")
     # _jsonld.compact expands the document (in safe mode) before compacting it.
     compacted = _jsonld.compact(unsecured, unsecured["@context"], document_loader=document_loader)
-    difference = _first_difference(unsecured, compacted)
+    # Implementation note: compare the whole documents first (equal is the usual case).
+    difference = None if compacted == unsecured else _first_difference(unsecured, compacted)
     if difference is not None:
         raise ProofGenerationError(
             f"ecdsa-sd-2023 signs only a document in JSON-LD compact form, but compaction "

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from vc_core._jsonld import copy_json
 from vc_core._multibase import decode_base58btc
 from vc_core.did import VerificationMethod, dereference_verification_method
 from vc_core.errors import (
@@ -181,7 +182,7 @@ def _proof_options(options: Mapping[str, Any], *, suite: Cryptosuite, clock: Clo
         raise ValueError("proof options must not contain a proofValue")
     defaults = {"type": DATA_INTEGRITY_PROOF, "cryptosuite": suite.name}
     prepared: JsonObject = {k: v for k, v in defaults.items() if k not in options}
-    prepared.update(copy.deepcopy(dict(options)))
+    prepared.update(copy_json(dict(options)))
     check_proof_options(prepared, cryptosuite=suite.name, error=ProofGenerationError)
     if "created" not in prepared:
         now = clock().astimezone(UTC).replace(microsecond=0)
@@ -261,7 +262,7 @@ def add_proof(
         input_document, prepared, suite=suite, key=key, document_loader=document_loader
     )
     # Step 5: securedDataDocument is a copy of inputDocument.
-    secured_data_document = copy.deepcopy(input_document)
+    secured_data_document = copy_json(input_document)
     # Step 6: set its proof.
     secured_data_document["proof"] = proof
     # Step 7: return it.
@@ -479,7 +480,8 @@ def _verify_one(
 
 
 def _without_proof(document: JsonObject) -> JsonObject:
-    return {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    """The document without ``proof``, sharing its members (verification never mutates them)."""
+    return {k: v for k, v in document.items() if k != "proof"}
 
 
 def verify_proof(
@@ -532,7 +534,7 @@ def verify_proof(
     # Steps 4-8: the generic checks, then cryptosuite.verifyProof.
     _verify_one(unsecured_document, proof, settings, "proof")
     # Step 9: return the verification result.
-    return VerificationResult(True, unsecured_document, (ProofResult(True, proof),))
+    return VerificationResult(True, copy_json(unsecured_document), (ProofResult(True, proof),))
 
 
 def _located(error: VerificationError, path: str) -> tuple[Problem, ...]:
@@ -610,7 +612,7 @@ def verify_proof_sets_and_chains(
     # Step 8: return the combined result and the per-proof results.
     return VerificationResult(
         verified,
-        unsecured_document if verified else None,
+        copy_json(unsecured_document) if verified else None,
         tuple(verification_results),
         tuple(problem for result in verification_results for problem in result.problems),
     )

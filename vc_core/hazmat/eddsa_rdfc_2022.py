@@ -88,7 +88,8 @@ def proof_configuration(
     """
     # Step 1: proofConfig is a clone of the options.
     # Implementation note: without proofValue, so a proof can be passed as its own options.
-    proof_config = {k: copy.deepcopy(v) for k, v in options.items() if k != "proofValue"}
+    # Implementation note: a shallow clone; canonicalization copies what it reads.
+    proof_config = {k: v for k, v in options.items() if k != "proofValue"}
     # Step 2: type and cryptosuite must name this suite.
     check_proof_options(proof_config, cryptosuite=CRYPTOSUITE, error=ProofGenerationError)
     # Step 3: created, when present, must be an XSD dateTime (we require a dateTimeStamp).
@@ -98,7 +99,7 @@ def proof_configuration(
         except ValueError as exc:
             raise ProofGenerationError(f"proof created: {exc}") from exc
     # Step 4: proofConfig.@context = unsecuredDocument.@context.
-    proof_config["@context"] = copy.deepcopy(unsecured_document.get("@context"))
+    proof_config["@context"] = unsecured_document.get("@context")
     # Step 5: canonicalize the proof configuration with RDFC-1.0.
     # Step 6: return it.
     return canonicalize(proof_config, document_loader=document_loader).text

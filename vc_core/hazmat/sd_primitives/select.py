@@ -8,12 +8,12 @@ A selection keeps, along every pointer's path, the non-blank ``id`` and the
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vc_core._jsonld import copy_json
 from vc_core.errors import ProofGenerationError
 from vc_core.hazmat.sd_primitives.canonicalize import LabelMap, relabel_blank_nodes
 from vc_core.hazmat.sd_primitives.skolemize import to_deskolemized_nquads
@@ -139,10 +139,10 @@ def select_paths(
         selected_value = value
     # Step 8: an array is copied whole.
     elif isinstance(value, list):
-        selected_value = copy.deepcopy(value)
+        selected_value = copy_json(value)
     # Step 9: an object is merged into its initial selection.
     else:
-        selected_value = {**selected_value, **copy.deepcopy(value)}
+        selected_value = {**selected_value, **copy_json(value)}
     # Step 10 and 11: store it under the last path.
     _set(selected_parent, paths[-1], selected_value)
 
@@ -165,7 +165,7 @@ def select_json_ld(pointers: Sequence[str], document: JsonObject) -> JsonObject 
     # Implementation note: "@context" is put first, as in the reference code.
     selection_document: JsonObject = {}
     if "@context" in document:
-        selection_document["@context"] = copy.deepcopy(document["@context"])
+        selection_document["@context"] = copy_json(document["@context"])
     selection_document.update(selection)
     # Step 5: walk each pointer.
     for pointer in pointers:
@@ -173,7 +173,7 @@ def select_json_ld(pointers: Sequence[str], document: JsonObject) -> JsonObject 
         paths = json_pointer_to_paths(pointer)
         # Implementation note: the empty pointer selects the whole document.
         if not paths:
-            return copy.deepcopy(document)
+            return copy_json(document)
         # Step 5.2: select along it.
         select_paths(document, paths, selection_document, arrays, pointer=pointer)
     # Step 6: make every sparse array dense.
