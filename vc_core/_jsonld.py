@@ -717,7 +717,7 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     #
     # Implementation note: pyld's expansion is generic (framing, every container
     # kind, @nest, @reverse ...) and was most of a verification. Credentials use
-    # a small part of JSON-LD: node objects with @id, @type and plain (or @set)
+    # a small part of JSON-LD: node objects with @id, @type and plain (or @set, or @graph)
     # properties whose values are strings, numbers, booleans or node objects.
     # The _fast_* methods mirror pyld's _expand, _prepare_nested_context,
     # _expand_object and _expand_value for exactly that part, step for step and
@@ -742,7 +742,7 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         if type(element) is list:
             if (
                 active_property is not None
-                and not _term_rule(self, active_ctx, active_property).plain
+                and not _term_rule(self, active_ctx, active_property).nests
             ):
                 raise _FallbackError
             expanded_items: list[Any] = []
@@ -763,7 +763,12 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         property_scoped_ctx = None
         if active_property is not None:
             rule = _term_rule(self, active_ctx, active_property)
-            if not rule.property_ok:
+            # Implementation note: pyld reads the expanded active property of a node only
+            # when it is a keyword (@graph, @reverse); a term that a scoped context left
+            # undefined (verifiableCredential's "@context": null) is none.
+            if not rule.property_ok and (
+                type(rule.expanded) is not str or rule.expanded.startswith("@")
+            ):
                 raise _FallbackError
             property_scoped_ctx = rule.scoped_context
         if not type_scoped_ctx and active_ctx.get("previousContext"):
@@ -888,11 +893,19 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 )
                 mapping = term_ctx["mappings"].get(key)
                 reverse = bool(mapping and mapping["reverse"])
-            if not rule.plain or reverse:
+            if not rule.nests or reverse:
                 raise _FallbackError
             expanded_value = self._fast_expand(term_ctx, key, value, options, None)
             if expanded_value is None:
                 continue
+            if rule.graph:
+                # pyld wraps each value of a plain @graph container in a graph object.
+                expanded_value = [
+                    {"@graph": [item]}
+                    for item in (
+                        expanded_value if type(expanded_value) is list else [expanded_value]
+                    )
+                ]
             values = node.get(rule.expanded)
             if values is None:
                 values = node[rule.expanded] = []
@@ -958,7 +971,8 @@ class _TermRule:
     expanded: Any
     property_ok: bool
     scoped_context: Any
-    plain: bool
+    graph: bool
+    nests: bool
     reverse: bool
     type_mapping: Any
     language: Any
@@ -1008,13 +1022,19 @@ def _new_term_rule(
     container = get(active_ctx, key, "@container")
     type_mapping = get(active_ctx, key, "@type")
     mapping = active_ctx["mappings"].get(key)
+    containers = container if type(container) is list else [container]
+    plain = container in (None, "@set", ["@set"]) and type_mapping != "@json"
+    graph = (
+        "@graph" in containers and set(containers) <= {"@graph", "@set"} and type_mapping != "@json"
+    )
     rule = _TermRule(
         expanded=expanded,
         property_ok=type(expanded) is str
         and _PYLD_ABSOLUTE_IRI.match(expanded) is not None
         and _ABSOLUTE_IRI.fullmatch(expanded) is not None,
         scoped_context=get(active_ctx, key, "@context"),
-        plain=container in (None, "@set", ["@set"]) and type_mapping != "@json",
+        graph=graph,
+        nests=plain or graph,
         reverse=bool(mapping and mapping["reverse"]),
         type_mapping=type_mapping,
         language=get(active_ctx, key, "@language"),

@@ -10,7 +10,9 @@ processing, no network).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL, bundled_contexts
@@ -21,8 +23,22 @@ DEFAULT_CONTEXTS: tuple[str, ...] = (CREDENTIALS_V2_URL, NL_VC_V1_URL)
 """The contexts compact type names in configuration (trust files) are expanded with."""
 
 
-def _definitions(contexts: Iterable[object]) -> dict[str, str]:
+def _definitions(contexts: Iterable[object]) -> Mapping[str, str]:
     """Map every term the contexts define (in order, later wins) to its IRI or compact IRI."""
+    # Implementation note: a list of context URLs reads only the (immutable) bundled
+    # contexts, so its terms are computed once per distinct list.
+    urls = tuple(contexts)
+    if all(isinstance(entry, str) for entry in urls):
+        return _url_definitions(urls)
+    return _read_definitions(urls)
+
+
+@functools.lru_cache(maxsize=64)
+def _url_definitions(urls: tuple[str, ...]) -> Mapping[str, str]:
+    return MappingProxyType(_read_definitions(urls))
+
+
+def _read_definitions(contexts: Iterable[object]) -> dict[str, str]:
     terms: dict[str, str] = {}
     bundled = bundled_contexts()
     for entry in contexts:
