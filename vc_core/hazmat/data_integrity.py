@@ -124,6 +124,35 @@ def check_proof_options(
         )
 
 
+def checked_proof_config(
+    unsecured_document: JsonObject, options: Mapping[str, Any], *, cryptosuite: str
+) -> JsonObject:
+    """Run steps 1-4 of a suite's proof configuration: the options under the document's context.
+
+    Spec: vc-di-ecdsa#proof-configuration-ecdsa-rdfc-2019 (the same four steps open
+    vc-di-eddsa#proof-configuration-eddsa-rdfc-2022 and
+    vc-di-ecdsa#base-proof-configuration-ecdsa-sd-2023; each suite then canonicalizes).
+
+    Raises ``ProofGenerationError`` for options of another suite or a ``created``
+    that is not an XSD dateTimeStamp.
+    """
+    # Step 1: proofConfig is a clone of the options.
+    # Implementation note: without proofValue, so a proof can be passed as its own options.
+    # Implementation note: a shallow clone; canonicalization copies what it reads.
+    proof_config = {k: v for k, v in options.items() if k != "proofValue"}
+    # Step 2: type and cryptosuite must name this suite.
+    check_proof_options(proof_config, cryptosuite=cryptosuite, error=ProofGenerationError)
+    # Step 3: created, when set, must be an XSD dateTime (we require a dateTimeStamp).
+    if "created" in proof_config:
+        try:
+            parse_date_time_stamp(proof_config["created"])
+        except ValueError as exc:
+            raise ProofGenerationError(f"proof created: {exc}") from exc
+    # Step 4: proofConfig.@context = unsecuredDocument.@context.
+    proof_config["@context"] = unsecured_document.get("@context")
+    return proof_config
+
+
 def decode_proof_value(proof_value: object, *, size: int) -> bytes:
     """Decode a base58btc multibase ``proofValue`` of exactly ``size`` bytes.
 

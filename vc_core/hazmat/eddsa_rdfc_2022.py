@@ -21,8 +21,8 @@ from vc_core.errors import (
 )
 from vc_core.hazmat.data_integrity import (
     check_proof_options,
+    checked_proof_config,
     decode_proof_value,
-    parse_date_time_stamp,
 )
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.types import DocumentLoader, JsonObject
@@ -86,20 +86,8 @@ def proof_configuration(
     Raises ``ProofGenerationError`` for options of another suite or a
     ``created`` that is not an XSD dateTimeStamp.
     """
-    # Step 1: proofConfig is a clone of the options.
-    # Implementation note: without proofValue, so a proof can be passed as its own options.
-    # Implementation note: a shallow clone; canonicalization copies what it reads.
-    proof_config = {k: v for k, v in options.items() if k != "proofValue"}
-    # Step 2: type and cryptosuite must name this suite.
-    check_proof_options(proof_config, cryptosuite=CRYPTOSUITE, error=ProofGenerationError)
-    # Step 3: created, when present, must be an XSD dateTime (we require a dateTimeStamp).
-    if "created" in proof_config:
-        try:
-            parse_date_time_stamp(proof_config["created"])
-        except ValueError as exc:
-            raise ProofGenerationError(f"proof created: {exc}") from exc
-    # Step 4: proofConfig.@context = unsecuredDocument.@context.
-    proof_config["@context"] = unsecured_document.get("@context")
+    # Steps 1-4: the checked options, without proofValue, under the document's @context.
+    proof_config = checked_proof_config(unsecured_document, options, cryptosuite=CRYPTOSUITE)
     # Step 5: canonicalize the proof configuration with RDFC-1.0.
     # Step 6: return it.
     return canonicalize(proof_config, document_loader=document_loader).text

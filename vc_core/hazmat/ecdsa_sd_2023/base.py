@@ -17,8 +17,7 @@ from typing import Final
 from vc_core import _jsonld
 from vc_core.errors import ProofGenerationError
 from vc_core.hazmat.data_integrity import (
-    check_proof_options,
-    parse_date_time_stamp,
+    checked_proof_config,
 )
 from vc_core.hazmat.ecdsa_sd_2023.proof_value import (
     HMAC_KEY_SIZE,
@@ -192,18 +191,8 @@ def base_proof_configuration(
 
     Spec: vc-di-ecdsa#base-proof-configuration-ecdsa-sd-2023
     """
-    # Step 1: copy the options (never with a proofValue).
-    proof_config = {name: value for name, value in options.items() if name != "proofValue"}
-    # Step 2: only DataIntegrityProof with ecdsa-sd-2023.
-    check_proof_options(proof_config, cryptosuite=CRYPTOSUITE, error=ProofGenerationError)
-    # Step 3: created, when set, must be an XSD dateTime (we require a dateTimeStamp).
-    if "created" in proof_config:
-        try:
-            parse_date_time_stamp(proof_config["created"])
-        except ValueError as exc:
-            raise ProofGenerationError(f"proof created: {exc}") from exc
-    # Step 4: the document's @context.
-    proof_config["@context"] = unsecured_document.get("@context")
+    # Steps 1-4: the checked options, without proofValue, under the document's @context.
+    proof_config = checked_proof_config(unsecured_document, options, cryptosuite=CRYPTOSUITE)
     # Step 5: canonicalize.
     canonical_proof_config = _jsonld.canonicalize(proof_config, document_loader=document_loader)
     # Step 6: return the canonical text.
