@@ -47,7 +47,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
@@ -131,11 +131,25 @@ class CanonicalResult:
 
     nquads: tuple[str, ...]
     issued_ids: Mapping[str, str]
+    # The serialized terms of each line of ``nquads``, in the same order.
+    terms: tuple[tuple[str, ...], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def text(self) -> str:
         """The canonical N-Quads document (every quad ends with ``\\n``)."""
         return "".join(self.nquads)
+
+    def relabeled(self, labels: Mapping[str, str]) -> list[str]:
+        """The lines of ``nquads``, each canonical label ``c14nN`` replaced by ``labels[c14nN]``.
+
+        Labels are without ``_:``; a blank node missing from ``labels`` raises
+        ``KeyError``. Literals are never touched. The order is kept (not re-sorted).
+        """
+        return [
+            " ".join([("_:" + labels[term[2:]]) if term[0] == "_" else term for term in line])
+            + " .\n"
+            for line in self.terms
+        ]
 
 
 # --- Untrusted JSON: copy with limits ------------------------------------------------------
@@ -1214,10 +1228,25 @@ def _is_fixpoint_value(item: dict[str, Any]) -> bool:
 
 
 def _is_safe_iri(iri: Any, *, blank_ok: bool) -> bool:
-    """What :func:`_check_iri` accepts."""
-    return type(iri) is str and (
-        _ABSOLUTE_IRI.fullmatch(iri) is not None or (blank_ok and iri.startswith("_:"))
-    )
+    """What :func:`_check_iri` accepts.
+
+    Implementation note: absolute IRIs seen before (vocabulary IRIs recur in
+    every document) skip the pattern.
+    """
+    if type(iri) is not str:
+        return False
+    if iri in _SAFE_IRIS:
+        return True
+    if _ABSOLUTE_IRI.fullmatch(iri) is not None:
+        if len(_SAFE_IRIS) >= _MAX_SAFE_IRIS:
+            _SAFE_IRIS.clear()
+        _SAFE_IRIS.add(iri)
+        return True
+    return blank_ok and iri.startswith("_:")
+
+
+_SAFE_IRIS: set[str] = set()
+_MAX_SAFE_IRIS: Final = 16_384
 
 
 # --- Safe mode: relative IRIs after expansion -----------------------------------------------
@@ -1381,13 +1410,16 @@ _Quad = dict[str, dict[str, Any]]
 
 def _quad_terms(quad: _Quad) -> tuple[str, ...]:
     """The serialized terms of a quad (subject, predicate, object[, graph name])."""
+    # Implementation note: the writer stores the serialized form of IRIs and
+    # blank nodes on the term ("nq"); only literals are serialized here once.
+    subject, predicate, obj = quad["subject"], quad["predicate"], quad["object"]
     name = quad.get("name")
     terms = (
-        _serialize_term(quad["subject"]),
-        _serialize_term(quad["predicate"]),
-        _serialize_term(quad["object"]),
+        subject.get("nq") or _serialize_term(subject),
+        predicate.get("nq") or _serialize_term(predicate),
+        obj.get("nq") or _serialize_term(obj),
     )
-    return terms if name is None else (*terms, _serialize_term(name))
+    return terms if name is None else (*terms, name.get("nq") or _serialize_term(name))
 
 
 def _nquad_line(terms: tuple[str, ...], label: Callable[[str], str] | None = None) -> str:
@@ -1540,14 +1572,16 @@ class _Canonicalizer(URDNA2015):  # type: ignore[misc]
         if cached is not None:
             return cached
 
-        def placeholder(label: str) -> str:
-            return "_:a" if label == id_ else "_:z"
-
         # Step 1: nquads, an empty list.
         # Step 2: the quads that mention the reference blank node.
         # Step 3: serialize each in canonical N-Quads form, the reference blank
         # node as _:a and every other blank node as _:z.
-        nquads = [_nquad_line(self.terms[id(quad)], placeholder) for quad in info["quads"]]
+        terms = self.terms
+        nquads = [
+            " ".join([(("_:a" if t == id_ else "_:z") if t[0] == "_" else t) for t in terms[id(q)]])
+            + " .\n"
+            for q in info["quads"]
+        ]
         # Step 4: sort in code point order.
         nquads.sort()
         # Step 5: hash the concatenation.
@@ -1660,14 +1694,17 @@ def _rdfc_1_0(
     # Step 6: the issued identifiers map.
     issued: dict[str, str] = issuer.existing
     # Step 7: the serialized canonical form: every quad with canonical labels, sorted.
-    nquads = sorted(
-        " ".join([issued[term] if term[0] == "_" else term for term in state.terms[id(quad)]])
-        + " .\n"
-        for quad in quads
+    canonical = sorted(
+        (" ".join(terms) + " .\n", terms)
+        for terms in (
+            tuple([issued[term] if term[0] == "_" else term for term in state.terms[id(quad)]])
+            for quad in quads
+        )
     )
     return CanonicalResult(
-        nquads=tuple(nquads),
+        nquads=tuple(line for line, _ in canonical),
         issued_ids=MappingProxyType({old[2:]: new[2:] for old, new in issued.items()}),
+        terms=tuple(terms for _, terms in canonical),
     )
 
 
@@ -1699,9 +1736,9 @@ class _RdfWriter:
         self._blank_count = 0
 
     def _fresh_blank(self) -> dict[str, Any]:
-        term = {"type": "blank node", "value": f"_:b{self._blank_count}"}
+        label = f"_:b{self._blank_count}"
         self._blank_count += 1
-        return term
+        return {"type": "blank node", "value": label, "nq": label}
 
     def _resource(self, iri: Any) -> dict[str, Any] | None:
         """The term for an ``@id``/``@type`` value; ``None`` for a relative IRI."""
@@ -1716,7 +1753,7 @@ class _RdfWriter:
         if term is None:
             if not self._checked and not _ABSOLUTE_IRI.fullmatch(iri):
                 return None
-            term = self._terms[iri] = {"type": "IRI", "value": iri}
+            term = self._terms[iri] = {"type": "IRI", "value": iri, "nq": _serialize_iri(iri)}
         return term
 
     def _emit(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> None:

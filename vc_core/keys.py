@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -185,16 +185,16 @@ class PublicKey:
 
         ECDSA signatures are raw ``r‖s`` (64 or 96 bytes) over SHA-256 / SHA-384.
         """
-        key = self._key
-        if isinstance(key, ed25519.Ed25519PublicKey):
+        # Implementation note: the curve, not isinstance (an ABC check), picks the branch.
+        if self.curve == "Ed25519":
             if len(signature) != _ED25519_SIGNATURE_SIZE:
                 return False
             try:
-                key.verify(signature, data)
+                cast(ed25519.Ed25519PublicKey, self._key).verify(signature, data)
             except InvalidSignature:
                 return False
             return True
-        return _ecdsa.verify_raw(key, signature, data)
+        return _ecdsa.verify_raw(cast(ec.EllipticCurvePublicKey, self._key), signature, data)
 
     def to_jwk(self) -> dict[str, str]:
         """Return the public JWK (``EC`` with decompressed ``x``/``y``, or ``OKP``)."""

@@ -84,8 +84,6 @@ def create_verify_data(
         raise ProofVerificationError(
             f"the derived proof's label map has no label for blank node {exc.args[0]}"
         ) from exc
-    except NQuadSyntaxError as exc:
-        raise ProofVerificationError(str(exc)) from exc
     # Step 5 to 7: split by mandatoryIndexes.
     mandatory_indexes = set(derived.mandatory_indexes)
     mandatory = [nq for index, nq in enumerate(nquads) if index in mandatory_indexes]

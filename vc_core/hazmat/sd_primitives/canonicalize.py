@@ -135,8 +135,10 @@ def _replace_labels(
     # Step 3: rewrite the canonical N-Quads with the new labels.
     # Implementation note: the canonical N-Quads carry c14nN labels, so map
     # those (not the input labels) to the new ones, then re-sort (P7).
+    # Implementation note: relabelBlankNodes over the terms RDFC-1.0 serialized
+    # (canonical.relabeled) gives the same lines without parsing them again.
     c14n_to_new_label = {canonical_id_map[label]: new for label, new in label_map.items()}
-    canonical_nquads = sorted(relabel_blank_nodes(canonical.nquads, c14n_to_new_label))
+    canonical_nquads = sorted(canonical.relabeled(c14n_to_new_label))
     # Step 4: return both.
     return LabelReplacementResult(label_map=label_map, canonical_nquads=tuple(canonical_nquads))
 
