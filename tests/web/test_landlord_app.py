@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +15,18 @@ from typer.testing import CliRunner
 from vc_core.errors import FetchError
 from vc_verifier.cli import app as verifier_cli
 from vc_verifier.landlord import LandlordSettings, create_landlord_app, landlord_state
+from vc_verifier.landlord.checks import Check, Checks
+from vc_verifier.transactions import SqliteTransactions
 
 from .test_portal_app import _check_markup, _token
 
 
 def _no_fetch(url: str, *, accept: str) -> bytes:
     raise FetchError(f"no network in this test: {url}")
+
+
+def _at(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
 
 
 @pytest.mark.parametrize(
@@ -102,3 +110,33 @@ def test_serve_refuses_unsafe_or_malformed_options(tmp_path: Path) -> None:
         )
         assert result.exit_code == 2, (options, result.output)
         assert message in result.output
+
+
+def test_unanswered_checks_are_purged_and_decided_records_kept(tmp_path: Path) -> None:
+    started = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    settings = LandlordSettings(data_dir=tmp_path, rule_year=2025)
+    app = create_landlord_app(settings, fetch=_no_fetch, clock=_at(started))
+    with TestClient(app, follow_redirects=False) as client:
+        token = _token(client.get("/").text)
+        answer = client.post("/controles", data={"csrf_token": token, "household_size": "2"})
+        transaction_id = answer.headers["location"].rstrip("/").rsplit("/", 1)[-1]
+    database = tmp_path / "landlord.db"
+    checks = Checks(database)
+    checks.add(Check("decided", "desk", 1, "facts", started))
+    checks.keep_record("decided", {"jws": "kept for the annual accounts"})
+    assert checks.get(transaction_id) is not None
+    transactions = SqliteTransactions(database)
+    assert transactions.status(transaction_id, now=started) is not None
+
+    # Within the hour after expiry nothing goes; past it the unanswered check goes.
+    for hours, purged in ((0.5, False), (2, True)):
+        later = started + timedelta(hours=hours)
+        with TestClient(create_landlord_app(settings, fetch=_no_fetch, clock=_at(later))):
+            pass
+        assert (checks.get(transaction_id) is None) is purged
+        assert (transactions.status(transaction_id, now=later) is None) is purged
+    decided = checks.get("decided")
+    assert decided is not None
+    assert decided.record == {"jws": "kept for the annual accounts"}
+    checks.close()
+    transactions.close()

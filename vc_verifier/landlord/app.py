@@ -21,22 +21,25 @@ yes/no facts.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
 import json
+import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from importlib import resources
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Form, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -65,6 +68,12 @@ _QR_PIXELS_PER_MODULE = 6
 _SVG_OPENING = re.compile(r'^.*?<svg width="[^"]*" height="[^"]*"', re.DOTALL)
 _VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
 _TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+# Unanswered requests and their checks are deleted this long after they expired
+# or started (no request lives that long); the purge runs at start and then
+# every ten minutes.
+_KEEP_UNANSWERED = timedelta(hours=1)
+_PURGE_EVERY_SECONDS = 600.0
+_log = logging.getLogger(__name__)
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -318,11 +327,27 @@ def create_landlord_app(
         clock=clock,
     )
 
+    async def purge() -> None:
+        cutoff = clock() - _KEEP_UNANSWERED
+        try:
+            await run_in_threadpool(transactions.purge, before=cutoff)
+            await run_in_threadpool(desk.checks.purge_undecided, before=cutoff)
+        except Exception as exc:  # the next round tries again
+            _log.error("purge_failed", extra={"error": type(exc).__name__})
+
+    async def purge_forever() -> None:
+        while True:
+            await asyncio.sleep(_PURGE_EVERY_SECONDS)
+            await purge()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await purge()
+        task = asyncio.create_task(purge_forever())
         try:
             yield
         finally:
+            task.cancel()
             desk.checks.close()
             if client is not None:
                 client.close()

@@ -103,3 +103,15 @@ class Checks:
                 "UPDATE landlord_checks SET record = ? WHERE transaction_id = ?",
                 (json.dumps(record), transaction_id),
             )
+
+    def purge_undecided(self, *, before: datetime) -> int:
+        """Delete checks started before ``before`` that were never decided; return how many.
+
+        Decided checks keep their signed record (the landlord's accountability).
+        """
+        with self._lock:
+            cursor = self._connection.execute(
+                "DELETE FROM landlord_checks WHERE record IS NULL AND created_at < ?",
+                (before.astimezone(UTC).isoformat(),),
+            )
+        return cursor.rowcount
