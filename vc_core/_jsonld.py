@@ -104,6 +104,9 @@ _HASHES: Final[Mapping[str, Callable[[], Any]]] = {
     "sha384": hashlib.sha384,
 }
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_BOOLEAN: Final = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER: Final = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
 _RDF_LANGSTRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # pyld error codes that mean "the loader gave us nothing usable".
 _LOAD_FAILURE_CODES: Final = frozenset(
@@ -828,12 +831,13 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     def _fast_prepare_nested_context(
         self, active_ctx: Any, element: dict[str, Any], keys: list[str], options: Any
     ) -> tuple[Any, str | None, Any]:
-        """pyld's ``_prepare_nested_context``: apply the type-scoped contexts of a node."""
+        """pyld's ``_prepare_nested_context``: apply a node's local and type-scoped contexts."""
         if "@context" in element:
-            prepared: tuple[Any, str | None, Any] = self._prepare_nested_context(
-                active_ctx, element, options
-            )
-            return prepared
+            local_ctx = element["@context"]
+            # pyld refuses a local context that only redefines @context.
+            if type(local_ctx) is dict and len(local_ctx) == 1 and "@context" in local_ctx:
+                raise _FallbackError
+            active_ctx = self._process_context(active_ctx, local_ctx, options)
         type_scoped_ctx = active_ctx
         type_key = None
         rules = _context_rules(active_ctx)
@@ -1816,13 +1820,15 @@ class _RdfWriter:
     def _literal(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """A value object as a literal term.
 
-        Implementation note: strings are handled here, in full; numbers,
-        booleans, ``@json`` and ``@direction`` go to pyld. This also keeps a
-        string typed xsd:double as it is, as JSON-LD 1.1 and jsonld.js do
-        (pyld would rewrite "1.50" to "1.5E0").
+        Implementation note: strings, booleans and integers are handled here
+        (as pyld does); floats, ``@json`` and ``@direction`` go to pyld. This
+        also keeps a string typed xsd:double as it is, as JSON-LD 1.1 and
+        jsonld.js do (pyld would rewrite "1.50" to "1.5E0").
         """
         value = item["@value"]
-        if type(value) is str and "@direction" not in item and item.get("@type") != "@json":
+        kind = type(value)
+        datatype = item.get("@type")
+        if kind is str and "@direction" not in item and datatype != "@json":
             language = item.get("@language")
             if language is not None:
                 return {
@@ -1831,7 +1837,12 @@ class _RdfWriter:
                     "datatype": _RDF_LANGSTRING,
                     "language": language,
                 }
-            return {"type": "literal", "value": value, "datatype": item.get("@type", _XSD_STRING)}
+            return {"type": "literal", "value": value, "datatype": datatype or _XSD_STRING}
+        if kind is bool and datatype != "@json":
+            lexical = "true" if value else "false"
+            return {"type": "literal", "value": lexical, "datatype": datatype or _XSD_BOOLEAN}
+        if kind is int and datatype not in ("@json", _XSD_DOUBLE) and abs(value) < 10**21:
+            return {"type": "literal", "value": str(value), "datatype": datatype or _XSD_INTEGER}
         literal: dict[str, Any] = _PLAIN_PROCESSOR._object_to_rdf(item, None, None, self.options)
         return literal
 

@@ -141,6 +141,27 @@ def test_to_nquads_keeps_pyld_blank_labels_and_sorts(cached_loader: Loader) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [True, False, 0, -7, 2024, 2**70, 10**21, -(10**22), 1.5, 0.0],
+    ids=repr,
+)
+@pytest.mark.parametrize(
+    "datatype",
+    [None, "http://www.w3.org/2001/XMLSchema#double", EX + "custom"],
+    ids=["untyped", "xsd-double", "custom"],
+)
+def test_numbers_and_booleans_become_the_literals_pyld_makes(
+    value: object, datatype: str | None, cached_loader: Loader
+) -> None:
+    literal: dict[str, object] = {"@value": value}
+    if datatype is not None:
+        literal["@type"] = datatype
+    document = {"@context": {"@vocab": EX}, "@id": EX + "s", "v": literal}
+    expected = jsonld.to_rdf(document, {"base": None, "format": "application/n-quads"})
+    assert "".join(to_nquads(document, document_loader=cached_loader)) == expected
+
+
 def test_direction_uses_i18n_datatype(cached_loader: Loader) -> None:
     document = {
         "@context": {"@vocab": EX},
