@@ -105,6 +105,7 @@ PLUS_CRYPTOSUITES = frozenset({"ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 """Suites also accepted on Plus copies (a source serves them whole, to the recipient only)."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
+_MAX_CACHED_METHODS = 1_024
 _STATUS_PURPOSE_CODES = {"revocation": CREDENTIAL_REVOKED, "suspension": CREDENTIAL_SUSPENDED}
 
 
@@ -214,6 +215,7 @@ class Verifier:
         self._base_urls = dict(did_web_base_urls or {})
         self._did_cache_ttl = did_cache_ttl
         self._did_cache: dict[str, tuple[datetime, JsonObject]] = {}
+        self._method_cache: dict[str, tuple[datetime, VerificationMethod]] = {}
         self._did_lock = threading.Lock()
         self.client_metadata: JsonObject = {
             "vp_formats_supported": openid4vp.vp_formats_supported(
@@ -250,7 +252,22 @@ class Verifier:
         return document
 
     def _issuer_method(self, vm_id: str) -> VerificationMethod:
-        return dereference_verification_method(vm_id, resolver=self._did_document)
+        """An issuer's verification method, kept as long as its DID document."""
+        now = self._clock()
+        with self._did_lock:
+            cached = self._method_cache.get(vm_id)
+        if cached is not None and now < cached[0]:
+            return cached[1]
+        method = dereference_verification_method(vm_id, resolver=self._did_document)
+        # Implementation note: only methods of resolved (trusted) issuers get here;
+        # a did:web method expires with the cached document it came from.
+        with self._did_lock:
+            document = self._did_cache.get(vm_id.partition("#")[0])
+            expires = document[0] if document is not None else now + self._did_cache_ttl
+            if len(self._method_cache) >= _MAX_CACHED_METHODS:
+                self._method_cache.clear()
+            self._method_cache[vm_id] = (expires, method)
+        return method
 
     @staticmethod
     def _holder_method(vm_id: str) -> VerificationMethod:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from vc_core import StatusListCache
+from vc_core import KeyPair, StatusListCache
 from vc_core.errors import (
     CredentialPolicyError,
     InvalidChallengeError,
@@ -29,6 +29,7 @@ from .helpers import (
     INCOME_IRI,
     REVOCATION_LIST,
     SUSPENSION_LIST,
+    WEB_ISSUER,
     FakeWeb,
     Holder,
     Issuer,
@@ -351,6 +352,18 @@ def test_status_cache_honours_ttl(
         REVOCATION_LIST,
         SUSPENSION_LIST,
     ]
+
+
+def test_a_key_taken_out_of_did_json_stops_verifying_once_the_cache_expires(
+    verifier: Verifier, web: FakeWeb, clock: MovableClock, good_vp: JsonObject
+) -> None:
+    verifier.verify_presentation(good_vp, challenge=NONCE, domain=CLIENT_ID)
+    rotated = Issuer(KeyPair.generate("P-256"), WEB_ISSUER, f"{WEB_ISSUER}#key-2")
+    web.serve("https://issuer.example.nl/belastingdienst/did.json", rotated.did_document())
+    clock.moment += timedelta(minutes=5, seconds=1)  # past the DID cache (and the lists' ttl)
+    with pytest.raises(VerificationError) as caught:
+        verifier.verify_presentation(good_vp, challenge=NONCE, domain=CLIENT_ID)
+    assert "PROOF_VERIFICATION_ERROR" in {problem.code for problem in caught.value.problems}
 
 
 def test_did_key_issuer_and_amount_disclosure(
