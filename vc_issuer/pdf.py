@@ -34,6 +34,10 @@ The embedded credential carries its issuer's ecdsa-sd-2023 *base* proof, which
 only the holder may verify; the seal is what protects it inside the PDF, so the
 report gives its parsed JSON and SHA-256 and checks its shape, not its proof.
 
+Both functions are synchronous and also work in a thread that runs an asyncio
+event loop (a notebook, ``async def`` code): pyHanko's coroutines then run on a
+loop of their own in a short-lived worker thread while the caller waits.
+
 Sealing certificates from :func:`create_sealing_identity` are self-signed demo
 certificates ("(demo)" in the organisation name); production seals need a
 certificate from a qualified trust service, loaded with
@@ -42,18 +46,21 @@ certificate from a qualified trust service, loaded with
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -66,8 +73,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -131,8 +138,24 @@ _LABELS = {
 }
 
 
+_T = TypeVar("_T")
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run a pyHanko coroutine to its end from sync code, with or without a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # Implementation note: asyncio.run refuses to start where a loop already runs (a Jupyter
+    # kernel, async code), so the coroutine gets a loop of its own in a short-lived thread;
+    # the caller's thread blocks meanwhile, as any sync call would.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vc-issuer-pdf") as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 # --- Sealing identity -------------------------------------------------------------------------
@@ -529,7 +552,8 @@ def _seal(document: bytes, identity: SealingIdentity, *, display_name: str) -> b
         reason="Gewaarmerkt afschrift",
         name=display_name,
     )
-    sealed = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(document)), metadata, signer)
+    writer = IncrementalPdfFileWriter(io.BytesIO(document))
+    sealed = _run(signers.async_sign_pdf(writer, metadata, signer))
     data: bytes = sealed.getvalue()
     return data
 
@@ -666,7 +690,7 @@ def verify_certified_pdf(
     now = clock()
     try:
         context = ValidationContext(trust_roots=trust_roots, allow_fetching=False, moment=now)
-        status = validate_pdf_signature(seal, signer_validation_context=context, skip_diff=True)
+        status = _run(_validate_seal(seal, context))
         signer = x509.load_der_x509_certificate(status.signing_cert.dump())
     except Exception as exc:
         return _report(problem=Problem("SEAL_BROKEN", f"the seal cannot be validated: {exc}"))
@@ -702,6 +726,16 @@ def verify_certified_pdf(
         credential_sha256=digest,
         problems=tuple(problems),
     )
+
+
+async def _validate_seal(
+    seal: EmbeddedPdfSignature, context: ValidationContext
+) -> PdfSignatureStatus:
+    """pyHanko's validation of the seal alone (no difference analysis: coverage is checked)."""
+    async with aclosing(context):
+        return await async_validate_pdf_signature(
+            seal, signer_validation_context=context, skip_diff=True
+        )
 
 
 def _sealed_credential(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -301,6 +302,39 @@ def test_without_a_unicode_font_text_is_reduced_to_windows_1252(
     )
     assert b"/BaseFont /Helvetica" in data
     assert verify_certified_pdf(data, trusted_certificates=[identity.certificate]).ok
+
+
+# --- Callers with a running event loop --------------------------------------------------------
+
+
+def test_sync_functions_work_where_an_event_loop_already_runs(
+    sealed: bytes, credential: JsonObject, identity: SealingIdentity
+) -> None:
+    """A notebook or ``async def`` code calls the sync API while its thread runs a loop."""
+    other = create_sealing_identity(organisation="RDW", common_name="RDW waarmerk")
+
+    async def in_a_running_loop() -> tuple[bytes, list[pdf_module.CertifiedPdfReport]]:
+        made = certified_pdf(
+            credential,
+            source_name="belastingdienst",
+            source_display_name="Belastingdienst",
+            identity=identity,
+        )
+        reports = [
+            verify_certified_pdf(made, trusted_certificates=[identity.certificate]),
+            verify_certified_pdf(sealed, trusted_certificates=[identity.certificate]),
+            verify_certified_pdf(sealed, trusted_certificates=[other.certificate]),
+        ]
+        return made, reports
+
+    made, (own, earlier, untrusted) = asyncio.run(in_a_running_loop())
+    assert own.problems == ()
+    assert own.credential == credential
+    assert earlier.ok
+    assert untrusted.seal_intact
+    assert _codes(untrusted) == {"SIGNER_UNTRUSTED"}
+    # The PDF sealed inside the loop verifies in plain sync code too.
+    assert verify_certified_pdf(made, trusted_certificates=[identity.certificate]).ok
 
 
 # --- Verification of hostile and tampered input -----------------------------------------------
