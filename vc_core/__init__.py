@@ -1,8 +1,9 @@
 """vc_core: the Data Integrity engine of blauwe-knop.
 
-Recipes for signing, deriving and verifying W3C Verifiable Credentials with
-``ecdsa-sd-2023``, ``ecdsa-rdfc-2019`` and ``eddsa-rdfc-2022``, over an
-offline JSON-LD loader, plus keys, DIDs and Bitstring Status List checks.
+Recipes for signing, deriving, verifying and (as a holder) confirming W3C
+Verifiable Credentials with ``ecdsa-sd-2023``, ``ecdsa-rdfc-2019`` and
+``eddsa-rdfc-2022``, over an offline JSON-LD loader, plus keys, DIDs and
+Bitstring Status List checks.
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
@@ -30,7 +31,7 @@ from vc_core.errors import (
 )
 from vc_core.keys import Curve, KeyPair, PublicKey
 from vc_core.loader import document_loader
-from vc_core.proofs import VerifiedDocument, canonicalize, derive, sign, verify
+from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
 from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
@@ -69,6 +70,7 @@ __all__ = [
     "VerifiedDocument",
     "canonicalize",
     "check_status",
+    "confirm",
     "derive",
     "did_key",
     "document_loader",

@@ -1,4 +1,4 @@
-"""Recipes: sign, derive, verify and canonicalize secured documents.
+"""Recipes: sign, derive, verify, confirm and canonicalize secured documents.
 
 These are the safe defaults over ``vc_core.hazmat``: the offline document
 loader, JSON-LD safe mode, deterministic signing and did:key resolution. They
@@ -48,12 +48,12 @@ from vc_core.errors import (
 )
 from vc_core.hazmat import data_integrity
 from vc_core.hazmat.cryptosuite import Cryptosuite
-from vc_core.hazmat.ecdsa_sd_2023 import add_derived_proof
-from vc_core.keys import KeyPair
+from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof, confirm_base_proof
+from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import OfflineDocumentLoader, document_loader
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
-__all__ = ["VerifiedDocument", "canonicalize", "derive", "sign", "verify"]
+__all__ = ["VerifiedDocument", "canonicalize", "confirm", "derive", "sign", "verify"]
 
 SUPPORTED_CRYPTOSUITES: frozenset[str] = frozenset(
     {"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"}
@@ -246,51 +246,19 @@ def derive(
     )
 
 
-def verify(
-    document: object,
-    *,
-    challenge: str | None = None,
-    domain: str | None = None,
-    expected_proof_purpose: str | None = None,
-    cryptosuites: Collection[str] = SUPPORTED_CRYPTOSUITES,
-    document_loader: DocumentLoader | None = None,
-    fetch: Fetch | None = None,
-    resolve_verification_method: Callable[[str], VerificationMethod] | None = None,
-    clock: Clock = _utc_now,
-) -> VerifiedDocument:
-    """Verify every Data Integrity proof of ``document``; raise ``VerificationError`` if any fails.
+def _resolver(
+    fetch: Fetch | None, resolve_verification_method: Callable[[str], VerificationMethod] | None
+) -> Callable[[str], VerificationMethod]:
+    """The caller's resolver, or did:key offline and did:web through ``fetch``."""
+    if resolve_verification_method is not None:
+        return resolve_verification_method
+    return functools.partial(dereference_verification_method, fetch=fetch)
 
-    ``document`` is untrusted parsed JSON. When ``challenge``/``domain`` are
-    given the proofs must carry them. ``cryptosuites`` limits the accepted
-    suites. Verification methods are did:key (offline) or did:web through
-    ``fetch``, unless ``resolve_verification_method`` is given. Every failure,
-    including an unknown context or a poison graph, raises a
-    ``VerificationError`` whose ``problems`` carry the codes (when they all
-    share one code, the error is that code's subclass, e.g.
-    ``ProofExpiredError``); a verified document is returned as
-    :class:`VerifiedDocument`.
-    """
-    accepted = frozenset(cryptosuites)
 
-    def suite_for(name: str) -> Cryptosuite:
-        if name not in accepted:
-            raise UnsupportedCryptosuiteError(f"cryptosuite {name!r} is not accepted")
-        return data_integrity.get_cryptosuite(name)
-
-    def resolve(vm_id: str) -> VerificationMethod:
-        return dereference_verification_method(vm_id, fetch=fetch)
-
+def _verified(check: Callable[[], data_integrity.VerificationResult]) -> VerifiedDocument:
+    """Run a Data Integrity check; turn every failure into a ``VerificationError`` with problems."""
     try:
-        result = data_integrity.verify_proof_sets_and_chains(
-            document,
-            document_loader=document_loader or _default_loader(),
-            suite_for=suite_for,
-            expected_proof_purpose=expected_proof_purpose,
-            challenge=challenge,
-            domain=domain,
-            resolve_verification_method=resolve_verification_method or resolve,
-            clock=clock,
-        )
+        result = check()
     except VerificationError:
         raise
     except VcError as exc:
@@ -320,6 +288,136 @@ def verify(
             problems=result.problems,
         )
     return VerifiedDocument(result.document, tuple(r.proof for r in result.results))
+
+
+def verify(
+    document: object,
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    expected_proof_purpose: str | None = None,
+    cryptosuites: Collection[str] = SUPPORTED_CRYPTOSUITES,
+    document_loader: DocumentLoader | None = None,
+    fetch: Fetch | None = None,
+    resolve_verification_method: Callable[[str], VerificationMethod] | None = None,
+    clock: Clock = _utc_now,
+) -> VerifiedDocument:
+    """Verify every Data Integrity proof of ``document``; raise ``VerificationError`` if any fails.
+
+    ``document`` is untrusted parsed JSON. When ``challenge``/``domain`` are
+    given the proofs must carry them. ``cryptosuites`` limits the accepted
+    suites. Verification methods are did:key (offline) or did:web through
+    ``fetch``, unless ``resolve_verification_method`` is given. Every failure,
+    including an unknown context or a poison graph, raises a
+    ``VerificationError`` whose ``problems`` carry the codes (when they all
+    share one code, the error is that code's subclass, e.g.
+    ``ProofExpiredError``); a verified document is returned as
+    :class:`VerifiedDocument`. An ecdsa-sd-2023 base proof is refused
+    (PROTOCOLS.md P15); a holder checks one with :func:`confirm`.
+    """
+    accepted = frozenset(cryptosuites)
+
+    def suite_for(name: str) -> Cryptosuite:
+        if name not in accepted:
+            raise UnsupportedCryptosuiteError(f"cryptosuite {name!r} is not accepted")
+        return data_integrity.get_cryptosuite(name)
+
+    return _verified(
+        lambda: data_integrity.verify_proof_sets_and_chains(
+            document,
+            document_loader=document_loader or _default_loader(),
+            suite_for=suite_for,
+            expected_proof_purpose=expected_proof_purpose,
+            challenge=challenge,
+            domain=domain,
+            resolve_verification_method=_resolver(fetch, resolve_verification_method),
+            clock=clock,
+        )
+    )
+
+
+class _BaseProofConfirmation(EcdsaSd2023):
+    """ecdsa-sd-2023 whose ``verify_proof`` confirms a base proof instead of a derived one.
+
+    Implementation note: handed to ``data_integrity`` as the suite, so that
+    :func:`confirm` runs the same generic checks as :func:`verify` before this
+    cryptosuite step (PROTOCOLS.md §6.6).
+    """
+
+    def verify_proof(
+        self,
+        unsecured_document: JsonObject,
+        proof: JsonObject,
+        *,
+        public_key: PublicKey,
+        document_loader: DocumentLoader,
+    ) -> None:
+        confirm_base_proof(
+            {**unsecured_document, "proof": proof},
+            public_key=public_key,
+            document_loader=document_loader,
+        )
+
+
+def _base_proof_suite(name: str) -> Cryptosuite:
+    if name != "ecdsa-sd-2023":
+        raise UnsupportedCryptosuiteError(
+            f"confirm checks ecdsa-sd-2023 base proofs only, not {name!r}; use verify"
+        )
+    return _BaseProofConfirmation()
+
+
+def confirm(
+    base_credential: object,
+    *,
+    expected_proof_purpose: str = "assertionMethod",
+    document_loader: DocumentLoader | None = None,
+    fetch: Fetch | None = None,
+    resolve_verification_method: Callable[[str], VerificationMethod] | None = None,
+    clock: Clock = _utc_now,
+) -> VerifiedDocument:
+    """Confirm the ecdsa-sd-2023 base proof of a credential a holder received, before storing it.
+
+    ``base_credential`` is untrusted parsed JSON with exactly one proof: an
+    ``ecdsa-sd-2023`` base proof (``u2V0A…``). It gets the generic checks of
+    :func:`verify` (proof purpose, ``created``/``expires`` against ``clock``,
+    contexts, the verification method dereferenced as in :func:`verify` and
+    listed under the purpose's relationship), then every statement is
+    checked: the issuer's base signature over the mandatory ones and a
+    per-statement signature for each other one. Other cryptosuites and
+    derived proofs are refused (``ProofVerificationError``), as is a proof
+    set (``ParsingError``): :func:`verify` checks those. Failures raise a
+    ``VerificationError`` with ``problems``, exactly as :func:`verify` does;
+    a confirmed credential is returned as :class:`VerifiedDocument`, whose
+    ``document`` holds every claim. Credential rules (issuer, holder
+    binding, validity, status) stay with the caller.
+
+    >>> from vc_core import KeyPair, did_key, sign, confirm
+    >>> issuer = KeyPair.generate("P-256")
+    >>> base = sign(
+    ...     {"@context": ["https://www.w3.org/ns/credentials/v2",
+    ...                   "https://issuer.example.nl/contexts/nl-vc/v1"],
+    ...      "type": ["VerifiableCredential", "InkomensverklaringCredential"],
+    ...      "issuer": did_key(issuer),
+    ...      "credentialSubject": {"type": "Belastingplichtige", "belastingjaar": 2024}},
+    ...     issuer, cryptosuite="ecdsa-sd-2023", mandatory_pointers=["/issuer"])
+    >>> confirm(base).document["credentialSubject"]["belastingjaar"]
+    2024
+    """
+    # Implementation note: a base credential has one proof, the one ``derive`` later uses;
+    # otherwise it takes the same path as ``verify``, so problems are located alike.
+    if isinstance(base_credential, dict) and isinstance(base_credential.get("proof"), list):
+        raise ParsingError("a base credential has one proof object, not a proof set", path="proof")
+    return _verified(
+        lambda: data_integrity.verify_proof_sets_and_chains(
+            base_credential,
+            document_loader=document_loader or _default_loader(),
+            suite_for=_base_proof_suite,
+            expected_proof_purpose=expected_proof_purpose,
+            resolve_verification_method=_resolver(fetch, resolve_verification_method),
+            clock=clock,
+        )
+    )
 
 
 def canonicalize(

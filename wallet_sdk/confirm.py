@@ -1,12 +1,9 @@
 """Check a received credential before it is stored (PROTOCOLS.md §1.8 step 7 and §6.6).
 
-The public ``vc_core`` recipes verify *derived* ecdsa-sd-2023 proofs only,
-and confirming a base proof is hazmat. So the wallet derives a disclosure of
-everything (every top-level property selected) and verifies that: the derived
-proof checks the issuer's base signature over the mandatory statements and
-one per-statement signature for every other statement, so together they
-cover the whole credential. The verified document must then equal the
-credential as received, or some statement escaped the check.
+The ecdsa-sd-2023 base proof is confirmed with ``vc_core.confirm``: the
+issuer's base signature over the mandatory statements and one per-statement
+signature for every other statement, so the whole credential as received is
+covered. The wallet adds the credential rules around it.
 
 Failures raise the ``vc_core`` error that found them: ``ParsingError``,
 ``ProofVerificationError``, ``CredentialPolicyError`` (``UNTRUSTED_ISSUER``,
@@ -19,16 +16,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from vc_core.errors import (
-    CredentialPolicyError,
-    ParsingError,
-    ProofVerificationError,
-    VcError,
-    VerificationError,
-)
-from vc_core.proofs import derive, verify
+from vc_core.errors import CredentialPolicyError, ParsingError
+from vc_core.proofs import confirm
 from vc_core.status import StatusListCache, check_status
 from vc_core.types import Clock, DocumentLoader, Fetch, JsonObject
 from vc_core.vcdm import (
@@ -39,12 +29,10 @@ from vc_core.vcdm import (
 )
 from vc_core.vcdm import credential_issuer as issuer_of
 
-__all__ = ["CLOCK_SKEW", "ConfirmedCredential", "confirm_credential", "full_disclosure_pointers"]
+__all__ = ["CLOCK_SKEW", "ConfirmedCredential", "confirm_credential"]
 
 CLOCK_SKEW = timedelta(minutes=5)
 """Slack allowed between our clock and the issuer's for ``validFrom``/``validUntil``."""
-
-_BASE_PROOF_PREFIX = "u2V0A"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,29 +42,6 @@ class ConfirmedCredential:
     credential: JsonObject
     holder: str
     issuer: str
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
-
-
-def full_disclosure_pointers(credential: JsonObject) -> list[str]:
-    """Pointers selecting every property of ``credential`` but ``@context`` and ``proof``."""
-    return ["/" + _escape(name) for name in credential if name not in ("@context", "proof")]
-
-
-def _single_base_proof(credential: JsonObject) -> JsonObject:
-    proof: Any = credential.get("proof")
-    if not isinstance(proof, dict):
-        raise ProofVerificationError("the credential needs exactly one proof object", path="proof")
-    if proof.get("cryptosuite") != "ecdsa-sd-2023":
-        raise ProofVerificationError(
-            f"expected an ecdsa-sd-2023 proof, got {proof.get('cryptosuite')!r}", path="proof"
-        )
-    value = proof.get("proofValue")
-    if not isinstance(value, str) or not value.startswith(_BASE_PROOF_PREFIX):
-        raise ProofVerificationError("the credential's proof is not a base proof", path="proof")
-    return proof
 
 
 def confirm_credential(
@@ -98,11 +63,10 @@ def confirm_credential(
     one of ``holders``; validity window (with :data:`CLOCK_SKEW`); every
     revocation or suspension status entry unset.
     """
-    # The credential's shape and its single base proof.
+    # The credential's shape.
     if not isinstance(credential, dict):
         raise ParsingError("a credential must be a JSON object")
     check_credential_shape(credential)
-    proof = _single_base_proof(credential)
     # The issuer is the one this offer's Credential Issuer stands for.
     issuer = issuer_of(credential)
     if issuer != expected_issuer:
@@ -111,34 +75,16 @@ def confirm_credential(
             code="UNTRUSTED_ISSUER",
             path="issuer",
         )
-    check_issuer_is_controller(credential, proof)
-    # Confirm the base proof by verifying a disclosure of every statement.
-    # (See the module docstring: vc_core has no public recipe to confirm a base proof.)
-    try:
-        disclosed = derive(
-            credential,
-            selective_pointers=full_disclosure_pointers(credential),
-            document_loader=document_loader,
-        )
-    except VerificationError:
-        raise
-    except VcError as exc:
-        raise ProofVerificationError(
-            f"the base proof cannot be confirmed: {exc}", path="proof"
-        ) from exc
-    verified = verify(
-        disclosed,
+    # Checked before the proof, so that only the expected issuer's DID is resolved.
+    check_issuer_is_controller(credential, credential.get("proof", {}))
+    # Its one ecdsa-sd-2023 base proof, over every statement as received.
+    confirm(
+        credential,
         expected_proof_purpose="assertionMethod",
-        cryptosuites=("ecdsa-sd-2023",),
         document_loader=document_loader,
         fetch=fetch,
         clock=clock,
     )
-    unsecured = {name: value for name, value in credential.items() if name != "proof"}
-    if verified.document != unsecured:
-        raise ProofVerificationError(
-            "the confirmed statements differ from the credential as received", path="proof"
-        )
     # Holder binding: the subject is one of the keys we sent proofs for.
     subjects = subject_ids(credential)
     if len(subjects) != 1 or subjects[0] not in holders:

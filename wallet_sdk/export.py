@@ -21,7 +21,6 @@ from datetime import datetime
 from vc_core.keys import KeyPair
 from vc_core.proofs import derive, sign
 from vc_core.types import JsonObject
-from wallet_sdk.confirm import full_disclosure_pointers
 from wallet_sdk.keys import holder_cryptosuite
 from wallet_sdk.present import presentation_envelope
 from wallet_sdk.records import StoredCredential
@@ -30,6 +29,15 @@ __all__ = ["EXPORT_DOMAIN", "export_presentation"]
 
 EXPORT_DOMAIN = "blauwe-knop:export"
 """The ``domain`` of an export's proofs, so it cannot pass as an answer to a verifier's request."""
+
+
+def _full_disclosure_pointers(credential: JsonObject) -> list[str]:
+    """Pointers selecting every property of ``credential`` but ``@context`` and ``proof``."""
+    return [
+        "/" + name.replace("~", "~0").replace("/", "~1")
+        for name in credential
+        if name not in ("@context", "proof")
+    ]
 
 
 def export_presentation(
@@ -42,7 +50,7 @@ def export_presentation(
     if not credentials:
         raise ValueError("choose at least one credential to export")
     disclosed = [
-        derive(stored.credential, selective_pointers=full_disclosure_pointers(stored.credential))
+        derive(stored.credential, selective_pointers=_full_disclosure_pointers(stored.credential))
         for stored in credentials
     ]
     holders = list(dict.fromkeys(stored.holder for stored in credentials))

@@ -39,6 +39,7 @@ EXPECTED = {
     "VerifiedDocument",
     "canonicalize",
     "check_status",
+    "confirm",
     "derive",
     "did_key",
     "document_loader",

@@ -201,6 +201,14 @@ def _other_cryptosuite(credential: dict[str, Any]) -> None:
     credential["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
 
 
+def _hostile_proof_value(credential: dict[str, Any]) -> None:
+    credential["proof"]["proofValue"] = "u2V0A!not-base64url"
+
+
+def _other_purpose(credential: dict[str, Any]) -> None:
+    credential["proof"]["proofPurpose"] = "authentication"
+
+
 def _not_an_object(credential: dict[str, Any]) -> None:
     credential["credentialSubject"] = "nobody"
 
@@ -211,6 +219,8 @@ TAMPERING = {
     "other-holder": (_other_holder, ProofVerificationError),
     "derived-proof": (_derived_instead, ProofVerificationError),
     "other-cryptosuite": (_other_cryptosuite, ProofVerificationError),
+    "hostile-proof-value": (_hostile_proof_value, ProofVerificationError),
+    "other-purpose": (_other_purpose, ProofVerificationError),
     "malformed": (_not_an_object, ParsingError),
 }
 
