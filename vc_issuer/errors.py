@@ -37,6 +37,7 @@ RFC 9457 problems::
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from vc_core.errors import VcError, VerificationError
 
@@ -73,15 +74,37 @@ _NOT_DESCRIPTION_CHARS = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
 
 
 class IssuerError(VcError):
-    """Base of the issuer's own errors; ``status`` is the HTTP status to answer with."""
+    """Base of the issuer's own errors; ``status`` is the HTTP status to answer with.
+
+    A subclass names its code and status in its header, e.g.
+    ``class OfferExpired(IssuerError, code="OFFER_EXPIRED", status=410)``.
+    """
 
     status: int = 400
 
+    def __init_subclass__(
+        cls, *, code: str | None = None, status: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.default_code = code
+        if status is not None:
+            cls.status = status
+
 
 class OAuthError(IssuerError):
-    """An OAuth 2.0 / OpenID4VCI error response: ``{"error", "error_description"}``."""
+    """An OAuth 2.0 / OpenID4VCI error response: ``{"error", "error_description"}``.
+
+    A subclass names its ``error`` value in its header, e.g.
+    ``class InvalidGrant(OAuthError, error="invalid_grant")``.
+    """
 
     error: str = "invalid_request"
+
+    def __init_subclass__(cls, *, error: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if error is not None:
+            cls.error = error
 
     def __init__(self, detail: str = "", *, error: str | None = None) -> None:
         super().__init__(detail, code=error or self.error)
@@ -100,144 +123,92 @@ class OAuthError(IssuerError):
         return body
 
 
-class InvalidRequest(OAuthError):
+class InvalidRequest(OAuthError, error="invalid_request"):
     """A required parameter is missing or malformed (also: a bad body, never 422)."""
 
-    error = "invalid_request"
 
-
-class InvalidGrant(OAuthError):
+class InvalidGrant(OAuthError, error="invalid_grant"):
     """The pre-authorized code is wrong, expired, used or locked, or the tx_code is wrong."""
 
-    error = "invalid_grant"
 
-
-class InvalidClient(OAuthError):
+class InvalidClient(OAuthError, error="invalid_client"):
     """Client authentication failed (anonymous access refused)."""
 
-    error = "invalid_client"
 
-
-class ClientAuthenticationFailed(InvalidClient):
+class ClientAuthenticationFailed(InvalidClient, status=401):
     """A recipient's client assertion is missing, invalid, replayed or from an unknown key (401)."""
 
-    status = 401
 
-
-class InvalidScope(OAuthError):
+class InvalidScope(OAuthError, error="invalid_scope"):
     """The requested scope is unknown, malformed or more than the recipient may receive."""
 
-    error = "invalid_scope"
 
-
-class InsufficientScope(OAuthError):
+class InsufficientScope(OAuthError, error="insufficient_scope", status=403):
     """The request reaches outside what the consent grant covers (HTTP 403)."""
 
-    error = "insufficient_scope"
-    status = 403
 
-
-class AccessDenied(OAuthError):
+class AccessDenied(OAuthError, error="access_denied", status=403):
     """The citizen's identity could not be established for a consent (HTTP 403)."""
 
-    error = "access_denied"
-    status = 403
 
-
-class UnsupportedGrantType(OAuthError):
+class UnsupportedGrantType(OAuthError, error="unsupported_grant_type"):
     """The token endpoint only speaks the pre-authorized code grant."""
 
-    error = "unsupported_grant_type"
 
-
-class InvalidToken(OAuthError):
+class InvalidToken(OAuthError, error="invalid_token", status=401):
     """The access token is missing, unknown, expired or for another issuer (HTTP 401)."""
 
-    error = "invalid_token"
-    status = 401
 
-
-class InvalidCredentialRequest(OAuthError):
+class InvalidCredentialRequest(OAuthError, error="invalid_credential_request"):
     """The credential request is malformed."""
 
-    error = "invalid_credential_request"
 
-
-class InvalidProof(OAuthError):
+class InvalidProof(OAuthError, error="invalid_proof"):
     """A key proof is missing or invalid."""
 
-    error = "invalid_proof"
 
-
-class InvalidNonce(OAuthError):
+class InvalidNonce(OAuthError, error="invalid_nonce"):
     """A key proof carries a stale, forged or used ``c_nonce``: fetch a new one."""
 
-    error = "invalid_nonce"
 
-
-class UnknownCredentialConfiguration(OAuthError):
+class UnknownCredentialConfiguration(OAuthError, error="unknown_credential_configuration"):
     """The requested credential configuration is unknown to this issuer."""
 
-    error = "unknown_credential_configuration"
 
-
-class UnknownCredentialIdentifier(OAuthError):
+class UnknownCredentialIdentifier(OAuthError, error="unknown_credential_identifier"):
     """The requested credential identifier is unknown (we issue none)."""
 
-    error = "unknown_credential_identifier"
 
-
-class CredentialRequestDenied(OAuthError):
+class CredentialRequestDenied(OAuthError, error="credential_request_denied"):
     """The issuer will not issue this credential (not offered, no data, limit reached)."""
 
-    error = "credential_request_denied"
 
-
-class InvalidTransactionId(OAuthError):
+class InvalidTransactionId(OAuthError, error="invalid_transaction_id"):
     """The deferred transaction id is unknown, used or belongs to another token."""
 
-    error = "invalid_transaction_id"
 
-
-class InvalidNotification(OAuthError):
+class InvalidNotification(OAuthError, error="invalid_notification_request"):
     """A notification names an unknown id (``invalid_notification_id``) or is malformed."""
 
-    error = "invalid_notification_request"
 
-
-class OfferNotFound(IssuerError):
+class OfferNotFound(IssuerError, code="OFFER_NOT_FOUND", status=404):
     """No credential offer with this id (never made, or already redeemed)."""
 
-    default_code = "OFFER_NOT_FOUND"
-    status = 404
 
-
-class OfferExpired(IssuerError):
+class OfferExpired(IssuerError, code="OFFER_EXPIRED", status=410):
     """The credential offer has expired."""
 
-    default_code = "OFFER_EXPIRED"
-    status = 410
 
-
-class NotFound(IssuerError):
+class NotFound(IssuerError, code="NOT_FOUND", status=404):
     """An unknown source, citizen, credential or deferred transaction."""
 
-    default_code = "NOT_FOUND"
-    status = 404
 
-
-class Unauthorized(IssuerError):
+class Unauthorized(IssuerError, code="UNAUTHORIZED", status=401):
     """Missing or wrong credentials for an admin or citizen endpoint."""
 
-    default_code = "UNAUTHORIZED"
-    status = 401
 
-
-class StartupRefused(IssuerError):
+class StartupRefused(IssuerError, code="STARTUP_REFUSED", status=500):
     """The service refuses to start: a development secret or demo key in production, etc."""
-
-    default_code = "STARTUP_REFUSED"
-    status = 500
 
 
 class PdfVerificationError(VerificationError):

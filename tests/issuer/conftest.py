@@ -13,9 +13,7 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.loopback import Hosts, cli_server
+from tests.loopback import blauwe_knop as blauwe_knop  # the tests import it from here
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
@@ -191,23 +191,6 @@ def client(issuer: Issuer) -> Iterator[TestClient]:
         yield test_client
 
 
-class LoopbackTransport(httpx.BaseTransport):
-    """Sends requests for the issuer's public https URLs to a local plain-http server."""
-
-    def __init__(self, port: int) -> None:
-        self._port = port
-        self._inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.host != "issuer.example.nl":
-            raise httpx.ConnectError(f"only the issuer is reachable, not {request.url.host}")
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self._port)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
-
-
 @dataclass(frozen=True)
 class RunningServer:
     """A ``blauwe-knop issuer serve`` process on 127.0.0.1."""
@@ -219,13 +202,8 @@ class RunningServer:
 
     def client(self) -> httpx.Client:
         """An httpx client that reaches the server under its public base URL."""
-        return httpx.Client(transport=LoopbackTransport(self.port), base_url=BASE_URL, timeout=30)
-
-
-def blauwe_knop() -> str:
-    found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
-    assert found is not None, "install the package (make setup) for the blauwe-knop command"
-    return found
+        transport = Hosts({"issuer.example.nl": self.port})
+        return httpx.Client(transport=transport, base_url=BASE_URL, timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -242,44 +220,7 @@ def server(
         "BLAUWE_KNOP_ISSUER_DATABASE_URL": new_database_url(backend),
         "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE),
     }
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            blauwe_knop(),
-            "issuer",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            "--demo",
-            "--workers",
-            "2",
-        ],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited: {(data_dir / 'server.log').read_text()}")
-            try:
-                if httpx.get(f"{url}/brp/did.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not start within 60 s")
-            time.sleep(0.2)
+    args = ["issuer", "serve", "--data-dir", str(data_dir), "--demo", "--workers", "2"]
+    log = data_dir / "server.log"
+    with cli_server(args, port=port, ready="/brp/did.json", env=environment, log=log) as url:
         yield RunningServer(url, port, data_dir, environment)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()

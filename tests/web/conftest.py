@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -30,18 +28,14 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.issuer.support import TEST_PEOPLE, free_port
+from tests.loopback import Hosts, cli_server
+from tests.loopback import blauwe_knop as blauwe_knop  # the tests import it from here
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ISSUER_HOST = "issuer.example.nl"
 LANDLORD_HOST = "verhuur.example.nl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-
-
-def blauwe_knop() -> str:
-    found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
-    assert found is not None, "install the package (make setup) for the blauwe-knop command"
-    return found
 
 
 @dataclass(frozen=True)
@@ -58,35 +52,9 @@ def _start(args: list[str], *, ready: str, data_dir: Path, env: dict[str, str]) 
     """Run ``blauwe-knop <args>`` until the test session ends; wait until ``ready`` answers."""
     port = free_port()
     log = data_dir / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [blauwe_knop(), *args, "--port", str(port), "--data-dir", str(data_dir / "data")],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"{args[0]} serve exited: {log.read_text()}")
-                try:
-                    if httpx.get(url + ready, timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{args[0]} serve did not start within 60 s")
-                time.sleep(0.2)
-            yield Server(url, port, data_dir, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    command = [*args, "--data-dir", str(data_dir / "data")]
+    with cli_server(command, port=port, ready=ready, env=env, log=log) as url:
+        yield Server(url, port, data_dir, log)
 
 
 @pytest.fixture(scope="session")
@@ -113,24 +81,6 @@ def landlord_server(
         data_dir=tmp_path_factory.mktemp("landlord-server"),
         env=dict(os.environ),
     )
-
-
-class Hosts(httpx.BaseTransport):
-    """Sends requests for the public https hosts to their loopback servers (plain http)."""
-
-    def __init__(self, ports: dict[str, int]) -> None:
-        self._ports = ports
-        self._inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        port = self._ports.get(request.url.host)
-        if port is None:
-            raise httpx.ConnectError(f"{request.url.host} is not served in this test")
-        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
-        return self._inner.handle_request(request)
-
-    def close(self) -> None:
-        self._inner.close()
 
 
 @pytest.fixture(scope="session")

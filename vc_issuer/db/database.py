@@ -7,6 +7,7 @@ few operations the issuer needs; each is one statement whose result tells
 whether it won a race (``INSERT … ON CONFLICT DO NOTHING``, conditional
 ``UPDATE``/``DELETE``), so single use, lock-out and unique status indexes hold
 under concurrent requests and several worker processes, on both backends.
+The statement shapes they share are in :mod:`vc_issuer.db._statements`.
 
 SQLite runs in WAL mode, and writing transactions start with ``BEGIN
 IMMEDIATE`` so that two writers queue instead of failing on a stale snapshot.
@@ -25,11 +26,8 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    CursorResult,
     Engine,
-    Table,
     create_engine,
-    delete,
     event,
     func,
     insert,
@@ -37,10 +35,19 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from vc_issuer.db._statements import (
+    add_row,
+    delete_where,
+    found,
+    insert_new,
+    table_of,
+    to_columns,
+    to_record,
+    update_where,
+)
 from vc_issuer.db.models import (
     AccessTokenRow,
     Base,
@@ -71,7 +78,6 @@ __all__ = [
 _WRITE_OPTION = "blauwe_knop_write"
 _memory_databases: dict[str, Database] = {}
 _memory_lock = threading.Lock()
-_INSERT_NEW: dict[tuple[str, type[Base]], Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +185,6 @@ class StatusListState:
     signed_at: datetime | None
 
 
-def _table(model: type[Base]) -> Table:
-    """The Core table of a model (Core statements skip the ORM's per-row work)."""
-    return Base.metadata.tables[str(model.__tablename__)]
-
-
 def _is_memory_sqlite(url: str) -> bool:
     return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
 
@@ -286,58 +287,23 @@ class Database:
 
 
 def _offer(row: OfferRow) -> OfferRecord:
-    return OfferRecord(
-        row.id,
-        row.source,
-        row.subject,
-        tuple(row.configuration_ids),
-        row.code_hash,
-        row.tx_code_hash,
-        row.failed_attempts,
-        row.created_at,
-        row.expires_at,
-    )
+    return to_record(OfferRecord, row, configuration_ids=tuple(row.configuration_ids))
 
 
 def _token(row: AccessTokenRow) -> AccessTokenRecord:
-    return AccessTokenRecord(
-        row.token_hash,
-        row.source,
-        row.subject,
-        tuple(row.configuration_ids),
-        row.credentials_issued,
-        row.expires_at,
-    )
+    return to_record(AccessTokenRecord, row, configuration_ids=tuple(row.configuration_ids))
 
 
 def _deferred(row: DeferredRow) -> DeferredRecord:
-    return DeferredRecord(
-        row.id,
-        row.transaction_hash,
-        row.token_hash,
-        row.source,
-        row.subject,
-        row.configuration_id,
-        tuple(row.holder_dids),
-        row.state,
-        row.created_at,
-        row.expires_at,
-    )
+    return to_record(DeferredRecord, row, holder_dids=tuple(row.holder_dids))
 
 
 def _credential(row: IssuedCredentialRow) -> CredentialRecord:
-    return CredentialRecord(
-        row.id,
-        row.source,
-        row.configuration_id,
-        row.holder_did,
-        row.subject_ref,
-        row.issued_at,
-        row.valid_until,
-        row.notification_id,
-        row.token_hash,
-        row.last_event,
-    )
+    return to_record(CredentialRecord, row)
+
+
+def _status_list(row: StatusListRow) -> StatusListState:
+    return to_record(StatusListState, row)
 
 
 class Unit:
@@ -345,32 +311,6 @@ class Unit:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def _insert_new(self, table: type[Base], key: Sequence[str], values: dict[str, Any]) -> bool:
-        """Insert a row unless its key exists; True when this call inserted it."""
-        dialect = self.session.get_bind().dialect.name
-        statement = _INSERT_NEW.get((dialect, table))
-        if statement is None:
-            # Implementation note: built once per table and backend, as a Core statement,
-            # so the hot path (status indexes, nonces) skips statement construction.
-            # RETURNING tells whether the row went in (INSERT rowcount is not reliable
-            # through every driver).
-            core = _table(table)
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = (
-                insert(core)
-                .on_conflict_do_nothing(index_elements=list(key))
-                .returning(core.c[key[0]])
-            )
-            _INSERT_NEW[(dialect, table)] = statement
-        return self.session.execute(statement, values).first() is not None
-
-    def _changed(self, statement: Any, values: dict[str, Any] | None = None) -> int:
-        """Run an INSERT/UPDATE/DELETE; return how many rows it touched."""
-        result = self.session.execute(statement, values)
-        if not isinstance(result, CursorResult):
-            raise TypeError("expected a cursor result from a DML statement")
-        return int(result.rowcount)
 
     # Keys -----------------------------------------------------------------------------------
 
@@ -382,35 +322,27 @@ class Unit:
 
     def add_kek_params(self, params: KekParams) -> bool:
         """Store the KEK parameters unless another process did first."""
-        values = {
-            "id": 1,
-            "salt": params.salt,
-            "scrypt_n": params.n,
-            "scrypt_r": params.r,
-            "scrypt_p": params.p,
-            "check": params.check,
-        }
-        return self._insert_new(KeyEncryptionRow, ["id"], values)
+        return insert_new(
+            self.session,
+            KeyEncryptionRow,
+            ["id"],
+            id=1,
+            salt=params.salt,
+            scrypt_n=params.n,
+            scrypt_r=params.r,
+            scrypt_p=params.p,
+            check=params.check,
+        )
 
     def keys(self, source: str) -> list[StoredKey]:
         rows = self.session.scalars(
             select(IssuerKeyRow).where(IssuerKeyRow.source == source).order_by(IssuerKeyRow.number)
         )
-        return [
-            StoredKey(r.source, r.number, r.public_multibase, r.sealed_secret, r.created_at)
-            for r in rows
-        ]
+        return [to_record(StoredKey, row) for row in rows]
 
     def add_key(self, key: StoredKey) -> bool:
         """Store a key unless that number exists already (two processes starting at once)."""
-        values = {
-            "source": key.source,
-            "number": key.number,
-            "public_multibase": key.public_multibase,
-            "sealed_secret": key.sealed_secret,
-            "created_at": key.created_at,
-        }
-        return self._insert_new(IssuerKeyRow, ["source", "number"], values)
+        return insert_new(self.session, IssuerKeyRow, ["source", "number"], **to_columns(key))
 
     def sealing_identity(self, source: str) -> tuple[str, bytes] | None:
         """The sealing certificate PEM and sealed identity of ``source``, if made."""
@@ -425,39 +357,27 @@ class Unit:
         self, source: str, certificate_pem: str, sealed: bytes, created_at: datetime
     ) -> bool:
         """Store a sealing identity unless one exists for ``source``."""
-        values = {
-            "source": source,
-            "certificate_pem": certificate_pem,
-            "sealed_identity": sealed,
-            "created_at": created_at,
-        }
-        return self._insert_new(SealingIdentityRow, ["source"], values)
+        return insert_new(
+            self.session,
+            SealingIdentityRow,
+            ["source"],
+            source=source,
+            certificate_pem=certificate_pem,
+            sealed_identity=sealed,
+            created_at=created_at,
+        )
 
     # Offers and tokens ------------------------------------------------------------------------
 
     def add_offer(self, offer: OfferRecord) -> None:
-        self.session.add(
-            OfferRow(
-                id=offer.id,
-                source=offer.source,
-                subject=offer.subject,
-                configuration_ids=list(offer.configuration_ids),
-                code_hash=offer.code_hash,
-                tx_code_hash=offer.tx_code_hash,
-                failed_attempts=offer.failed_attempts,
-                created_at=offer.created_at,
-                expires_at=offer.expires_at,
-            )
-        )
-        self.session.flush()
+        add_row(self.session, OfferRow, offer, configuration_ids=list(offer.configuration_ids))
 
     def offer(self, offer_id: str) -> OfferRecord | None:
-        row = self.session.get(OfferRow, offer_id)
-        return None if row is None else _offer(row)
+        return found(_offer, self.session.get(OfferRow, offer_id))
 
     def offer_by_code(self, code_hash: str) -> OfferRecord | None:
         row = self.session.scalars(select(OfferRow).where(OfferRow.code_hash == code_hash)).first()
-        return None if row is None else _offer(row)
+        return found(_offer, row)
 
     def count_failed_tx_code(self, offer_id: str) -> int:
         """Add one failed tx_code attempt; return the new count (0 if the offer is gone)."""
@@ -475,95 +395,73 @@ class Unit:
         condition: list[ColumnElement[bool]] = [OfferRow.id == offer_id]
         if below_attempts is not None:
             condition.append(OfferRow.failed_attempts < below_attempts)
-        return self._changed(delete(OfferRow).where(*condition)) == 1
+        return delete_where(self.session, OfferRow, *condition) == 1
 
     def add_token(self, token: AccessTokenRecord) -> None:
-        self.session.add(
-            AccessTokenRow(
-                token_hash=token.token_hash,
-                source=token.source,
-                subject=token.subject,
-                configuration_ids=list(token.configuration_ids),
-                credentials_issued=token.credentials_issued,
-                expires_at=token.expires_at,
-            )
+        add_row(
+            self.session, AccessTokenRow, token, configuration_ids=list(token.configuration_ids)
         )
-        self.session.flush()
 
     def token(self, token_hash: str) -> AccessTokenRecord | None:
-        row = self.session.get(AccessTokenRow, token_hash)
-        return None if row is None else _token(row)
+        return found(_token, self.session.get(AccessTokenRow, token_hash))
 
     def reserve_credentials(self, token_hash: str, count: int, *, limit: int) -> bool:
         """Count ``count`` more credentials against the token unless that exceeds ``limit``."""
-        statement = (
-            update(AccessTokenRow)
-            .where(
-                AccessTokenRow.token_hash == token_hash,
-                AccessTokenRow.credentials_issued + count <= limit,
-            )
-            .values(credentials_issued=AccessTokenRow.credentials_issued + count)
+        issued = AccessTokenRow.credentials_issued
+        changed = update_where(
+            self.session,
+            AccessTokenRow,
+            AccessTokenRow.token_hash == token_hash,
+            issued + count <= limit,
+            credentials_issued=issued + count,
         )
-        return self._changed(statement) == 1
+        return changed == 1
 
     def extend_token(self, token_hash: str, expires_at: datetime) -> None:
         """Let a token live until ``expires_at`` (never shortens it)."""
-        self.session.execute(
-            update(AccessTokenRow)
-            .where(AccessTokenRow.token_hash == token_hash, AccessTokenRow.expires_at < expires_at)
-            .values(expires_at=expires_at)
+        update_where(
+            self.session,
+            AccessTokenRow,
+            AccessTokenRow.token_hash == token_hash,
+            AccessTokenRow.expires_at < expires_at,
+            expires_at=expires_at,
         )
 
     def consume_nonce(self, nonce_hash: str, expires_at: datetime) -> bool:
         """Record a nonce as used; False when it was used before."""
-        return self._insert_new(
-            UsedNonceRow, ["nonce_hash"], {"nonce_hash": nonce_hash, "expires_at": expires_at}
+        return insert_new(
+            self.session, UsedNonceRow, ["nonce_hash"], nonce_hash=nonce_hash, expires_at=expires_at
         )
 
     def purge_expired(self, now: datetime) -> int:
         """Delete expired offers, tokens, used nonces and deferred requests; return the count."""
-        removed = 0
-        for table in (OfferRow, AccessTokenRow, UsedNonceRow, DeferredRow):
-            removed += self._changed(delete(table).where(table.expires_at < now))
-        return removed
+        tables = (OfferRow, AccessTokenRow, UsedNonceRow, DeferredRow)
+        return sum(delete_where(self.session, table, table.expires_at < now) for table in tables)
 
     # Deferred issuance -----------------------------------------------------------------------
 
     def add_deferred(self, record: DeferredRecord) -> None:
-        self.session.add(
-            DeferredRow(
-                id=record.id,
-                transaction_hash=record.transaction_hash,
-                token_hash=record.token_hash,
-                source=record.source,
-                subject=record.subject,
-                configuration_id=record.configuration_id,
-                holder_dids=list(record.holder_dids),
-                state=record.state,
-                created_at=record.created_at,
-                expires_at=record.expires_at,
-            )
-        )
-        self.session.flush()
+        add_row(self.session, DeferredRow, record, holder_dids=list(record.holder_dids))
 
     def deferred(self, deferred_id: str) -> DeferredRecord | None:
-        row = self.session.get(DeferredRow, deferred_id)
-        return None if row is None else _deferred(row)
+        return found(_deferred, self.session.get(DeferredRow, deferred_id))
 
     def deferred_by_transaction(self, transaction_hash: str) -> DeferredRecord | None:
         row = self.session.scalars(
             select(DeferredRow).where(DeferredRow.transaction_hash == transaction_hash)
         ).first()
-        return None if row is None else _deferred(row)
+        return found(_deferred, row)
 
     def set_deferred_state(self, deferred_id: str, *, old: str, new: str) -> bool:
         """Move a deferred request from state ``old`` to ``new``; False if it was not in ``old``."""
-        statement = (
-            update(DeferredRow)
-            .where(DeferredRow.id == deferred_id, DeferredRow.state == old)
-            .values(state=new)
+        changed = update_where(
+            self.session,
+            DeferredRow,
+            DeferredRow.id == deferred_id,
+            DeferredRow.state == old,
+            state=new,
         )
-        return self._changed(statement) == 1
+        return changed == 1
 
     def pending_deferred(self) -> list[DeferredRecord]:
         rows = self.session.scalars(
@@ -577,27 +475,11 @@ class Unit:
 
     def add_credentials(self, records: Sequence[CredentialRecord]) -> None:
         self.session.execute(
-            insert(_table(IssuedCredentialRow)),
-            [
-                {
-                    "id": r.id,
-                    "source": r.source,
-                    "configuration_id": r.configuration_id,
-                    "holder_did": r.holder_did,
-                    "subject_ref": r.subject_ref,
-                    "issued_at": r.issued_at,
-                    "valid_until": r.valid_until,
-                    "notification_id": r.notification_id,
-                    "token_hash": r.token_hash,
-                    "last_event": r.last_event,
-                }
-                for r in records
-            ],
+            insert(table_of(IssuedCredentialRow)), [to_columns(record) for record in records]
         )
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
-        row = self.session.get(IssuedCredentialRow, credential_id)
-        return None if row is None else _credential(row)
+        return found(_credential, self.session.get(IssuedCredentialRow, credential_id))
 
     def credentials_of(self, subject_ref: str) -> list[CredentialRecord]:
         rows = self.session.scalars(
@@ -609,15 +491,13 @@ class Unit:
 
     def record_notification(self, notification_id: str, token_hash: str, event: str) -> int:
         """Store the wallet's event on the credentials of one response; return how many."""
-        statement = (
-            update(IssuedCredentialRow)
-            .where(
-                IssuedCredentialRow.notification_id == notification_id,
-                IssuedCredentialRow.token_hash == token_hash,
-            )
-            .values(last_event=event)
+        return update_where(
+            self.session,
+            IssuedCredentialRow,
+            IssuedCredentialRow.notification_id == notification_id,
+            IssuedCredentialRow.token_hash == token_hash,
+            last_event=event,
         )
-        return self._changed(statement)
 
     # Status lists ----------------------------------------------------------------------------
 
@@ -639,10 +519,14 @@ class Unit:
             if int(used or 0) < capacity:
                 return int(highest)
         number = 1 if highest is None else int(highest) + 1
-        self._insert_new(
+        insert_new(
+            self.session,
             lists,
             ["source", "purpose", "number"],
-            {"source": source, "purpose": purpose, "number": number, "version": 0},
+            source=source,
+            purpose=purpose,
+            number=number,
+            version=0,
         )
         return number
 
@@ -650,66 +534,50 @@ class Unit:
         self, source: str, purpose: str, number: int, index: int, credential_id: str
     ) -> bool:
         """Claim ``index`` in a list for a credential; False when it is taken."""
-        return self._insert_new(
+        return insert_new(
+            self.session,
             StatusEntryRow,
             ["source", "purpose", "list_number", "index"],
-            {
-                "source": source,
-                "purpose": purpose,
-                "list_number": number,
-                "index": index,
-                "credential_id": credential_id,
-                "status": 0,
-            },
+            source=source,
+            purpose=purpose,
+            list_number=number,
+            index=index,
+            credential_id=credential_id,
+            status=0,
         )
 
     def status_entries(self, credential_id: str) -> list[StatusEntryRecord]:
         rows = self.session.scalars(
             select(StatusEntryRow).where(StatusEntryRow.credential_id == credential_id)
         )
-        return [
-            StatusEntryRecord(r.source, r.purpose, r.list_number, r.index, r.status) for r in rows
-        ]
+        return [to_record(StatusEntryRecord, row) for row in rows]
 
     def set_status(self, entry: StatusEntryRecord, value: int) -> bool:
         """Set one entry's status and bump its list's version; False if it already had it."""
-        entries = StatusEntryRow
-        changed = self._changed(
-            update(entries)
-            .where(
-                entries.source == entry.source,
-                entries.purpose == entry.purpose,
-                entries.list_number == entry.list_number,
-                entries.index == entry.index,
-                entries.status != value,
-            )
-            .values(status=value)
+        entries, lists = StatusEntryRow, StatusListRow
+        changed = update_where(
+            self.session,
+            entries,
+            entries.source == entry.source,
+            entries.purpose == entry.purpose,
+            entries.list_number == entry.list_number,
+            entries.index == entry.index,
+            entries.status != value,
+            status=value,
         )
         if changed:
-            self.session.execute(
-                update(StatusListRow)
-                .where(
-                    StatusListRow.source == entry.source,
-                    StatusListRow.purpose == entry.purpose,
-                    StatusListRow.number == entry.list_number,
-                )
-                .values(version=StatusListRow.version + 1)
+            update_where(
+                self.session,
+                lists,
+                lists.source == entry.source,
+                lists.purpose == entry.purpose,
+                lists.number == entry.list_number,
+                version=lists.version + 1,
             )
         return changed == 1
 
     def status_list(self, source: str, purpose: str, number: int) -> StatusListState | None:
-        row = self.session.get(StatusListRow, (source, purpose, number))
-        if row is None:
-            return None
-        return StatusListState(
-            row.source,
-            row.purpose,
-            row.number,
-            row.version,
-            row.signed,
-            row.signed_version,
-            row.signed_at,
-        )
+        return found(_status_list, self.session.get(StatusListRow, (source, purpose, number)))
 
     def set_indexes(self, source: str, purpose: str, number: int) -> list[tuple[int, int]]:
         """Every ``(index, status)`` with a non-zero status in one list."""
@@ -725,14 +593,16 @@ class Unit:
 
     def save_signed_list(self, state: StatusListState, *, signed: str, signed_at: datetime) -> bool:
         """Publish a signed list made from ``state.version``, unless the list changed since."""
-        statement = (
-            update(StatusListRow)
-            .where(
-                StatusListRow.source == state.source,
-                StatusListRow.purpose == state.purpose,
-                StatusListRow.number == state.number,
-                StatusListRow.version == state.version,
-            )
-            .values(signed=signed, signed_version=state.version, signed_at=signed_at)
+        lists = StatusListRow
+        changed = update_where(
+            self.session,
+            lists,
+            lists.source == state.source,
+            lists.purpose == state.purpose,
+            lists.number == state.number,
+            lists.version == state.version,
+            signed=signed,
+            signed_version=state.version,
+            signed_at=signed_at,
         )
-        return self._changed(statement) == 1
+        return changed == 1

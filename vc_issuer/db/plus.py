@@ -19,9 +19,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, String, Text, delete, func, select, update
+from sqlalchemy import JSON, LargeBinary, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vc_issuer.db._statements import (
+    add_row,
+    delete_where,
+    found,
+    insert_new,
+    to_columns,
+    to_record,
+    update_where,
+)
 from vc_issuer.db.database import Unit
 from vc_issuer.db.models import Base
 
@@ -221,85 +230,43 @@ class ChainSlot:
 
 
 def _grant(row: PlusGrantRow) -> GrantRecord:
-    return GrantRecord(
-        id=row.id,
-        recipient=row.recipient,
-        recipient_name=row.recipient_name,
-        subject_ref=row.subject_ref,
-        sealed_bsn=row.sealed_bsn,
-        holder=row.holder,
-        purpose=row.purpose,
-        details=list(row.details),
-        sources=tuple(row.sources),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        max_uses=row.max_uses,
-        state=row.state,
-        granted_via=row.granted_via,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        revoked_by=row.revoked_by,
-        payload_hash=row.payload_hash,
-        document=row.document,
-    )
+    return to_record(GrantRecord, row, details=list(row.details), sources=tuple(row.sources))
 
 
 def _recipient(row: PlusRecipientRow) -> RecipientRecord:
-    return RecipientRecord(
-        source=row.source,
-        did=row.did,
-        name=row.name,
+    return to_record(
+        RecipientRecord,
+        row,
         purposes=tuple(row.purposes),
         scopes={str(k): [list(p) for p in v] for k, v in dict(row.scopes).items()},
         keys={str(k): str(v) for k, v in dict(row.keys).items()},
-        active=row.active,
-        registered_at=row.registered_at,
     )
 
 
 def _access(row: PlusAccessRow) -> AccessRecord:
-    return AccessRecord(
-        chain=row.chain,
-        seq=row.seq,
-        at=row.at,
-        event=row.event,
-        source=row.source,
-        actor=row.actor,
-        error=row.error,
-        detail=dict(row.detail),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    return to_record(AccessRecord, row, detail=dict(row.detail))
+
+
+def _holder(row: PlusHolderRow) -> HolderLink:
+    return to_record(HolderLink, row)
 
 
 class PlusUnit:
     """The Plus operations inside one :class:`~vc_issuer.db.Unit` (one transaction)."""
 
     def __init__(self, unit: Unit) -> None:
-        self._unit = unit
         self.session = unit.session
 
     # Recipients -------------------------------------------------------------------------------
 
     def save_recipient(self, record: RecipientRecord) -> None:
         """Register a recipient at a source, or replace its registration."""
-        self.session.merge(
-            PlusRecipientRow(
-                source=record.source,
-                did=record.did,
-                name=record.name,
-                purposes=list(record.purposes),
-                scopes=record.scopes,
-                keys=record.keys,
-                active=record.active,
-                registered_at=record.registered_at,
-            )
-        )
+        columns = to_columns(record, purposes=list(record.purposes))
+        self.session.merge(PlusRecipientRow(**columns))
         self.session.flush()
 
     def recipient(self, source: str, did: str) -> RecipientRecord | None:
-        row = self.session.get(PlusRecipientRow, (source, did))
-        return None if row is None else _recipient(row)
+        return found(_recipient, self.session.get(PlusRecipientRow, (source, did)))
 
     def recipients(self, source: str | None = None) -> list[RecipientRecord]:
         statement = select(PlusRecipientRow).order_by(PlusRecipientRow.source, PlusRecipientRow.did)
@@ -311,56 +278,15 @@ class PlusUnit:
 
     def link_holder(self, link: HolderLink) -> bool:
         """Remember a wallet holder DID's citizen; False when the DID is linked already."""
-        values = {
-            "holder_did": link.holder_did,
-            "credential_id": link.credential_id,
-            "source": link.source,
-            "subject_ref": link.subject_ref,
-            "sealed_bsn": link.sealed_bsn,
-            "expires_at": link.expires_at,
-        }
-        return self._unit._insert_new(PlusHolderRow, ["holder_did"], values)
+        return insert_new(self.session, PlusHolderRow, ["holder_did"], **to_columns(link))
 
     def holder(self, holder_did: str) -> HolderLink | None:
-        row = self.session.get(PlusHolderRow, holder_did)
-        if row is None:
-            return None
-        return HolderLink(
-            row.holder_did,
-            row.credential_id,
-            row.source,
-            row.subject_ref,
-            row.sealed_bsn,
-            row.expires_at,
-        )
+        return found(_holder, self.session.get(PlusHolderRow, holder_did))
 
     # Grants -----------------------------------------------------------------------------------
 
     def add_grant(self, record: GrantRecord) -> None:
-        self.session.add(
-            PlusGrantRow(
-                id=record.id,
-                recipient=record.recipient,
-                recipient_name=record.recipient_name,
-                subject_ref=record.subject_ref,
-                sealed_bsn=record.sealed_bsn,
-                holder=record.holder,
-                purpose=record.purpose,
-                details=record.details,
-                sources=list(record.sources),
-                valid_from=record.valid_from,
-                valid_until=record.valid_until,
-                max_uses=record.max_uses,
-                state=record.state,
-                granted_via=record.granted_via,
-                created_at=record.created_at,
-                revoked_at=record.revoked_at,
-                revoked_by=record.revoked_by,
-                payload_hash=record.payload_hash,
-                document=record.document,
-            )
-        )
-        self.session.flush()
+        add_row(self.session, PlusGrantRow, record, sources=list(record.sources))
 
     def grant(self, grant_id: str) -> GrantRecord | None:
         """A grant as committed now (a fresh read, never the session's cached copy)."""
@@ -369,7 +295,7 @@ class PlusUnit:
             .where(PlusGrantRow.id == grant_id)
             .execution_options(populate_existing=True)
         ).first()
-        return None if row is None else _grant(row)
+        return found(_grant, row)
 
     def grants_of(
         self, *, subject_ref: str | None = None, holder: str | None = None
@@ -384,19 +310,23 @@ class PlusUnit:
 
     def revoke_grant(self, grant_id: str, *, at: datetime, by: str) -> bool:
         """Move an active grant to ``revoked``; False when it was not active."""
-        statement = (
-            update(PlusGrantRow)
-            .where(PlusGrantRow.id == grant_id, PlusGrantRow.state == "active")
-            .values(state="revoked", revoked_at=at, revoked_by=by)
+        changed = update_where(
+            self.session,
+            PlusGrantRow,
+            PlusGrantRow.id == grant_id,
+            PlusGrantRow.state == "active",
+            state="revoked",
+            revoked_at=at,
+            revoked_by=by,
         )
-        return self._unit._changed(statement) == 1
+        return changed == 1
 
     # Access chains ----------------------------------------------------------------------------
 
     def start_chain(self, chain: str) -> None:
         """Create a chain's head unless it exists."""
-        self._unit._insert_new(
-            PlusChainRow, ["chain"], {"chain": chain, "last_seq": 0, "last_hash": GENESIS_HASH}
+        insert_new(
+            self.session, PlusChainRow, ["chain"], chain=chain, last_seq=0, last_hash=GENESIS_HASH
         )
 
     def reserve_entry(self, chain: str) -> ChainSlot:
@@ -416,25 +346,13 @@ class PlusUnit:
 
     def write_entry(self, entry: AccessRecord) -> None:
         """Insert the entry of a reserved slot and move the head's hash to it."""
-        self.session.add(
-            PlusAccessRow(
-                chain=entry.chain,
-                seq=entry.seq,
-                at=entry.at,
-                event=entry.event,
-                source=entry.source,
-                actor=entry.actor,
-                error=entry.error,
-                detail=entry.detail,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-            )
-        )
-        self.session.flush()
-        self.session.execute(
-            update(PlusChainRow)
-            .where(PlusChainRow.chain == entry.chain, PlusChainRow.last_seq == entry.seq)
-            .values(last_hash=entry.hash)
+        add_row(self.session, PlusAccessRow, entry)
+        update_where(
+            self.session,
+            PlusChainRow,
+            PlusChainRow.chain == entry.chain,
+            PlusChainRow.last_seq == entry.seq,
+            last_hash=entry.hash,
         )
 
     def entries(self, chain: str) -> list[AccessRecord]:
@@ -469,24 +387,23 @@ class PlusUnit:
 
     def consume_jti(self, jti_hash: str, expires_at: datetime) -> bool:
         """Record a client assertion id as used; False when it was used before."""
-        return self._unit._insert_new(
-            PlusUsedJtiRow, ["jti_hash"], {"jti_hash": jti_hash, "expires_at": expires_at}
+        return insert_new(
+            self.session, PlusUsedJtiRow, ["jti_hash"], jti_hash=jti_hash, expires_at=expires_at
         )
 
     def purge_expired(self, now: datetime) -> int:
         """Delete used jtis and holder links past expiry, and wipe the BSN of expired grants."""
-        removed = 0
-        for table in (PlusUsedJtiRow, PlusHolderRow):
-            removed += self._unit._changed(delete(table).where(table.expires_at < now))
-        wiped = (
-            update(PlusGrantRow)
-            .where(PlusGrantRow.valid_until < now, PlusGrantRow.sealed_bsn != b"")
-            .values(sealed_bsn=b"")
+        tables = (PlusUsedJtiRow, PlusHolderRow)
+        removed = sum(delete_where(self.session, table, table.expires_at < now) for table in tables)
+        wiped = update_where(
+            self.session,
+            PlusGrantRow,
+            PlusGrantRow.valid_until < now,
+            PlusGrantRow.sealed_bsn != b"",
+            sealed_bsn=b"",
         )
-        return removed + self._unit._changed(wiped)
+        return removed + wiped
 
     def forget_bsn(self, grant_id: str) -> None:
         """Wipe a grant's sealed BSN (it has ended; nothing may be fetched any more)."""
-        self.session.execute(
-            update(PlusGrantRow).where(PlusGrantRow.id == grant_id).values(sealed_bsn=b"")
-        )
+        update_where(self.session, PlusGrantRow, PlusGrantRow.id == grant_id, sealed_bsn=b"")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, delete, select, update
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vc_issuer.db._statements import delete_where, to_columns, to_record, update_where
 from vc_issuer.db.database import Database
 from vc_issuer.db.models import Base
 
@@ -54,16 +55,7 @@ class PortalSessionTable:
     def add(self, record: PortalSessionRecord) -> None:
         """Store a new session."""
         with self._db.write() as unit:
-            unit.session.add(
-                PortalSessionRow(
-                    id_hash=record.id_hash,
-                    subject=record.subject,
-                    csrf_token=record.csrf_token,
-                    created_at=record.created_at,
-                    expires_at=record.expires_at,
-                    ends_at=record.ends_at,
-                )
-            )
+            unit.session.add(PortalSessionRow(**to_columns(record)))
 
     def live(
         self, id_hash: str, *, now: datetime, extend_to: datetime
@@ -78,23 +70,20 @@ class PortalSessionTable:
             if row is None:
                 return None
             new_expiry = min(extend_to, row.ends_at)
-            unit.session.execute(
-                update(PortalSessionRow)
-                .where(PortalSessionRow.id_hash == id_hash)
-                .values(expires_at=new_expiry)
+            update_where(
+                unit.session,
+                PortalSessionRow,
+                PortalSessionRow.id_hash == id_hash,
+                expires_at=new_expiry,
             )
-            return PortalSessionRecord(
-                row.id_hash, row.subject, row.csrf_token, row.created_at, new_expiry, row.ends_at
-            )
+            return to_record(PortalSessionRecord, row, expires_at=new_expiry)
 
     def remove(self, id_hash: str) -> None:
         """Delete a session (log-out)."""
         with self._db.write() as unit:
-            unit.session.execute(
-                delete(PortalSessionRow).where(PortalSessionRow.id_hash == id_hash)
-            )
+            delete_where(unit.session, PortalSessionRow, PortalSessionRow.id_hash == id_hash)
 
     def purge(self, *, now: datetime) -> None:
         """Delete every expired session."""
         with self._db.write() as unit:
-            unit.session.execute(delete(PortalSessionRow).where(PortalSessionRow.expires_at <= now))
+            delete_where(unit.session, PortalSessionRow, PortalSessionRow.expires_at <= now)

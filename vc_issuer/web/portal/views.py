@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any
@@ -326,68 +327,83 @@ def overview(request: Request, portal: PortalDep, session: CitizenDep) -> HTMLRe
     )
 
 
-def _checked_form(
-    request: Request,
-    portal: Portal,
-    session: CitizenSession,
-    csrf_token: str,
+@dataclass(frozen=True, slots=True)
+class _CredentialForm:
+    """A citizen's form post about one credential configuration of a source.
+
+    ``refused`` is the page to answer with instead when the form lacks the
+    session's CSRF token or names an unknown credential configuration.
+    """
+
+    request: Request
+    portal: Portal
+    session: CitizenSession
+    source: str
+    configuration: str
+    refused: HTMLResponse | None
+
+    def not_found(self) -> HTMLResponse:
+        return not_found(self.request, self.portal, self.session)
+
+
+def _credential_form(
     source: str,
-    cid: str,
-) -> HTMLResponse | None:
-    """The refusal for a form without the session's CSRF token or for an unknown credential."""
+    request: Request,
+    portal: PortalDep,
+    session: CitizenDep,
+    csrf_token: FormText = "",
+    configuration: FormText = "",
+) -> _CredentialForm:
+    """The posted form, checked: CSRF token first, then the credential configuration."""
+    refused: HTMLResponse | None = None
     if not portal.sessions.csrf_ok(session, csrf_token):
-        return csrf_refused(request, portal, session)
+        refused = csrf_refused(request, portal, session)
+    else:
+        try:
+            portal.issuer.configuration(source, configuration)
+        except NotFound:
+            refused = not_found(request, portal, session)
+    return _CredentialForm(request, portal, session, source, configuration, refused)
+
+
+CredentialFormDep = Annotated[_CredentialForm, Depends(_credential_form)]
+
+
+def _download(
+    form: _CredentialForm,
+    build: Callable[[str, str, str], bytes | str],
+    *,
+    media_type: str,
+    name: str,
+) -> Response:
+    """``build(source, subject, configuration)`` as the download ``<source>-<name>``."""
+    if form.refused is not None:
+        return form.refused
     try:
-        portal.issuer.configuration(source, cid)
+        content = build(form.source, form.session.subject, form.configuration)
     except NotFound:
-        return not_found(request, portal, session)
-    return None
+        return form.not_found()
+    disposition = f'attachment; filename="{form.source}-{name}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/{source}/afschrift.pdf")
-def download_pdf(
-    source: str,
-    request: Request,
-    portal: PortalDep,
-    session: CitizenDep,
-    csrf_token: FormText = "",
-    configuration: FormText = "",
-) -> Response:
+def download_pdf(form: CredentialFormDep) -> Response:
     """A sealed PDF copy of the citizen's data at ``source`` (a fresh credential inside)."""
-    refused = _checked_form(request, portal, session, csrf_token, source, configuration)
-    if refused is not None:
-        return refused
-    try:
-        pdf = portal.issuer.certified_pdf(source, session.subject, configuration)
-    except NotFound:
-        return not_found(request, portal, session)
-    disposition = f'attachment; filename="{source}-afschrift.pdf"'
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
+    return _download(
+        form, form.portal.issuer.certified_pdf, media_type="application/pdf", name="afschrift.pdf"
+    )
 
 
 @router.post("/{source}/credential.json")
-def download_credential(
-    source: str,
-    request: Request,
-    portal: PortalDep,
-    session: CitizenDep,
-    csrf_token: FormText = "",
-    configuration: FormText = "",
-) -> Response:
+def download_credential(form: CredentialFormDep) -> Response:
     """The citizen's data as a signed credential (ecdsa-rdfc-2019, verifiable by anyone)."""
-    refused = _checked_form(request, portal, session, csrf_token, source, configuration)
-    if refused is not None:
-        return refused
-    try:
-        credential = portal.issuer.basis_credential(source, session.subject, configuration)
-    except NotFound:
-        return not_found(request, portal, session)
-    disposition = f'attachment; filename="{source}-credential.json"'
-    return Response(
-        json.dumps(credential, indent=2, ensure_ascii=False),
-        media_type="application/vc",
-        headers={"Content-Disposition": disposition},
-    )
+
+    def signed(source: str, subject: str, configuration: str) -> str:
+        credential = form.portal.issuer.basis_credential(source, subject, configuration)
+        return json.dumps(credential, indent=2, ensure_ascii=False)
+
+    return _download(form, signed, media_type="application/vc", name="credential.json")
 
 
 def _inline_qr(svg: str, label: str) -> Markup:
@@ -402,30 +418,23 @@ def _inline_qr(svg: str, label: str) -> Markup:
 
 
 @router.post("/{source}/wallet")
-def add_to_wallet(
-    source: str,
-    request: Request,
-    portal: PortalDep,
-    session: CitizenDep,
-    csrf_token: FormText = "",
-    configuration: FormText = "",
-) -> Response:
+def add_to_wallet(form: CredentialFormDep) -> Response:
     """A fresh credential offer for the citizen's wallet: QR code, tx_code and expiry."""
-    refused = _checked_form(request, portal, session, csrf_token, source, configuration)
-    if refused is not None:
-        return refused
+    if form.refused is not None:
+        return form.refused
+    request, issuer, source = form.request, form.portal.issuer, form.source
     try:
-        offer = portal.issuer.create_offer(source, session.subject, configuration)
+        offer = issuer.create_offer(source, form.session.subject, form.configuration)
     except IssuerError:
-        return not_found(request, portal, session)
-    language = language_of(request, portal.sessions)
-    name = portal.issuer.configuration(source, configuration).name
-    source_name = portal.issuer.source(source).display_name
+        return form.not_found()
+    language = language_of(request, form.portal.sessions)
+    name = issuer.configuration(source, form.configuration).name
+    source_name = issuer.source(source).display_name
     label = translate(language, "wallet_qr_label", name=name, source=source_name)
-    return portal.render(
+    return form.portal.render(
         request,
         "wallet.html",
-        session=session,
+        session=form.session,
         name=name,
         source_name=source_name,
         qr=_inline_qr(offer.qr_svg(), label),
