@@ -41,12 +41,13 @@ from vc_core.errors import (
     VerificationError,
 )
 from vc_core.hazmat.cryptosuite import Cryptosuite
-from vc_core.keys import KeyPair
+from vc_core.keys import KeyPair, PublicKey
 from vc_core.types import Clock, DocumentLoader, JsonObject
 
 __all__ = [
     "DATA_INTEGRITY_PROOF",
     "DEFAULT_CLOCK_SKEW",
+    "BoundCryptosuite",
     "ProofResult",
     "VerificationResult",
     "add_proof",
@@ -170,6 +171,58 @@ def decode_proof_value(proof_value: object, *, size: int) -> bytes:
             f"proofValue decodes to {len(proof_bytes)} bytes, expected {size}"
         )
     return proof_bytes
+
+
+class BoundCryptosuite:
+    """A ``Cryptosuite`` made of a suite's create-proof and verify-proof functions.
+
+    A suite class passes its module's two functions, with its constructor
+    options already bound (``functools.partial``); both take the arguments of
+    the :class:`~vc_core.hazmat.cryptosuite.Cryptosuite` methods.
+    """
+
+    __slots__ = ("_create_proof", "_name", "_verify_proof")
+
+    def __init__(
+        self,
+        name: str,
+        create_proof: Callable[..., JsonObject],
+        verify_proof: Callable[..., None],
+    ) -> None:
+        self._name = name
+        self._create_proof = create_proof
+        self._verify_proof = verify_proof
+
+    @property
+    def name(self) -> str:
+        """The ``cryptosuite`` value."""
+        return self._name
+
+    def create_proof(
+        self,
+        unsecured_document: JsonObject,
+        options: JsonObject,
+        *,
+        key: KeyPair,
+        document_loader: DocumentLoader,
+    ) -> JsonObject:
+        """Return the proof (with ``proofValue``); ``ProofGenerationError`` on failure."""
+        return self._create_proof(
+            unsecured_document, options, key=key, document_loader=document_loader
+        )
+
+    def verify_proof(
+        self,
+        unsecured_document: JsonObject,
+        proof: JsonObject,
+        *,
+        public_key: PublicKey,
+        document_loader: DocumentLoader,
+    ) -> None:
+        """Check ``proof`` over ``unsecured_document``; a ``VerificationError`` if it fails."""
+        self._verify_proof(
+            unsecured_document, proof, public_key=public_key, document_loader=document_loader
+        )
 
 
 def get_cryptosuite(name: str, **options: Any) -> Cryptosuite:
@@ -508,9 +561,16 @@ def _verify_one(
     )
 
 
-def _without_proof(document: JsonObject) -> JsonObject:
-    """The document without ``proof``, sharing its members (verification never mutates them)."""
-    return {k: v for k, v in document.items() if k != "proof"}
+def _split_secured_document(secured_document: object) -> tuple[JsonObject, object]:
+    """Return the secured document without ``proof``, and its ``proof`` member.
+
+    The first shares the document's members (verification never mutates them).
+    Raises ``ParsingError`` when ``secured_document`` is not a JSON object.
+    """
+    if not isinstance(secured_document, dict):
+        raise ParsingError("a secured document must be a JSON object")
+    unsecured_document = {k: v for k, v in secured_document.items() if k != "proof"}
+    return unsecured_document, secured_document.get("proof")
 
 
 def verify_proof(
@@ -553,13 +613,10 @@ def verify_proof(
     )
     # Step 1: parse JSON bytes (implementation note: the caller hands us parsed JSON).
     # Step 2: the document and its proof must be maps.
-    if not isinstance(secured_document, dict):
-        raise ParsingError("a secured document must be a JSON object")
-    if not isinstance(secured_document.get("proof"), dict):
-        raise ParsingError("proof must be a single JSON object here", path="proof")
     # Step 3: proof = securedDocument.proof.
-    proof: JsonObject = secured_document["proof"]
-    unsecured_document = _without_proof(secured_document)
+    unsecured_document, proof = _split_secured_document(secured_document)
+    if not isinstance(proof, dict):
+        raise ParsingError("proof must be a single JSON object here", path="proof")
     # Steps 4-8: the generic checks, then cryptosuite.verifyProof.
     _verify_one(unsecured_document, proof, settings, "proof")
     # Step 9: return the verification result.
@@ -607,14 +664,12 @@ def verify_proof_sets_and_chains(
         clock,
         clock_skew,
     )
-    if not isinstance(secured_document, dict):
-        raise ParsingError("a secured document must be a JSON object")
-    proof_value = secured_document.get("proof")
+    # Step 1: allProofs = securedDocument.proof (implementation note: the document must
+    # be a JSON object, its proof an object or a non-empty list).
+    unsecured_document, proof_value = _split_secured_document(secured_document)
     if not isinstance(proof_value, dict | list) or not proof_value:
         raise ParsingError("proof must be a JSON object or a non-empty list", path="proof")
-    # Step 1: allProofs = securedDocument.proof.
     all_proofs = _as_list(proof_value)
-    unsecured_document = _without_proof(secured_document)
     # Step 2: verificationResults starts empty.
     verification_results: list[ProofResult] = []
     # Step 3: for each proof, verify it over the document plus its matching proofs.

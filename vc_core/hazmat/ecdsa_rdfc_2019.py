@@ -7,27 +7,17 @@ also as RDFC-1.0's internal hash (vc-di-ecdsa#canon-and-hash), so the curve of
 the key decides how the document is canonicalized. Signatures are raw ``r‖s``
 (64 or 96 bytes), deterministic (RFC 6979) unless the suite is built with
 ``deterministic=False``; ``proofValue`` is ``z`` + base58btc of the signature.
+The algorithm bodies are shared with eddsa-rdfc-2022 (``vc_core.hazmat._rdfc``).
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
+from functools import partial
 from typing import Literal
 
-from vc_core._jsonld import canonicalize
-from vc_core._multibase import encode_base58btc
-from vc_core.errors import (
-    ProofGenerationError,
-    ProofTransformationError,
-    ProofVerificationError,
-    VcError,
-)
-from vc_core.hazmat.data_integrity import (
-    check_proof_options,
-    checked_proof_config,
-    decode_proof_value,
-)
+from vc_core.errors import ProofGenerationError, ProofVerificationError, VcError
+from vc_core.hazmat import _rdfc
+from vc_core.hazmat.data_integrity import BoundCryptosuite
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.types import DocumentLoader, JsonObject
 
@@ -47,13 +37,15 @@ __all__ = [
 CRYPTOSUITE = "ecdsa-rdfc-2019"
 
 EcdsaCurve = Literal["P-256", "P-384"]
-_HASHES: dict[EcdsaCurve, Literal["sha256", "sha384"]] = {"P-256": "sha256", "P-384": "sha384"}
-_SIGNATURE_SIZES: dict[EcdsaCurve, int] = {"P-256": 64, "P-384": 96}
+_PARAMETERS: dict[EcdsaCurve, _rdfc.RdfcParameters] = {
+    "P-256": _rdfc.RdfcParameters(CRYPTOSUITE, "sha256", 64),
+    "P-384": _rdfc.RdfcParameters(CRYPTOSUITE, "sha384", 96),
+}
 
 
 def _ecdsa_curve(curve: str, error: type[VcError]) -> EcdsaCurve:
     """Return ``curve`` if this suite signs with it; raise ``error`` otherwise."""
-    if curve in _HASHES:
+    if curve in _PARAMETERS:
         return curve
     raise error(f"{CRYPTOSUITE} needs a P-256 or P-384 key, not {curve}")
 
@@ -73,13 +65,10 @@ def transformation(
     for options of another suite, and the canonicalization errors (``DataLossError``,
     ``DocumentLoadError``, ``CanonicalizationLimitError``).
     """
-    # Step 1: options must name DataIntegrityProof and ecdsa-rdfc-2019.
-    check_proof_options(options, cryptosuite=CRYPTOSUITE, error=ProofTransformationError)
-    # Step 2: expand, convert to RDF, run RDFC-1.0 with the curve's hash and serialize.
-    # Step 3: return the canonical document.
-    return canonicalize(
-        unsecured_document, document_loader=document_loader, hash_name=_HASHES[curve]
-    ).text
+    # Steps 1-3: check the options, then canonicalize with the curve's hash.
+    return _rdfc.transformation(
+        _PARAMETERS[curve], unsecured_document, options, document_loader=document_loader
+    )
 
 
 def hashing(transformed_document: str, canonical_proof_config: str, *, curve: EcdsaCurve) -> bytes:
@@ -89,14 +78,9 @@ def hashing(transformed_document: str, canonical_proof_config: str, *, curve: Ec
 
     SHA-256 for P-256 (32 + 32 bytes), SHA-384 for P-384 (48 + 48 bytes).
     """
-    hash_name = _HASHES[curve]
-    # Step 1: transformedDocumentHash.
-    transformed_document_hash = hashlib.new(hash_name, transformed_document.encode()).digest()
-    # Step 2: proofConfigHash.
-    proof_config_hash = hashlib.new(hash_name, canonical_proof_config.encode()).digest()
-    # Step 3: hashData = proofConfigHash ‖ transformedDocumentHash.
-    # Step 4: return hashData.
-    return proof_config_hash + transformed_document_hash
+    # Steps 1-4: transformedDocumentHash, proofConfigHash, and hashData = proofConfigHash ‖
+    # transformedDocumentHash.
+    return _rdfc.hashing(_PARAMETERS[curve], transformed_document, canonical_proof_config)
 
 
 def proof_configuration(
@@ -113,13 +97,10 @@ def proof_configuration(
     Raises ``ProofGenerationError`` for options of another suite or a
     ``created`` that is not an XSD dateTimeStamp.
     """
-    # Steps 1-4: the checked options, without proofValue, under the document's @context.
-    proof_config = checked_proof_config(unsecured_document, options, cryptosuite=CRYPTOSUITE)
-    # Step 5: canonicalize the proof configuration with RDFC-1.0.
-    # Step 6: return it.
-    return canonicalize(
-        proof_config, document_loader=document_loader, hash_name=_HASHES[curve]
-    ).text
+    # Steps 1-6: the checked options under the document's @context, canonicalized.
+    return _rdfc.proof_configuration(
+        _PARAMETERS[curve], unsecured_document, options, document_loader=document_loader
+    )
 
 
 def proof_serialization(
@@ -172,24 +153,14 @@ def create_proof(
     """
     # Implementation note: the key's curve picks the hashes, so check it first.
     curve = _ecdsa_curve(key.curve, ProofGenerationError)
-    # Step 1: proof is a clone of the options.
-    proof = copy.deepcopy(options)
-    # Step 2: proofConfig.
-    proof_config = proof_configuration(
-        unsecured_document, options, curve=curve, document_loader=document_loader
+    # Steps 1-7: proofConfig, transformedData, hashData, proofBytes, then proof.proofValue.
+    return _rdfc.create_proof(
+        _PARAMETERS[curve],
+        unsecured_document,
+        options,
+        document_loader=document_loader,
+        proof_serialization=partial(proof_serialization, key=key, deterministic=deterministic),
     )
-    # Step 3: transformedData.
-    transformed_data = transformation(
-        unsecured_document, options, curve=curve, document_loader=document_loader
-    )
-    # Step 4: hashData.
-    hash_data = hashing(transformed_data, proof_config, curve=curve)
-    # Step 5: proofBytes.
-    proof_bytes = proof_serialization(hash_data, options, key=key, deterministic=deterministic)
-    # Step 6: proof.proofValue = base58btc multibase of proofBytes.
-    proof["proofValue"] = encode_base58btc(proof_bytes)
-    # Step 7: return proof.
-    return proof
 
 
 def verify_proof(
@@ -210,76 +181,27 @@ def verify_proof(
     """
     # Implementation note: the key's curve picks the hashes; another key type fails here.
     curve = _ecdsa_curve(public_key.curve, ProofVerificationError)
-    # Step 1: unsecuredDocument (given).
-    # Step 2: proofConfig is the proof without proofValue.
-    proof_options = {k: v for k, v in proof.items() if k != "proofValue"}
-    # Step 3: proofBytes = base58btc multibase decoding of proofValue.
-    proof_bytes = decode_proof_value(proof.get("proofValue"), size=_SIGNATURE_SIZES[curve])
-    try:
-        # Step 4: transformedData.
-        transformed_data = transformation(
-            unsecured_document, proof_options, curve=curve, document_loader=document_loader
-        )
-        # Implementation note: the spec hashes proofConfig; canonicalize it first, as
-        # vc-di-eddsa's verify algorithm says explicitly.
-        proof_config = proof_configuration(
-            unsecured_document, proof_options, curve=curve, document_loader=document_loader
-        )
-    except (ProofTransformationError, ProofGenerationError) as exc:
-        # Implementation note: while verifying, a bad proof is a verification failure.
-        raise ProofVerificationError(str(exc.detail)) from exc
-    # Step 5: hashData.
-    hash_data = hashing(transformed_data, proof_config, curve=curve)
-    # Step 6: verified = proof verification.
-    verified = proof_verification(hash_data, proof_bytes, proof_options, public_key=public_key)
-    # Step 7: return the result (implementation note: a failure raises instead).
-    if not verified:
-        raise ProofVerificationError(f"the {CRYPTOSUITE} signature does not verify")
+    # Steps 1-7: proofConfig, proofBytes, transformedData, hashData, then verify.
+    _rdfc.verify_proof(
+        _PARAMETERS[curve],
+        unsecured_document,
+        proof,
+        document_loader=document_loader,
+        proof_verification=proof_verification,
+        public_key=public_key,
+    )
 
 
-class EcdsaRdfc2019:
+class EcdsaRdfc2019(BoundCryptosuite):
     """The ecdsa-rdfc-2019 suite instance (``Cryptosuite`` protocol).
 
     ``deterministic`` selects RFC 6979 signing (the default, which reproduces
     the W3C vectors); ``False`` uses random nonces.
     """
 
-    __slots__ = ("_deterministic",)
+    __slots__ = ()
 
     def __init__(self, *, deterministic: bool = True) -> None:
-        self._deterministic = deterministic
-
-    @property
-    def name(self) -> str:
-        """The ``cryptosuite`` value: ``ecdsa-rdfc-2019``."""
-        return CRYPTOSUITE
-
-    def create_proof(
-        self,
-        unsecured_document: JsonObject,
-        options: JsonObject,
-        *,
-        key: KeyPair,
-        document_loader: DocumentLoader,
-    ) -> JsonObject:
-        """See :func:`create_proof`."""
-        return create_proof(
-            unsecured_document,
-            options,
-            key=key,
-            document_loader=document_loader,
-            deterministic=self._deterministic,
-        )
-
-    def verify_proof(
-        self,
-        unsecured_document: JsonObject,
-        proof: JsonObject,
-        *,
-        public_key: PublicKey,
-        document_loader: DocumentLoader,
-    ) -> None:
-        """See :func:`verify_proof`."""
-        verify_proof(
-            unsecured_document, proof, public_key=public_key, document_loader=document_loader
+        super().__init__(
+            CRYPTOSUITE, partial(create_proof, deterministic=deterministic), verify_proof
         )

@@ -4,26 +4,17 @@ Spec: vc-di-eddsa#eddsa-rdfc-2022
 
 Everything is SHA-256 and Ed25519 (pure EdDSA, always deterministic); the
 ``proofValue`` is ``z`` + base58btc of the 64-byte signature. The canonical
-N-Quads equal the ecdsa-rdfc-2019 P-256 ones for the same input.
+N-Quads equal the ecdsa-rdfc-2019 P-256 ones for the same input, and the
+algorithm bodies are shared with that suite (``vc_core.hazmat._rdfc``).
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
+from functools import partial
 
-from vc_core._jsonld import canonicalize
-from vc_core._multibase import encode_base58btc
-from vc_core.errors import (
-    ProofGenerationError,
-    ProofTransformationError,
-    ProofVerificationError,
-)
-from vc_core.hazmat.data_integrity import (
-    check_proof_options,
-    checked_proof_config,
-    decode_proof_value,
-)
+from vc_core.errors import ProofGenerationError, ProofVerificationError, VcError
+from vc_core.hazmat import _rdfc
+from vc_core.hazmat.data_integrity import BoundCryptosuite
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.types import DocumentLoader, JsonObject
 
@@ -41,7 +32,13 @@ __all__ = [
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
-_SIGNATURE_SIZE = 64
+_PARAMETERS = _rdfc.RdfcParameters(CRYPTOSUITE, "sha256", 64)
+
+
+def _check_ed25519(curve: str, error: type[VcError]) -> None:
+    """Raise ``error`` unless ``curve`` is Ed25519, the only key type of this suite."""
+    if curve != "Ed25519":
+        raise error(f"{CRYPTOSUITE} needs an Ed25519 key, not {curve}")
 
 
 def transformation(
@@ -55,11 +52,10 @@ def transformation(
     canonicalization errors (``DataLossError``, ``DocumentLoadError``,
     ``CanonicalizationLimitError``).
     """
-    # Step 1: options must name DataIntegrityProof and eddsa-rdfc-2022.
-    check_proof_options(options, cryptosuite=CRYPTOSUITE, error=ProofTransformationError)
-    # Step 2: convert to RDF, run RDFC-1.0 and serialize the canonical form.
-    # Step 3: return the canonical document.
-    return canonicalize(unsecured_document, document_loader=document_loader).text
+    # Steps 1-3: check the options, then canonicalize with RDFC-1.0.
+    return _rdfc.transformation(
+        _PARAMETERS, unsecured_document, options, document_loader=document_loader
+    )
 
 
 def hashing(transformed_document: str, canonical_proof_config: str) -> bytes:
@@ -67,13 +63,8 @@ def hashing(transformed_document: str, canonical_proof_config: str) -> bytes:
 
     Spec: vc-di-eddsa#hashing-eddsa-rdfc-2022
     """
-    # Step 1: proofConfigHash.
-    proof_config_hash = hashlib.sha256(canonical_proof_config.encode()).digest()
-    # Step 2: transformedDocumentHash.
-    transformed_document_hash = hashlib.sha256(transformed_document.encode()).digest()
-    # Step 3: hashData = proofConfigHash ‖ transformedDocumentHash (64 bytes).
-    # Step 4: return hashData.
-    return proof_config_hash + transformed_document_hash
+    # Steps 1-4: proofConfigHash, transformedDocumentHash, and hashData (64 bytes).
+    return _rdfc.hashing(_PARAMETERS, transformed_document, canonical_proof_config)
 
 
 def proof_configuration(
@@ -86,11 +77,10 @@ def proof_configuration(
     Raises ``ProofGenerationError`` for options of another suite or a
     ``created`` that is not an XSD dateTimeStamp.
     """
-    # Steps 1-4: the checked options, without proofValue, under the document's @context.
-    proof_config = checked_proof_config(unsecured_document, options, cryptosuite=CRYPTOSUITE)
-    # Step 5: canonicalize the proof configuration with RDFC-1.0.
-    # Step 6: return it.
-    return canonicalize(proof_config, document_loader=document_loader).text
+    # Steps 1-6: the checked options under the document's @context, canonicalized.
+    return _rdfc.proof_configuration(
+        _PARAMETERS, unsecured_document, options, document_loader=document_loader
+    )
 
 
 def proof_serialization(hash_data: bytes, options: JsonObject, *, key: KeyPair) -> bytes:
@@ -102,8 +92,7 @@ def proof_serialization(hash_data: bytes, options: JsonObject, *, key: KeyPair) 
     ``ProofGenerationError`` for a key of another type.
     """
     # Step 1: privateKeyBytes: the caller's signing key for options.verificationMethod.
-    if key.curve != "Ed25519":
-        raise ProofGenerationError(f"{CRYPTOSUITE} needs an Ed25519 key, not {key.curve}")
+    _check_ed25519(key.curve, ProofGenerationError)
     # Step 2: proofBytes = Ed25519(privateKey, hashData).
     # Step 3: return proofBytes.
     return key.sign(hash_data)
@@ -139,22 +128,15 @@ def create_proof(
     ``created``), ``ProofTransformationError`` and the canonicalization errors.
     """
     # Implementation note: refuse another key type before canonicalizing anything.
-    if key.curve != "Ed25519":
-        raise ProofGenerationError(f"{CRYPTOSUITE} needs an Ed25519 key, not {key.curve}")
-    # Step 1: proof is a clone of the options.
-    proof = copy.deepcopy(options)
-    # Step 2: proofConfig.
-    proof_config = proof_configuration(unsecured_document, options, document_loader=document_loader)
-    # Step 3: transformedData.
-    transformed_data = transformation(unsecured_document, options, document_loader=document_loader)
-    # Step 4: hashData.
-    hash_data = hashing(transformed_data, proof_config)
-    # Step 5: proofBytes.
-    proof_bytes = proof_serialization(hash_data, options, key=key)
-    # Step 6: proof.proofValue = base58btc multibase of proofBytes.
-    proof["proofValue"] = encode_base58btc(proof_bytes)
-    # Step 7: return proof.
-    return proof
+    _check_ed25519(key.curve, ProofGenerationError)
+    # Steps 1-7: proofConfig, transformedData, hashData, proofBytes, then proof.proofValue.
+    return _rdfc.create_proof(
+        _PARAMETERS,
+        unsecured_document,
+        options,
+        document_loader=document_loader,
+        proof_serialization=partial(proof_serialization, key=key),
+    )
 
 
 def verify_proof(
@@ -174,64 +156,22 @@ def verify_proof(
     signature; ``DataLossError`` and the other canonicalization errors propagate.
     """
     # Implementation note: the key must be an Ed25519 key.
-    if public_key.curve != "Ed25519":
-        raise ProofVerificationError(f"{CRYPTOSUITE} needs an Ed25519 key, not {public_key.curve}")
-    # Step 1: unsecuredDocument (given).
-    # Step 2: proofOptions is the proof without proofValue.
-    proof_options = {k: v for k, v in proof.items() if k != "proofValue"}
-    # Step 3: proofBytes = base58btc multibase decoding of proofValue.
-    proof_bytes = decode_proof_value(proof.get("proofValue"), size=_SIGNATURE_SIZE)
-    try:
-        # Step 4: transformedData.
-        transformed_data = transformation(
-            unsecured_document, proof_options, document_loader=document_loader
-        )
-        # Step 5: proofConfig.
-        proof_config = proof_configuration(
-            unsecured_document, proof_options, document_loader=document_loader
-        )
-    except (ProofTransformationError, ProofGenerationError) as exc:
-        # Implementation note: while verifying, a bad proof is a verification failure.
-        raise ProofVerificationError(str(exc.detail)) from exc
-    # Step 6: hashData.
-    hash_data = hashing(transformed_data, proof_config)
-    # Step 7: verified = proof verification.
-    verified = proof_verification(hash_data, proof_bytes, proof_options, public_key=public_key)
-    # Step 8: return the result (implementation note: a failure raises instead).
-    if not verified:
-        raise ProofVerificationError(f"the {CRYPTOSUITE} signature does not verify")
+    _check_ed25519(public_key.curve, ProofVerificationError)
+    # Steps 1-8: proofOptions, proofBytes, transformedData, proofConfig, hashData, verify.
+    _rdfc.verify_proof(
+        _PARAMETERS,
+        unsecured_document,
+        proof,
+        document_loader=document_loader,
+        proof_verification=proof_verification,
+        public_key=public_key,
+    )
 
 
-class EddsaRdfc2022:
+class EddsaRdfc2022(BoundCryptosuite):
     """The eddsa-rdfc-2022 suite instance (``Cryptosuite`` protocol); it takes no options."""
 
     __slots__ = ()
 
-    @property
-    def name(self) -> str:
-        """The ``cryptosuite`` value: ``eddsa-rdfc-2022``."""
-        return CRYPTOSUITE
-
-    def create_proof(
-        self,
-        unsecured_document: JsonObject,
-        options: JsonObject,
-        *,
-        key: KeyPair,
-        document_loader: DocumentLoader,
-    ) -> JsonObject:
-        """See :func:`create_proof`."""
-        return create_proof(unsecured_document, options, key=key, document_loader=document_loader)
-
-    def verify_proof(
-        self,
-        unsecured_document: JsonObject,
-        proof: JsonObject,
-        *,
-        public_key: PublicKey,
-        document_loader: DocumentLoader,
-    ) -> None:
-        """See :func:`verify_proof`."""
-        verify_proof(
-            unsecured_document, proof, public_key=public_key, document_loader=document_loader
-        )
+    def __init__(self) -> None:
+        super().__init__(CRYPTOSUITE, create_proof, verify_proof)

@@ -12,25 +12,29 @@ checks the derived proof (``verify_proof``). A base proof is never accepted by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+from vc_core.hazmat.data_integrity import BoundCryptosuite
 from vc_core.hazmat.ecdsa_sd_2023.base import CRYPTOSUITE, create_base_proof
 from vc_core.hazmat.ecdsa_sd_2023.derived import add_derived_proof
 from vc_core.hazmat.ecdsa_sd_2023.proof_value import HMAC_KEY_SIZE
 from vc_core.hazmat.ecdsa_sd_2023.verify import confirm_base_proof, verify_derived_proof
-from vc_core.keys import KeyPair, PublicKey
-from vc_core.types import DocumentLoader, JsonObject
+from vc_core.keys import KeyPair
 
 __all__ = ["EcdsaSd2023", "add_derived_proof", "confirm_base_proof"]
 
 
-class EcdsaSd2023:
+class EcdsaSd2023(BoundCryptosuite):
     """The ecdsa-sd-2023 suite as a :class:`~vc_core.hazmat.cryptosuite.Cryptosuite`.
 
-    ``create_proof`` makes a base proof over ``mandatory_pointers``;
-    ``verify_proof`` checks a derived proof only. ``hmac_key`` and
-    ``proof_key`` are fresh random values per proof unless given (tests
-    reproduce the W3C vectors with fixed ones).
+    ``create_proof`` makes a base proof (``u2V0A…``) over ``mandatory_pointers``
+    and raises ``ProofGenerationError`` on failure; ``verify_proof`` checks a
+    derived proof only and refuses a base proof with ``ProofVerificationError``.
+    ``hmac_key`` and ``proof_key`` are fresh random values per proof unless
+    given (tests reproduce the W3C vectors with fixed ones).
     """
+
+    __slots__ = ()
 
     def __init__(
         self,
@@ -47,43 +51,10 @@ class EcdsaSd2023:
             raise ValueError(f"hmac_key must be {HMAC_KEY_SIZE} bytes")
         if proof_key is not None and proof_key.curve != "P-256":
             raise ValueError("proof_key must be a P-256 key pair")
-        self._mandatory_pointers = tuple(mandatory_pointers)
-        self._hmac_key = hmac_key
-        self._proof_key = proof_key
-
-    @property
-    def name(self) -> str:
-        """The ``cryptosuite`` value, ``ecdsa-sd-2023``."""
-        return CRYPTOSUITE
-
-    def create_proof(
-        self,
-        unsecured_document: JsonObject,
-        options: JsonObject,
-        *,
-        key: KeyPair,
-        document_loader: DocumentLoader,
-    ) -> JsonObject:
-        """Return a base proof (``u2V0A…``); ``ProofGenerationError`` on failure."""
-        return create_base_proof(
-            unsecured_document,
-            options,
-            key=key,
-            mandatory_pointers=self._mandatory_pointers,
-            document_loader=document_loader,
-            hmac_key=self._hmac_key,
-            proof_key=self._proof_key,
+        create = partial(
+            create_base_proof,
+            mandatory_pointers=tuple(mandatory_pointers),
+            hmac_key=hmac_key,
+            proof_key=proof_key,
         )
-
-    def verify_proof(
-        self,
-        unsecured_document: JsonObject,
-        proof: JsonObject,
-        *,
-        public_key: PublicKey,
-        document_loader: DocumentLoader,
-    ) -> None:
-        """Check a derived proof; a base proof is refused with ``ProofVerificationError``."""
-        verify_derived_proof(
-            unsecured_document, proof, public_key=public_key, document_loader=document_loader
-        )
+        super().__init__(CRYPTOSUITE, create, verify_derived_proof)
