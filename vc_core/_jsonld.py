@@ -1718,6 +1718,23 @@ def _rdfc_1_0(
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
+# Characters in literals that RDF libraries serialize differently in N-Quads:
+# RDFC-1.0 escapes \b, \f, the other C0 controls but tab, newline and carriage return, and
+# DEL; pyld writes them raw; rdf-canonize (jsonld.js) writes U+FFFE and U+FFFF raw,
+# which RDF 1.2 escapes. A signature over them would not verify everywhere (PROTOCOLS.md P2).
+_NON_PORTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _check_portable_literal(value: str) -> None:
+    """Refuse a literal that other implementations would canonicalize differently."""
+    found = _NON_PORTABLE.search(value)
+    if found is not None:
+        raise ParsingError(
+            f"a literal contains U+{ord(found.group()):04X}, which RDF libraries serialize "
+            "differently; remove it (safe mode)"
+        )
+
+
 class _RdfWriter:
     """Expanded JSON-LD to RDF quads (JSON-LD 1.1 "Deserialize JSON-LD to RDF").
 
@@ -1726,13 +1743,15 @@ class _RdfWriter:
     Like pyld it skips triples with a relative IRI (safe mode has rejected
     those already) and relabels every blank node ``_:b0``, ``_:b1``, … in
     order of appearance. Value objects still go through pyld's
-    ``_object_to_rdf`` (numbers, ``@json``, ``@direction``).
+    ``_object_to_rdf`` (floats, ``@json``, ``@direction``). In safe mode a
+    string literal with a character that RDF libraries serialize
+    differently is refused (see :func:`_check_portable_literal`).
     """
 
-    def __init__(self, options: dict[str, Any], *, checked: bool) -> None:
+    def __init__(self, options: dict[str, Any], *, safe: bool) -> None:
         self.options = options
         # Implementation note: after safe mode every IRI is absolute already.
-        self._checked = checked
+        self._checked = safe
         self.quads: list[_Quad] = []
         self._seen: set[tuple[Any, ...]] = set()
         self._terms: dict[str, dict[str, Any]] = {}
@@ -1828,6 +1847,8 @@ class _RdfWriter:
         value = item["@value"]
         kind = type(value)
         datatype = item.get("@type")
+        if kind is str and self._checked and not value.isprintable():
+            _check_portable_literal(value)
         if kind is str and "@direction" not in item and datatype != "@json":
             language = item.get("@language")
             if language is not None:
@@ -1872,7 +1893,7 @@ def _json_ld_quads(
     copied = _copy_json(document, max_depth=max_depth, max_bytes=max_bytes)
     options = _options(document_loader)
     with _pyld_calls():
-        writer = _RdfWriter(options, checked=safe)
+        writer = _RdfWriter(options, safe=safe)
         for node in _expand_copy(copied, options, safe=safe):
             if "@value" not in node and "@list" not in node:
                 writer.node(node, None)

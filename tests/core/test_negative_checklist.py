@@ -287,14 +287,37 @@ def test_poison_graph(signed: Json) -> None:
     assert time.monotonic() - started < 10
 
 
-def test_control_character_uses_rdfc_escaping() -> None:
+@pytest.mark.parametrize(
+    "character", ["\u0000", "\u0008", "\u000b", "\u000c", "\u001f", "\u007f", "\ufffe", "\uffff"]
+)
+def test_characters_rdf_libraries_serialize_differently_are_refused(
+    character: str, credential: Json, signed: Json, p256: KeyPair
+) -> None:
+    """PROTOCOLS.md P2: refused at issuance, at verification and by canonicalize."""
     document = {
         "@context": {"note": "https://example.org/ns#note"},
         "@id": "https://example.org/s",
-        "note": "bell\u0008 and form feed\u000c",
+        "note": f"bell{character}",
+    }
+    with pytest.raises(ParsingError, match=f"U\\+{ord(character):04X}") as caught:
+        canonicalize(document)
+    assert caught.value.code == "PARSING_ERROR"
+    credential["credentialSubject"]["inkomensklasse"] = f"midden{character}"
+    with pytest.raises(ParsingError) as caught:
+        sign(credential, p256)
+    assert caught.value.code == "PARSING_ERROR"
+    signed["credentialSubject"]["inkomensklasse"] = f"midden{character}"
+    refused(signed, ParsingError, "PARSING_ERROR")
+
+
+def test_tab_newline_and_carriage_return_are_portable() -> None:
+    document = {
+        "@context": {"note": "https://example.org/ns#note"},
+        "@id": "https://example.org/s",
+        "note": "a\tb\nc\rd \u00a0\u2028",
     }
     assert canonicalize(document) == (
-        '<https://example.org/s> <https://example.org/ns#note> "bell\\b and form feed\\f" .\n'
+        '<https://example.org/s> <https://example.org/ns#note> "a\\tb\\nc\\rd \u00a0\u2028" .\n'
     )
 
 
