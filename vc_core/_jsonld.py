@@ -776,7 +776,9 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             # A free-floating scalar is dropped (or, in safe mode, refused) by pyld.
             if active_property is None:
                 raise _FallbackError
-            return self._fast_expand_value(active_ctx, active_property, element)
+            return self._fast_expand_value(
+                active_ctx, _term_rule(self, active_ctx, active_property), element
+            )
         property_scoped_ctx = None
         if active_property is not None:
             rule = _term_rule(self, active_ctx, active_property)
@@ -913,7 +915,12 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 reverse = bool(mapping and mapping["reverse"])
             if not rule.nests or reverse:
                 raise _FallbackError
-            expanded_value = self._fast_expand(term_ctx, key, value, options, None)
+            # Implementation note: a scalar under a term without a scoped context
+            # is what _fast_expand would expand with this same rule.
+            if term_ctx is active_ctx and type(value) in _SCALARS:
+                expanded_value = self._fast_expand_value(active_ctx, rule, value)
+            else:
+                expanded_value = self._fast_expand(term_ctx, key, value, options, None)
             if expanded_value is None:
                 continue
             if rule.graph:
@@ -955,9 +962,8 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             raise _FallbackError
         return value_object
 
-    def _fast_expand_value(self, active_ctx: Any, active_property: str, value: Any) -> Any:
-        """pyld's ``_expand_value`` for a scalar under a plain property."""
-        rule = _term_rule(self, active_ctx, active_property)
+    def _fast_expand_value(self, active_ctx: Any, rule: _TermRule, value: Any) -> Any:
+        """pyld's ``_expand_value`` for a scalar under a plain property (``rule`` is its rule)."""
         type_mapping = rule.type_mapping
         if not rule.property_ok or type(value) not in _SCALARS:
             raise _FallbackError
@@ -1384,49 +1390,13 @@ def _serialize_literal(value: Any, datatype: str, language: Any) -> str:
     return quoted + "^^" + _serialize_iri(datatype)
 
 
-def _serialize_term(component: dict[str, Any]) -> str:
-    """A term (pyld's dict form) in N-Quads; blank nodes as their ``_:`` id.
-
-    IRIs and literals are cached on the component (terms are shared between
-    quads). Serialized blank nodes start with ``_``, IRIs with ``<`` and
-    literals with ``"``.
-    """
-    serialized: str | None = component.get("nq")
-    if serialized is not None:
-        return serialized
-    kind = component["type"]
-    if kind == "blank node":
-        label: str = component["value"]
-        return label
-    if kind == "IRI":
-        serialized = _serialize_iri(component["value"])
-    else:
-        serialized = _serialize_literal(
-            component["value"], component["datatype"], component.get("language")
-        )
-    component["nq"] = serialized
-    return serialized
+_Quad = tuple[str, ...]
+"""A quad as its serialized terms in canonical N-Quads form: subject, predicate,
+object and, outside the default graph, graph name. Blank nodes are ``_:label``
+(so they start with ``_``), IRIs ``<…>`` and literals ``"…"``."""
 
 
-_Quad = dict[str, dict[str, Any]]
-"""pyld's quad: ``subject``, ``predicate``, ``object`` and, outside the default graph, ``name``."""
-
-
-def _quad_terms(quad: _Quad) -> tuple[str, ...]:
-    """The serialized terms of a quad (subject, predicate, object[, graph name])."""
-    # Implementation note: the writer stores the serialized form of IRIs and
-    # blank nodes on the term ("nq"); only literals are serialized here once.
-    subject, predicate, obj = quad["subject"], quad["predicate"], quad["object"]
-    name = quad.get("name")
-    terms = (
-        subject.get("nq") or _serialize_term(subject),
-        predicate.get("nq") or _serialize_term(predicate),
-        obj.get("nq") or _serialize_term(obj),
-    )
-    return terms if name is None else (*terms, name.get("nq") or _serialize_term(name))
-
-
-def _nquad_line(terms: tuple[str, ...], label: Callable[[str], str] | None = None) -> str:
+def _nquad_line(terms: _Quad, label: Callable[[str], str] | None = None) -> str:
     """One N-Quads line from serialized terms; ``label`` renames blank nodes (``_:`` ids)."""
     if label is not None:
         terms = tuple([label(term) if term[0] == "_" else term for term in terms])
@@ -1482,7 +1452,7 @@ def _unescape(text: str) -> str:
 
 
 def _parse_nquad(line: str) -> _Quad:
-    """Parse one N-Quads statement into pyld's quad form."""
+    """Parse one N-Quads statement into its terms in canonical form."""
     match = (
         _PLAIN_NQUAD.fullmatch(line) or _NQUAD.fullmatch(line) if isinstance(line, str) else None
     )
@@ -1491,33 +1461,25 @@ def _parse_nquad(line: str) -> _Quad:
     (s_iri, s_bnode, p_iri, o_iri, o_bnode, lexical, datatype, language, g_iri, g_bnode) = (
         match.groups()
     )
-    quad: _Quad = {
-        "subject": _node(s_iri, s_bnode),
-        "predicate": {"type": "IRI", "value": _unescape(p_iri)},
-    }
     if lexical is None:
-        quad["object"] = _node(o_iri, o_bnode)
+        obj = _parsed_node(o_iri, o_bnode)
     elif language is not None:
-        quad["object"] = {
-            "type": "literal",
-            "value": _unescape(lexical),
-            "datatype": _RDF_LANGSTRING,
-            "language": language,
-        }
+        obj = _serialize_literal(_unescape(lexical), _RDF_LANGSTRING, language)
     else:
         datatype = _XSD_STRING if datatype is None else _unescape(datatype)
         if datatype == _RDF_LANGSTRING:
             raise ParsingError("an rdf:langString literal needs a language tag")
-        quad["object"] = {"type": "literal", "value": _unescape(lexical), "datatype": datatype}
+        obj = _serialize_literal(_unescape(lexical), datatype, None)
+    terms = (_parsed_node(s_iri, s_bnode), _serialize_iri(_unescape(p_iri)), obj)
     if g_iri is not None or g_bnode is not None:
-        quad["name"] = _node(g_iri, g_bnode)
-    return quad
+        return (*terms, _parsed_node(g_iri, g_bnode))
+    return terms
 
 
-def _node(iri: str | None, bnode: str | None) -> dict[str, Any]:
+def _parsed_node(iri: str | None, bnode: str | None) -> str:
     if iri is not None:
-        return {"type": "IRI", "value": _unescape(iri)}
-    return {"type": "blank node", "value": "_:" + str(bnode)}
+        return _serialize_iri(_unescape(iri))
+    return "_:" + str(bnode)
 
 
 def _parse_each(nquads: Sequence[str]) -> list[_Quad]:
@@ -1531,13 +1493,14 @@ def _parse_dataset(nquads: Sequence[str], *, max_bytes: int) -> list[_Quad]:
     """Parse N-Quads statements into a dataset: each distinct statement once."""
     if sum(len(line) for line in nquads if isinstance(line, str)) > max_bytes:
         raise CanonicalizationLimitError(f"N-Quads input larger than {max_bytes} bytes")
-    dataset: dict[str, _Quad] = {}
-    for quad in _parse_each(nquads):
-        dataset.setdefault(_nquad_line(_quad_terms(quad)), quad)
-    return list(dataset.values())
+    return list(dict.fromkeys(_parse_each(nquads)))
 
 
 # --- RDFC-1.0 ---------------------------------------------------------------------------------
+
+
+# Hash Related Blank Node's position of each term of a quad ("" for the predicate).
+_POSITIONS: Final = ("s", "", "o", "g")
 
 
 class _Canonicalizer(URDNA2015):  # type: ignore[misc]
@@ -1550,7 +1513,6 @@ class _Canonicalizer(URDNA2015):  # type: ignore[misc]
 
     def __init__(self, new_hash: Callable[[], Any], max_work: int) -> None:
         super().__init__()
-        self.terms: dict[int, tuple[str, ...]] = {}
         self._new_hash = new_hash
         self._work_left = max_work
         self._max_work = max_work
@@ -1580,11 +1542,10 @@ class _Canonicalizer(URDNA2015):  # type: ignore[misc]
         # Step 2: the quads that mention the reference blank node.
         # Step 3: serialize each in canonical N-Quads form, the reference blank
         # node as _:a and every other blank node as _:z.
-        terms = self.terms
         nquads = [
-            " ".join([(("_:a" if t == id_ else "_:z") if t[0] == "_" else t) for t in terms[id(q)]])
+            " ".join([(("_:a" if t == id_ else "_:z") if t[0] == "_" else t) for t in quad])
             + " .\n"
-            for q in info["quads"]
+            for quad in info["quads"]
         ]
         # Step 4: sort in code point order.
         nquads.sort()
@@ -1595,15 +1556,33 @@ class _Canonicalizer(URDNA2015):  # type: ignore[misc]
         info["hash"] = hashed
         return hashed
 
-    def create_hash_to_related(self, id_: str, issuer: Any) -> Any:
+    def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
+        """Steps 1-3 of Hash N-Degree Quads: the related blank nodes of ``id_`` by their hash.
+
+        Spec: rdf-canon#hash-nd-quads
+        """
+        # Step 1: the hash to related blank nodes map.
+        hash_to_related: dict[str, list[str]] = {}
+        # Step 2: the quads that mention the reference blank node.
+        # Step 3: for each of them, each other blank node as subject (s), object
+        # (o) or graph name (g) is hashed with Hash Related Blank Node.
+        for quad in self.blank_node_info[id_]["quads"]:
+            for term, position in zip(quad, _POSITIONS[: len(quad)], strict=True):
+                if position and term[0] == "_" and term != id_:
+                    hashed = self.hash_related_blank_node(term, quad, issuer, position)
+                    hash_to_related.setdefault(hashed, []).append(term)
         # Implementation note: Hash N-Degree Quads then tries every permutation
         # of each group of related blank nodes, copying the path issuer for
         # each; charge that to the work bound before it starts.
-        hash_to_related = super().create_hash_to_related(id_, issuer)
         copied = 1 + len(issuer.order)
         for related in hash_to_related.values():
             self._spend(_distinct_orders(related) * copied)
         return hash_to_related
+
+    def get_related_predicate(self, quad: _Quad) -> str:
+        """``<``, the predicate's IRI as it is (not escaped), ``>`` (Hash Related Blank Node)."""
+        predicate = quad[1]
+        return predicate if "\\" not in predicate else "<" + _unescape(predicate[1:-1]) + ">"
 
     def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         self._spend(1)
@@ -1648,8 +1627,7 @@ def _rdfc_1_0(
     # Step 2: map each blank node to the quads that mention it, each quad once.
     # Implementation note: a serialized term starting with "_" is a blank node id.
     for quad in quads:
-        terms = state.terms[id(quad)] = _quad_terms(quad)
-        for term in terms:
+        for term in quad:
             if term[0] == "_":
                 entry = blank_node_info.get(term)
                 if entry is None:
@@ -1701,8 +1679,7 @@ def _rdfc_1_0(
     canonical = sorted(
         (" ".join(terms) + " .\n", terms)
         for terms in (
-            tuple([issued[term] if term[0] == "_" else term for term in state.terms[id(quad)]])
-            for quad in quads
+            tuple([issued[term] if term[0] == "_" else term for term in quad]) for quad in quads
         )
     )
     return CanonicalResult(
@@ -1753,52 +1730,45 @@ class _RdfWriter:
         # Implementation note: after safe mode every IRI is absolute already.
         self._checked = safe
         self.quads: list[_Quad] = []
-        self._seen: set[tuple[Any, ...]] = set()
-        self._terms: dict[str, dict[str, Any]] = {}
-        self._blank_ids: dict[str, dict[str, Any]] = {}
+        self._seen: set[_Quad] = set()
+        self._iris: dict[str, str | None] = {}
+        self._blank_ids: dict[str, str] = {}
         self._blank_count = 0
 
-    def _fresh_blank(self) -> dict[str, Any]:
+    def _fresh_blank(self) -> str:
         label = f"_:b{self._blank_count}"
         self._blank_count += 1
-        return {"type": "blank node", "value": label, "nq": label}
+        return label
 
-    def _resource(self, iri: Any) -> dict[str, Any] | None:
+    def _resource(self, iri: Any) -> str | None:
         """The term for an ``@id``/``@type`` value; ``None`` for a relative IRI."""
-        if not isinstance(iri, str):
+        if type(iri) is not str:
             return None
+        if iri in self._iris:
+            return self._iris[iri]
+        term: str | None
         if iri.startswith("_:"):
-            term = self._blank_ids.get(iri)
-            if term is None:
-                term = self._blank_ids[iri] = self._fresh_blank()
-            return term
-        term = self._terms.get(iri)
-        if term is None:
-            if not self._checked and not _ABSOLUTE_IRI.fullmatch(iri):
-                return None
-            term = self._terms[iri] = {"type": "IRI", "value": iri, "nq": _serialize_iri(iri)}
+            term = self._blank_ids[iri] = self._fresh_blank()
+        elif self._checked or _ABSOLUTE_IRI.fullmatch(iri):
+            term = _serialize_iri(iri)
+        else:
+            term = None
+        self._iris[iri] = term
         return term
 
-    def _emit(self, subject: Any, predicate: Any, obj: Any, graph: Any) -> None:
+    def _emit(
+        self, subject: str | None, predicate: str | None, obj: str | None, graph: str | None
+    ) -> None:
         if subject is None or predicate is None or obj is None:
             return
         # A dataset is a set: a triple stated twice (a node described in two
-        # places) is written once. Terms other than literals are shared objects.
-        obj_key = (
-            (obj["value"], obj["datatype"], obj.get("language"))
-            if obj["type"] == "literal"
-            else id(obj)
-        )
-        key = (id(subject), id(predicate), obj_key, id(graph))
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        quad: _Quad = {"subject": subject, "predicate": predicate, "object": obj}
-        if graph is not None:
-            quad["name"] = graph
-        self.quads.append(quad)
+        # places) is written once.
+        quad = (subject, predicate, obj) if graph is None else (subject, predicate, obj, graph)
+        if quad not in self._seen:
+            self._seen.add(quad)
+            self.quads.append(quad)
 
-    def node(self, node: Mapping[str, Any], graph: Any) -> Any:
+    def node(self, node: Mapping[str, Any], graph: str | None) -> str | None:
         """Write a node object's triples; return its term (``None`` if relative)."""
         subject = self._resource(node["@id"]) if "@id" in node else self._fresh_blank()
         for key, values in node.items():
@@ -1825,10 +1795,10 @@ class _RdfWriter:
                     self._emit(subject, predicate, self.object(item, graph), graph)
         return subject
 
-    def _property(self, iri: str) -> dict[str, Any] | None:
+    def _property(self, iri: str) -> str | None:
         return None if iri.startswith("_:") else self._resource(iri)
 
-    def object(self, item: Mapping[str, Any], graph: Any) -> Any:
+    def object(self, item: Mapping[str, Any], graph: str | None) -> str | None:
         """The term for a property value, writing nested nodes and list cells."""
         if "@value" in item:
             return self._literal(item)
@@ -1836,7 +1806,7 @@ class _RdfWriter:
             return self._list(item["@list"], graph)
         return self.node(item, graph)
 
-    def _literal(self, item: Mapping[str, Any]) -> dict[str, Any]:
+    def _literal(self, item: Mapping[str, Any]) -> str:
         """A value object as a literal term.
 
         Implementation note: strings, booleans and integers are handled here
@@ -1852,22 +1822,16 @@ class _RdfWriter:
         if kind is str and "@direction" not in item and datatype != "@json":
             language = item.get("@language")
             if language is not None:
-                return {
-                    "type": "literal",
-                    "value": value,
-                    "datatype": _RDF_LANGSTRING,
-                    "language": language,
-                }
-            return {"type": "literal", "value": value, "datatype": datatype or _XSD_STRING}
+                return _serialize_literal(value, _RDF_LANGSTRING, language)
+            return _serialize_literal(value, datatype or _XSD_STRING, None)
         if kind is bool and datatype != "@json":
-            lexical = "true" if value else "false"
-            return {"type": "literal", "value": lexical, "datatype": datatype or _XSD_BOOLEAN}
+            return _serialize_literal("true" if value else "false", datatype or _XSD_BOOLEAN, None)
         if kind is int and datatype not in ("@json", _XSD_DOUBLE) and abs(value) < 10**21:
-            return {"type": "literal", "value": str(value), "datatype": datatype or _XSD_INTEGER}
+            return _serialize_literal(str(value), datatype or _XSD_INTEGER, None)
         literal: dict[str, Any] = _PLAIN_PROCESSOR._object_to_rdf(item, None, None, self.options)
-        return literal
+        return _serialize_literal(literal["value"], literal["datatype"], literal.get("language"))
 
-    def _list(self, items: list[Any], graph: Any) -> Any:
+    def _list(self, items: list[Any], graph: str | None) -> str | None:
         if not items:
             return self._resource(_RDF + "nil")
         first, rest = self._resource(_RDF + "first"), self._resource(_RDF + "rest")
@@ -1976,7 +1940,7 @@ def to_nquads(
     quads = _json_ld_quads(
         document, document_loader, safe=safe, max_depth=max_depth, max_bytes=max_bytes
     )
-    return sorted(_nquad_line(_quad_terms(quad)) for quad in quads)
+    return sorted(_nquad_line(quad) for quad in quads)
 
 
 def canonicalize(
@@ -2034,4 +1998,4 @@ def relabel_nquads(nquads: Sequence[str], labels: Mapping[str, str]) -> list[str
     def rename(label: str) -> str:
         return "_:" + labels.get(label[2:], label[2:])
 
-    return [_nquad_line(_quad_terms(quad), rename) for quad in _parse_each(nquads)]
+    return [_nquad_line(quad, rename) for quad in _parse_each(nquads)]
