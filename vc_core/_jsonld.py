@@ -1693,6 +1693,7 @@ def _rdfc_1_0(
 
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE: Final = "<" + _RDF + "type>"
 
 
 # Characters in literals that RDF libraries serialize differently in N-Quads:
@@ -1731,7 +1732,6 @@ class _RdfWriter:
         self._checked = safe
         self.quads: list[_Quad] = []
         self._seen: set[_Quad] = set()
-        self._iris: dict[str, str | None] = {}
         self._blank_ids: dict[str, str] = {}
         self._blank_count = 0
 
@@ -1744,17 +1744,18 @@ class _RdfWriter:
         """The term for an ``@id``/``@type`` value; ``None`` for a relative IRI."""
         if type(iri) is not str:
             return None
-        if iri in self._iris:
-            return self._iris[iri]
-        term: str | None
         if iri.startswith("_:"):
-            term = self._blank_ids[iri] = self._fresh_blank()
-        elif self._checked or _ABSOLUTE_IRI.fullmatch(iri):
-            term = _serialize_iri(iri)
-        else:
-            term = None
-        self._iris[iri] = term
-        return term
+            term = self._blank_ids.get(iri)
+            if term is None:
+                term = self._blank_ids[iri] = self._fresh_blank()
+            return term
+        return self._iri(iri)
+
+    def _iri(self, iri: str) -> str | None:
+        """``<iri>`` for an absolute IRI; ``None`` for a relative one (outside safe mode)."""
+        if not self._checked and not _ABSOLUTE_IRI.fullmatch(iri):
+            return None
+        return _SERIALIZED_IRIS.get(iri) or _serialize_iri(iri)
 
     def _emit(
         self, subject: str | None, predicate: str | None, obj: str | None, graph: str | None
@@ -1773,9 +1774,8 @@ class _RdfWriter:
         subject = self._resource(node["@id"]) if "@id" in node else self._fresh_blank()
         for key, values in node.items():
             if key == "@type":
-                rdf_type = self._resource(_RDF + "type")
                 for type_ in values:
-                    self._emit(subject, rdf_type, self._resource(type_), graph)
+                    self._emit(subject, _RDF_TYPE, self._resource(type_), graph)
             elif key == "@reverse":
                 for prop, nodes in values.items():
                     predicate = self._property(prop)
@@ -1796,7 +1796,7 @@ class _RdfWriter:
         return subject
 
     def _property(self, iri: str) -> str | None:
-        return None if iri.startswith("_:") else self._resource(iri)
+        return None if iri.startswith("_:") else self._iri(iri)
 
     def object(self, item: Mapping[str, Any], graph: str | None) -> str | None:
         """The term for a property value, writing nested nodes and list cells."""
