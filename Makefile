@@ -27,7 +27,8 @@ test: check
 	$(BIN)/pytest -q
 
 bench: setup
-	$(BIN)/python benchmarks/bench_proofs.py
+	$(BIN)/python benchmarks/bench_proofs.py --rounds 10 --seconds 5
+	$(BIN)/python benchmarks/bench_verifier.py
 
 contexts: setup
 	$(BIN)/python scripts/vendor_contexts.py
