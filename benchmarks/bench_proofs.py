@@ -10,9 +10,9 @@ shared machines make timing assertions flaky.
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
+from argparse import ArgumentParser
 from collections.abc import Callable
 from functools import partial
 
@@ -181,15 +181,27 @@ def profile(operation: Callable[[], object], seconds: float, limit: int) -> None
     pstats.Stats(profiler).sort_stats("tottime").print_stats(limit)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per operation")
+def timing_arguments(description: str | None, *, seconds: float, rounds: int) -> ArgumentParser:
+    """A parser with ``--seconds`` (time per operation) and ``--rounds`` (best of that many)."""
+    parser = ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=seconds, help="time per operation")
     parser.add_argument(
         "--rounds",
         type=int,
-        default=1,
+        default=rounds,
         help="split the time into this many rounds and report the best one (shared machines)",
     )
+    return parser
+
+
+def pin_to_one_core() -> None:
+    """Run on one core (where the OS allows it), so figures are per core."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def main() -> None:
+    parser = timing_arguments(__doc__, seconds=2.0, rounds=1)
     parser.add_argument(
         "--profile",
         metavar="SUITE/CREDENTIAL/OPERATION",
@@ -197,8 +209,7 @@ def main() -> None:
         "(e.g. ecdsa-sd-2023/income/verify)",
     )
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
 
     p256, ed25519 = KeyPair.generate("P-256"), KeyPair.generate("Ed25519")
     holder = did_key(KeyPair.generate("P-256"))

@@ -16,15 +16,13 @@ presentations per second on one core.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bench_proofs import rate
+from bench_proofs import pin_to_one_core, rate, timing_arguments
 
 from vc_core import KeyPair, StatusList, derive, did_key, sign, verify
 from vc_core.types import JsonObject
@@ -195,18 +193,10 @@ def _cycle(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5.0, help="time per operation")
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=10,
-        help="split the time into this many rounds and report the best one (shared machines)",
-    )
+    parser = timing_arguments(__doc__, seconds=5.0, rounds=10)
     parser.add_argument("--tenants", type=int, default=200, help="distinct presentations")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pin_to_one_core()
     verifier, pool = setup(args.tenants)
     rule = HousingIncomeRule.load(year=2026)
 

@@ -31,9 +31,11 @@ __all__ = [
     "IssuerProcess",
     "LoopbackTransport",
     "ServerError",
+    "blauwe_knop_command",
     "free_port",
     "issuer_process",
     "landlord_page_process",
+    "run_until_ready",
     "serve_in_thread",
 ]
 
@@ -84,7 +86,7 @@ class LoopbackTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-def _blauwe_knop_command() -> list[str]:
+def blauwe_knop_command() -> list[str]:
     """The ``blauwe-knop`` console script of this interpreter's environment."""
     found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
     if found is None:
@@ -122,10 +124,10 @@ def issuer_process(
         "BLAUWE_KNOP_ISSUER_STATUS_LIST_TTL_SECONDS": "0",
     }
     command = [
-        *_blauwe_knop_command(),
+        *blauwe_knop_command(),
         *("issuer", "serve", "--demo", "--port", str(port), "--data-dir", str(data_dir)),
     ]
-    with _process(
+    with run_until_ready(
         command, environment, log_path, f"http://127.0.0.1:{port}/brp/did.json"
     ) as process:
         yield IssuerProcess(process, port, admin_token, log_path)
@@ -140,20 +142,23 @@ def landlord_page_process(*, data_dir: Path, log_path: Path, issuer_port: int) -
     """
     port = free_port()
     command = [
-        *_blauwe_knop_command(),
+        *blauwe_knop_command(),
         *("verifier", "serve", "--port", str(port), "--data-dir", str(data_dir)),
         *("--route", f"{ISSUER_BASE_URL}=http://127.0.0.1:{issuer_port}"),
     ]
     url = f"http://127.0.0.1:{port}"
-    with _process(command, dict(os.environ), log_path, url + "/"):
+    with run_until_ready(command, dict(os.environ), log_path, url + "/"):
         yield url
 
 
 @contextmanager
-def _process(
+def run_until_ready(
     command: list[str], environment: dict[str, str], log_path: Path, ready_url: str
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``command``, output to ``log_path``, until ``ready_url`` answers; stop it after."""
+    """Run ``command``, output to ``log_path``; yield once ``ready_url`` answers 200; stop it after.
+
+    Raises ``ServerError`` when the process exits first or does not answer in time.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)

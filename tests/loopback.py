@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+
+from blauwe_knop.servers import ServerError, run_until_ready
 
 __all__ = ["Hosts", "blauwe_knop", "cli_server"]
 
@@ -30,38 +30,16 @@ def cli_server(
     """Run ``blauwe-knop <args> --port <port>`` (output to ``log``) until the block ends.
 
     Yields the server's local URL once ``<url><ready>`` answers 200; fails the
-    test when the process exits first or does not answer within 60 s.
+    test when the process exits first or does not answer in time.
     """
-    name = " ".join(args[:2])
     url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [blauwe_knop(), *args, "--port", str(port)],
-            env=dict(env),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"{name} exited: {log.read_text()}")
-                try:
-                    if httpx.get(url + ready, timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"{name} did not start within 60 s")
-                time.sleep(0.2)
+    command = [blauwe_knop(), *args, "--port", str(port)]
+    try:
+        server = run_until_ready(command, dict(env), log, url + ready)
+        with server:
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    except ServerError as exc:
+        pytest.fail(f"{' '.join(args[:2])}: {exc}\n{log.read_text()}")
 
 
 class Hosts(httpx.BaseTransport):
