@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from issuer.support import BASE_URL, REVIEW_BSN
 from sqlalchemy import delete, update
+from sqlalchemy.exc import DBAPIError
 
 from vc_core import KeyPair
 from vc_core.errors import CredentialPolicyError
 from vc_core.jws import sign_jws, verify_jws
+from vc_issuer.db import Database
 from vc_issuer.db.plus import PlusAccessRow
 from vc_issuer.plus import GRANT_TYP, verify_access_log
 from vc_issuer.plus.chain import entry_json
@@ -365,13 +369,21 @@ def test_the_hash_chain_finds_an_edited_or_cut_entry(plus_server: PlusServer) ->
     plus = plus_server.plus
     assert plus.access_log(grant_id).check.valid
     exported = [entry_json(entry) for entry in plus.access_log(grant_id).entries]
-    # An insider edits what was served in entry 2, straight in the database.
-    with plus_server.issuer.db.write() as unit:
-        unit.session.execute(
-            update(PlusAccessRow)
-            .where(PlusAccessRow.chain == grant_id, PlusAccessRow.seq == 2)
-            .values(detail={"credential": "urn:uuid:nothing", "claims": []})
-        )
+    db = plus_server.issuer.db
+    # The database refuses edits and deletions of access entries...
+    edit = (
+        update(PlusAccessRow)
+        .where(PlusAccessRow.chain == grant_id, PlusAccessRow.seq == 2)
+        .values(detail={"credential": "urn:uuid:nothing", "claims": []})
+    )
+    cut = delete(PlusAccessRow).where(PlusAccessRow.chain == grant_id, PlusAccessRow.seq == 3)
+    for statement in (edit, cut):
+        with pytest.raises(DBAPIError, match="append-only"), db.write() as unit:
+            unit.session.execute(statement)
+    assert plus.access_log(grant_id).check.valid
+    # ...so an insider who can switch its triggers off edits entry 2 straight in the tables.
+    with _triggers_off(db), db.write() as unit:
+        unit.session.execute(edit)
     check = plus.access_log(grant_id).check
     assert not check.valid
     assert check.problems == ("entry 2 was changed: its hash does not match its content",)
@@ -383,11 +395,29 @@ def test_the_hash_chain_finds_an_edited_or_cut_entry(plus_server: PlusServer) ->
     head = (exported[-1]["seq"], exported[-1]["hash"])
     assert verify_access_log(exported, head=head).valid
     assert not verify_access_log(exported[:-1], head=head).valid
-    with plus_server.issuer.db.write() as unit:
-        unit.session.execute(
-            delete(PlusAccessRow).where(PlusAccessRow.chain == grant_id, PlusAccessRow.seq == 3)
-        )
+    with _triggers_off(db), db.write() as unit:
+        unit.session.execute(cut)
     assert not plus.access_log(grant_id).check.valid
+
+
+@contextmanager
+def _triggers_off(db: Database) -> Iterator[None]:
+    """What a database owner can do: switch the access log's append-only triggers off."""
+    sqlite = db.backend == "sqlite"
+    with db.engine.begin() as connection:
+        if sqlite:
+            for action in ("update", "delete"):
+                connection.exec_driver_sql(f"DROP TRIGGER plus_access_no_{action}")
+        else:
+            connection.exec_driver_sql("ALTER TABLE plus_access DISABLE TRIGGER USER")
+    try:
+        yield
+    finally:
+        if sqlite:
+            db.create_tables()
+        else:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("ALTER TABLE plus_access ENABLE TRIGGER USER")
 
 
 def test_fetches_racing_a_revocation_never_get_data_after_it(plus_server: PlusServer) -> None:
