@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,7 +105,6 @@ PLUS_CRYPTOSUITES = frozenset({"ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 """Suites also accepted on Plus copies (a source serves them whole, to the recipient only)."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
-_MAX_CACHED_METHODS = 1_024
 _STATUS_PURPOSE_CODES = {"revocation": CREDENTIAL_REVOKED, "suspension": CREDENTIAL_SUSPENDED}
 
 
@@ -140,6 +139,15 @@ class _CredentialCheck:
 
     problems: tuple[Problem, ...]
     credential: VerifiedCredential | None
+
+
+@dataclass(slots=True)
+class _CachedDid:
+    """A resolved did:web document until ``expires``, and the methods taken from it so far."""
+
+    expires: datetime
+    document: JsonObject
+    methods: dict[str, VerificationMethod] = field(default_factory=dict)
 
 
 class Verifier:
@@ -214,8 +222,7 @@ class Verifier:
         self._accepted = suites
         self._base_urls = dict(did_web_base_urls or {})
         self._did_cache_ttl = did_cache_ttl
-        self._did_cache: dict[str, tuple[datetime, JsonObject]] = {}
-        self._method_cache: dict[str, tuple[datetime, VerificationMethod]] = {}
+        self._did_cache: dict[str, _CachedDid] = {}
         self._did_lock = threading.Lock()
         self.client_metadata: JsonObject = {
             "vp_formats_supported": openid4vp.vp_formats_supported(
@@ -239,34 +246,33 @@ class Verifier:
         """Resolve an issuer DID: did:key offline; did:web only for trusted issuers, cached."""
         if not did.startswith("did:web:"):
             return resolve_did(did)
+        return self._cached_did(did).document
+
+    def _cached_did(self, did: str) -> _CachedDid:
+        """A trusted issuer's did:web document from the cache, fetched again once expired."""
         if did not in self._trusted:
             raise DidResolutionError(f"{did} is not a trusted issuer; its DID is not resolved")
         now = self._clock()
         with self._did_lock:
             cached = self._did_cache.get(did)
-        if cached is not None and now < cached[0]:
-            return cached[1]
+        if cached is not None and now < cached.expires:
+            return cached
         document = resolve_did(did, fetch=self._fetch or _no_fetch, base_urls=self._base_urls)
+        cached = _CachedDid(now + self._did_cache_ttl, document)
         with self._did_lock:
-            self._did_cache[did] = (now + self._did_cache_ttl, document)
-        return document
+            self._did_cache[did] = cached
+        return cached
 
     def _issuer_method(self, vm_id: str) -> VerificationMethod:
-        """An issuer's verification method, kept as long as its DID document."""
-        now = self._clock()
-        with self._did_lock:
-            cached = self._method_cache.get(vm_id)
-        if cached is not None and now < cached[0]:
-            return cached[1]
-        method = dereference_verification_method(vm_id, resolver=self._did_document)
-        # Implementation note: only methods of resolved (trusted) issuers get here;
-        # a did:web method expires with the cached document it came from.
-        with self._did_lock:
-            document = self._did_cache.get(vm_id.partition("#")[0])
-            expires = document[0] if document is not None else now + self._did_cache_ttl
-            if len(self._method_cache) >= _MAX_CACHED_METHODS:
-                self._method_cache.clear()
-            self._method_cache[vm_id] = (expires, method)
+        """An issuer's verification method; a did:web one is kept with its cached document."""
+        did = vm_id.partition("#")[0] if isinstance(vm_id, str) else ""
+        if not did.startswith("did:web:"):
+            return dereference_verification_method(vm_id, resolver=self._did_document)
+        cached = self._cached_did(did)
+        method = cached.methods.get(vm_id)
+        if method is None:
+            method = dereference_verification_method(vm_id, resolver=lambda _: cached.document)
+            cached.methods[vm_id] = method
         return method
 
     @staticmethod
