@@ -1729,7 +1729,7 @@ class _RdfWriter:
     def __init__(self, options: dict[str, Any], *, safe: bool) -> None:
         self.options = options
         # Implementation note: after safe mode every IRI is absolute already.
-        self._checked = safe
+        self._safe = safe
         self.quads: list[_Quad] = []
         self._seen: set[_Quad] = set()
         self._blank_ids: dict[str, str] = {}
@@ -1753,7 +1753,7 @@ class _RdfWriter:
 
     def _iri(self, iri: str) -> str | None:
         """``<iri>`` for an absolute IRI; ``None`` for a relative one (outside safe mode)."""
-        if not self._checked and not _ABSOLUTE_IRI.fullmatch(iri):
+        if not self._safe and not _ABSOLUTE_IRI.fullmatch(iri):
             return None
         return _SERIALIZED_IRIS.get(iri) or _serialize_iri(iri)
 
@@ -1817,7 +1817,7 @@ class _RdfWriter:
         value = item["@value"]
         kind = type(value)
         datatype = item.get("@type")
-        if kind is str and self._checked and not value.isprintable():
+        if kind is str and self._safe and not value.isprintable():
             _check_portable_literal(value)
         if kind is str and "@direction" not in item and datatype != "@json":
             language = item.get("@language")
