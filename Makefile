@@ -24,6 +24,7 @@ check: setup
 	$(BIN)/lint-imports
 
 test: check
+	scripts/ensure-test-deps.sh
 	$(BIN)/pytest -q
 
 bench: setup

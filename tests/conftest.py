@@ -1,9 +1,8 @@
-"""Shared fixtures: the W3C vectors and reference contexts beside the checkout, a fixed clock."""
+"""Shared fixtures: the vendored W3C vectors and reference contexts, a fixed clock."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,36 +10,45 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-_SHARED = REPO.parent / "shared"
+VENDORED = REPO / "tests" / "vectors"
 
 
-def _checked_dir(env: str, default: Path, what: str) -> Path:
-    folder = Path(os.environ.get(env, default))
-    if not folder.is_dir():
+def check_sha256sums(folder: Path) -> None:
+    """Fail unless every file in ``folder`` is listed in its SHA256SUMS and matches it."""
+    listed: dict[str, str] = {}
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.lstrip("*")] = digest
+    present = {
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != "SHA256SUMS"
+    }
+    if present != set(listed):
         pytest.fail(
-            f"{what} not found at {folder}: check out ../shared beside the repo or set {env}",
+            f"{folder}: unlisted {sorted(present - set(listed))}, "
+            f"missing {sorted(set(listed) - present)}",
             pytrace=False,
         )
-    return folder
+    for name, digest in listed.items():
+        if hashlib.sha256((folder / name).read_bytes()).hexdigest() != digest:
+            pytest.fail(f"{folder / name} does not match SHA256SUMS", pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def vectors_dir() -> Path:
-    """``../shared/vectors``, checked once against its SHA256SUMS."""
-    folder = _checked_dir("BLAUWE_KNOP_VECTORS", _SHARED / "vectors", "W3C test vectors")
-    for line in (folder / "SHA256SUMS").read_text().splitlines():
-        digest, name = line.split(maxsplit=1)
-        name = name.lstrip("*")
-        actual = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        if actual != digest:
-            pytest.fail(f"vector file {name} does not match SHA256SUMS", pytrace=False)
+    """The vendored W3C test vectors (``tests/vectors/w3c``), checked against SHA256SUMS."""
+    folder = VENDORED / "w3c"
+    check_sha256sums(folder)
     return folder
 
 
 @pytest.fixture(scope="session")
-def shared_contexts_dir() -> Path:
-    """``../shared/contexts``: the W3C reference copies our vendored contexts must equal."""
-    return _checked_dir("BLAUWE_KNOP_SHARED_CONTEXTS", _SHARED / "contexts", "reference contexts")
+def reference_contexts_dir() -> Path:
+    """The vendored W3C reference contexts (``tests/vectors/contexts``), checked likewise."""
+    folder = VENDORED / "contexts"
+    check_sha256sums(folder)
+    return folder
 
 
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -53,18 +61,18 @@ def fixed_clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture(scope="session")
-def shared_loader(shared_contexts_dir: Path) -> Callable[..., dict[str, object]]:
+def reference_loader(reference_contexts_dir: Path) -> Callable[..., dict[str, object]]:
     """A plain offline loader over the W3C reference copies (for vector tests)."""
     import json
 
-    index = json.loads((shared_contexts_dir / "index.json").read_text())
+    index = json.loads((reference_contexts_dir / "index.json").read_text())
     documents = {
-        url: json.loads((shared_contexts_dir / name).read_text()) for url, name in index.items()
+        url: json.loads((reference_contexts_dir / name).read_text()) for url, name in index.items()
     }
 
     def load(url: str, options: object = None) -> dict[str, object]:
         if url not in documents:
-            raise LookupError(f"context {url} is not in ../shared/contexts")
+            raise LookupError(f"context {url} is not among the reference contexts")
         return {"contextUrl": None, "documentUrl": url, "document": documents[url]}
 
     return load

@@ -84,15 +84,15 @@ def base_proof_value(*components: object, header: bytes = BASE_HEADER) -> str:
 @pytest.mark.vectors
 @pytest.mark.parametrize("case", SD_VECTORS, ids=SD_VECTORS)
 def test_w3c_base_proof_vectors_confirm(
-    case: str, vectors_dir: Path, shared_loader: DocumentLoader
+    case: str, vectors_dir: Path, reference_loader: DocumentLoader
 ) -> None:
     signed = json.loads((vectors_dir / "ecdsa-sd-2023" / case / "addSignedSDBase.json").read_text())
-    result = confirm(signed, document_loader=shared_loader)
+    result = confirm(signed, document_loader=reference_loader)
     assert result.proofs == (signed["proof"],)
     assert result.document == {name: value for name, value in signed.items() if name != "proof"}
     signed["issuer"] = "https://vc.example/issuers/someone-else"
     refused(
-        signed, ProofVerificationError, "PROOF_VERIFICATION_ERROR", document_loader=shared_loader
+        signed, ProofVerificationError, "PROOF_VERIFICATION_ERROR", document_loader=reference_loader
     )
 
 

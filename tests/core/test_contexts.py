@@ -81,10 +81,10 @@ def test_manifest_urls_are_unique_and_cover_what_we_use() -> None:
 
 @pytest.mark.parametrize("entry", VENDORED, ids=lambda entry: entry["file"])
 def test_vendored_context_equals_w3c_reference(
-    entry: dict[str, str], shared_contexts_dir: Path
+    entry: dict[str, str], reference_contexts_dir: Path
 ) -> None:
-    index: dict[str, str] = json.loads((shared_contexts_dir / "index.json").read_text())
-    reference = json.loads((shared_contexts_dir / index[entry["url"]]).read_bytes())
+    index: dict[str, str] = json.loads((reference_contexts_dir / "index.json").read_text())
+    reference = json.loads((reference_contexts_dir / index[entry["url"]]).read_bytes())
     assert json.loads((CONTEXTS / entry["file"]).read_bytes()) == reference
     assert re.fullmatch(r"(@[a-z0-9-]+/)?[a-z0-9-]+@\d+\.\d+\.\d+", entry["package"])
 

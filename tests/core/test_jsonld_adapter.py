@@ -34,13 +34,13 @@ Loader = Callable[..., Any]
 
 
 @pytest.fixture(scope="module")
-def cached_loader(shared_loader: Loader) -> Loader:
-    """The shared loader with a ``cache_key``, so contexts are processed once."""
+def cached_loader(reference_loader: Loader) -> Loader:
+    """The reference loader with a ``cache_key``, so contexts are processed once."""
 
     def load(url: str, options: object = None) -> Any:
-        return shared_loader(url, options)
+        return reference_loader(url, options)
 
-    load.cache_key = "tests:shared-contexts"  # type: ignore[attr-defined]
+    load.cache_key = "tests:reference-contexts"  # type: ignore[attr-defined]
     return load
 
 

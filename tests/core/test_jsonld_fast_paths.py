@@ -145,14 +145,14 @@ CRAFTED: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def loader(shared_loader: Loader) -> Loader:
+def loader(reference_loader: Loader) -> Loader:
     """The W3C reference contexts plus our bundled ones, with a ``cache_key``."""
     bundled = bundled_contexts()
 
     def load(url: str, options: object = None) -> Any:
         if url in bundled:
             return {"contextUrl": None, "documentUrl": url, "document": bundled[url]}
-        return shared_loader(url, options)
+        return reference_loader(url, options)
 
     load.cache_key = "tests:fast-paths"  # type: ignore[attr-defined]
     return load
@@ -464,15 +464,15 @@ def _outcome(run: Callable[[], Any]) -> tuple[str, str]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.dictionaries(st.sampled_from(KEYS), DOCUMENTS, max_size=5), safe=st.booleans())
 def test_random_documents_expand_and_compact_as_pyld_does(
-    body: dict[str, Any], safe: bool, shared_loader: Loader
+    body: dict[str, Any], safe: bool, reference_loader: Loader
 ) -> None:
     document = {"@context": RANDOM_CONTEXT, **body}
 
     def expanded() -> Any:
-        return expand(document, document_loader=shared_loader, safe=safe)
+        return expand(document, document_loader=reference_loader, safe=safe)
 
     def compacted() -> Any:
-        return compact(document, RANDOM_CONTEXT, document_loader=shared_loader, safe=safe)
+        return compact(document, RANDOM_CONTEXT, document_loader=reference_loader, safe=safe)
 
     fast = (_outcome(expanded), _outcome(compacted))
     with _forced_slow("_fast_expand"), _forced_slow("_fast_compact"):
@@ -483,7 +483,7 @@ def test_random_documents_expand_and_compact_as_pyld_does(
         again = json.loads(slow[0][1])
 
         def recompacted() -> Any:
-            return compact(again, RANDOM_CONTEXT, document_loader=shared_loader, safe=safe)
+            return compact(again, RANDOM_CONTEXT, document_loader=reference_loader, safe=safe)
 
         fast_again = _outcome(recompacted)
         with (

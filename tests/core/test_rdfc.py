@@ -116,10 +116,10 @@ def test_every_ascii_character_is_escaped_like_pyoxigraph() -> None:
     assert canonicalize_nquads(nquads).text == "".join(nquads)
 
 
-def test_u0008_in_a_json_ld_literal(shared_loader: Callable[..., Any]) -> None:
+def test_u0008_in_a_json_ld_literal(reference_loader: Callable[..., Any]) -> None:
     # Safe mode refuses it (PROTOCOLS.md P2); RDFC-1.0 itself writes \b.
     document = {"@context": {"@vocab": EX}, "@id": EX + "s", "note": "bell\u0008"}
-    result = canonicalize(document, document_loader=shared_loader, safe=False)
+    result = canonicalize(document, document_loader=reference_loader, safe=False)
     assert result.text == f'<{EX}s> <{EX}note> "bell\\b" .\n'
 
 
@@ -129,10 +129,10 @@ def test_iris_write_forbidden_characters_as_uchar() -> None:
     assert canonicalize_nquads([line]).text == line
 
 
-def test_unpaired_surrogate_is_a_parsing_error(shared_loader: Callable[..., Any]) -> None:
+def test_unpaired_surrogate_is_a_parsing_error(reference_loader: Callable[..., Any]) -> None:
     document = {"@context": {"@vocab": EX}, "@id": EX + "s", "note": "\ud800"}
     with pytest.raises(ParsingError) as caught:
-        canonicalize(document, document_loader=shared_loader)
+        canonicalize(document, document_loader=reference_loader)
     assert caught.value.code == "PARSING_ERROR"
 
 
@@ -255,12 +255,12 @@ def test_poison_graph_hits_the_work_bound_quickly(nquads: list[str]) -> None:
     assert time.monotonic() - started < 10
 
 
-def test_poison_json_ld_hits_the_work_bound(shared_loader: Callable[..., Any]) -> None:
+def test_poison_json_ld_hits_the_work_bound(reference_loader: Callable[..., Any]) -> None:
     context = {"p": {"@id": EX + "p", "@type": "@id"}}
     nodes = [{"@id": f"_:n{i}", "p": [f"_:n{j}" for j in range(12) if j != i]} for i in range(12)]
     started = time.monotonic()
     with pytest.raises(CanonicalizationLimitError) as caught:
-        canonicalize({"@context": context, "@graph": nodes}, document_loader=shared_loader)
+        canonicalize({"@context": context, "@graph": nodes}, document_loader=reference_loader)
     assert caught.value.code == "CANONICALIZATION_LIMIT_ERROR"
     assert time.monotonic() - started < 10
 
@@ -347,13 +347,13 @@ def test_repeated_relations_count_every_quad_like_rdf_canonize() -> None:
 
 
 @pytest.fixture(scope="module")
-def cached_loader(shared_loader: Callable[..., Any]) -> Callable[..., Any]:
-    """The shared loader with a ``cache_key``, so contexts are processed once."""
+def cached_loader(reference_loader: Callable[..., Any]) -> Callable[..., Any]:
+    """The reference loader with a ``cache_key``, so contexts are processed once."""
 
     def load(url: str, options: object = None) -> Any:
-        return shared_loader(url, options)
+        return reference_loader(url, options)
 
-    load.cache_key = "tests:shared-contexts"  # type: ignore[attr-defined]
+    load.cache_key = "tests:reference-contexts"  # type: ignore[attr-defined]
     return load
 
 

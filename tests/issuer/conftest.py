@@ -112,7 +112,7 @@ def postgres_server_url() -> Iterator[str]:
     if bindir is None:
         pytest.fail(
             f"the PostgreSQL half of the issuer suite needs {POSTGRES_URL_ENV} or the "
-            "PostgreSQL server binaries (initdb, pg_ctl); .ci/run installs them",
+            "PostgreSQL server binaries (initdb, pg_ctl); make test installs them",
             pytrace=False,
         )
     cluster = ThrowawayCluster(bindir)

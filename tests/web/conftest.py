@@ -106,7 +106,7 @@ def browser(artifacts: Path) -> Iterator[WebDriver]:
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail(
             "the browser tests need Debian's chromium and chromium-driver "
-            "(apt-get install chromium chromium-driver; .ci/run installs them)",
+            "(apt-get install chromium chromium-driver; make test installs them)",
             pytrace=False,
         )
     profile = tempfile.mkdtemp(prefix="bk-chromium-")

@@ -97,22 +97,22 @@ class RdfcVectorChecks:
     def suite_instance(self) -> Cryptosuite:
         return get_cryptosuite(self.suite.CRYPTOSUITE)
 
-    def test_transformation_gives_canon_doc(self, vector: Vector, shared_loader: Any) -> None:
+    def test_transformation_gives_canon_doc(self, vector: Vector, reference_loader: Any) -> None:
         canonical = self.suite.transformation(
             vector.document,
             vector.options,
-            document_loader=shared_loader,
+            document_loader=reference_loader,
             **self.step_options(vector),
         )
         assert canonical == vector.text("canonDoc")
 
     def test_proof_configuration_gives_proof_canon(
-        self, vector: Vector, shared_loader: Any
+        self, vector: Vector, reference_loader: Any
     ) -> None:
         canonical = self.suite.proof_configuration(
             vector.document,
             vector.options,
-            document_loader=shared_loader,
+            document_loader=reference_loader,
             **self.step_options(vector),
         )
         assert canonical == vector.text("proofCanon")
@@ -136,37 +136,43 @@ class RdfcVectorChecks:
             hash_data, signature, vector.options, public_key=vector.key.public
         )
 
-    def test_add_proof_reproduces_signed_document(self, vector: Vector, shared_loader: Any) -> None:
+    def test_add_proof_reproduces_signed_document(
+        self, vector: Vector, reference_loader: Any
+    ) -> None:
         secured = add_proof(
             vector.document,
             suite=self.suite_instance(),
             key=vector.key,
             options=vector.options,
-            document_loader=shared_loader,
+            document_loader=reference_loader,
         )
         assert secured["proof"]["proofValue"] == vector.text("sigBTC58").strip()
         assert json.dumps(secured, indent=2) == vector.signed_text()
 
-    def test_signed_document_verifies(self, vector: Vector, shared_loader: Any) -> None:
+    def test_signed_document_verifies(self, vector: Vector, reference_loader: Any) -> None:
         signed = json.loads(vector.signed_text())
         result = verify_proof(
-            signed, document_loader=shared_loader, expected_proof_purpose="assertionMethod"
+            signed, document_loader=reference_loader, expected_proof_purpose="assertionMethod"
         )
         assert result.verified
         assert result.document == vector.document
 
-    def test_refused_key_type_cannot_create_proof(self, vector: Vector, shared_loader: Any) -> None:
+    def test_refused_key_type_cannot_create_proof(
+        self, vector: Vector, reference_loader: Any
+    ) -> None:
         options = {"type": "DataIntegrityProof", "cryptosuite": self.suite.CRYPTOSUITE}
         with pytest.raises(ProofGenerationError) as caught:
             self.suite.create_proof(
                 vector.document,
                 {**options, **vector.options},
                 key=KeyPair.generate(self.refused_curve),
-                document_loader=shared_loader,
+                document_loader=reference_loader,
             )
         assert caught.value.code == "PROOF_GENERATION_ERROR"
 
-    def test_refused_key_type_cannot_verify_proof(self, vector: Vector, shared_loader: Any) -> None:
+    def test_refused_key_type_cannot_verify_proof(
+        self, vector: Vector, reference_loader: Any
+    ) -> None:
         signed = json.loads(vector.signed_text())
         proof = signed.pop("proof")
         with pytest.raises(ProofVerificationError) as caught:
@@ -174,18 +180,18 @@ class RdfcVectorChecks:
                 signed,
                 proof,
                 public_key=KeyPair.generate(self.refused_curve).public,
-                document_loader=shared_loader,
+                document_loader=reference_loader,
             )
         assert caught.value.code == "PROOF_VERIFICATION_ERROR"
 
     def test_proof_of_other_suite_is_refused_by_the_suite(
-        self, vector: Vector, shared_loader: Any
+        self, vector: Vector, reference_loader: Any
     ) -> None:
         signed = json.loads(vector.signed_text())
         proof = signed.pop("proof")
         proof["cryptosuite"] = self.other_suite
         with pytest.raises(ProofVerificationError) as caught:
             self.suite_instance().verify_proof(
-                signed, proof, public_key=vector.key.public, document_loader=shared_loader
+                signed, proof, public_key=vector.key.public, document_loader=reference_loader
             )
         assert caught.value.code == "PROOF_VERIFICATION_ERROR"

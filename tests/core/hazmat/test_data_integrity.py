@@ -100,7 +100,7 @@ def _vm(key: KeyPair) -> str:
 
 
 @pytest.fixture(scope="module")
-def secure(unsigned: JsonObject, ed_key: KeyPair, shared_loader: Loader) -> Callable[..., Any]:
+def secure(unsigned: JsonObject, ed_key: KeyPair, reference_loader: Loader) -> Callable[..., Any]:
     """Sign the vector credential with eddsa-rdfc-2022 under the given proof options."""
 
     def sign(**options: Any) -> JsonObject:
@@ -109,7 +109,7 @@ def secure(unsigned: JsonObject, ed_key: KeyPair, shared_loader: Loader) -> Call
             suite=EddsaRdfc2022(),
             key=ed_key,
             options={"verificationMethod": _vm(ed_key), **options},
-            document_loader=shared_loader,
+            document_loader=reference_loader,
         )
 
     return sign
@@ -180,7 +180,7 @@ STEPS = {
 
 @pytest.mark.parametrize("output", list(STEPS), ids=list(STEPS))
 def test_add_proof_reproduces_set_and_chain(
-    output: str, chain_dir: Path, chain_keys: dict[str, KeyPair], shared_loader: Loader
+    output: str, chain_dir: Path, chain_keys: dict[str, KeyPair], reference_loader: Loader
 ) -> None:
     source, options, key, signs_over, signed_proof = STEPS[output]
     recording = RecordingSuite()
@@ -189,7 +189,7 @@ def test_add_proof_reproduces_set_and_chain(
         suite=recording,
         key=chain_keys[key],
         options=_json(chain_dir / f"{options}.json"),
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     assert json.dumps(secured, indent=2) == (chain_dir / f"{output}.json").read_text()
     new_proof = secured["proof"] if isinstance(secured["proof"], dict) else secured["proof"][-1]
@@ -205,11 +205,11 @@ def test_add_proof_reproduces_set_and_chain(
 
 @pytest.mark.parametrize("name", list(STEPS), ids=list(STEPS))
 def test_every_proof_of_set_and_chain_verifies(
-    name: str, chain_dir: Path, shared_loader: Loader
+    name: str, chain_dir: Path, reference_loader: Loader
 ) -> None:
     secured = _json(chain_dir / f"{name}.json")
     result = verify_proof_sets_and_chains(
-        secured, document_loader=shared_loader, expected_proof_purpose="assertionMethod"
+        secured, document_loader=reference_loader, expected_proof_purpose="assertionMethod"
     )
     assert result.verified, result.problems
     proofs = secured["proof"] if isinstance(secured["proof"], list) else [secured["proof"]]
@@ -219,11 +219,11 @@ def test_every_proof_of_set_and_chain_verifies(
 
 
 def test_tampered_chain_fails_the_proofs_that_cover_it(
-    chain: JsonObject, shared_loader: Loader
+    chain: JsonObject, reference_loader: Loader
 ) -> None:
     # Proof 0 is signed itself and embedded in proof 2's signed document.
     chain["proof"][0]["created"] = "2023-02-24T23:36:39Z"
-    result = verify_proof_sets_and_chains(chain, document_loader=shared_loader)
+    result = verify_proof_sets_and_chains(chain, document_loader=reference_loader)
     assert not result.verified
     assert result.document is None
     assert [r.verified for r in result.results] == [False, True, False, True]
@@ -234,17 +234,19 @@ def test_tampered_chain_fails_the_proofs_that_cover_it(
 
 
 def test_tampered_chain_document_fails_every_proof(
-    chain: JsonObject, shared_loader: Loader
+    chain: JsonObject, reference_loader: Loader
 ) -> None:
     chain["credentialSubject"]["alumniOf"] = "The School of Forgeries"
-    result = verify_proof_sets_and_chains(chain, document_loader=shared_loader)
+    result = verify_proof_sets_and_chains(chain, document_loader=reference_loader)
     assert not result.verified
     assert [r.verified for r in result.results] == [False] * 4
 
 
-def test_previous_proof_referencing_missing_proof(chain: JsonObject, shared_loader: Loader) -> None:
+def test_previous_proof_referencing_missing_proof(
+    chain: JsonObject, reference_loader: Loader
+) -> None:
     del chain["proof"][2]  # the proof that proof 3 names in previousProof
-    result = verify_proof_sets_and_chains(chain, document_loader=shared_loader)
+    result = verify_proof_sets_and_chains(chain, document_loader=reference_loader)
     assert not result.verified
     assert [r.verified for r in result.results] == [True, True, False]
     (problem,) = result.problems
@@ -253,7 +255,7 @@ def test_previous_proof_referencing_missing_proof(chain: JsonObject, shared_load
 
 
 def test_add_proof_with_unknown_previous_proof(
-    chain_dir: Path, chain_keys: dict[str, KeyPair], shared_loader: Loader
+    chain_dir: Path, chain_keys: dict[str, KeyPair], reference_loader: Loader
 ) -> None:
     options = _json(chain_dir / "proofChainConfig2.json")
     _expect(
@@ -263,19 +265,19 @@ def test_add_proof_with_unknown_previous_proof(
             suite=EddsaRdfc2022(),
             key=chain_keys["keyPair4"],
             options=options,
-            document_loader=shared_loader,
+            document_loader=reference_loader,
         ),
     )
 
 
-def test_verify_proof_refuses_a_proof_list(chain_dir: Path, shared_loader: Loader) -> None:
+def test_verify_proof_refuses_a_proof_list(chain_dir: Path, reference_loader: Loader) -> None:
     secured = _json(chain_dir / "signedProofSet2.json")
-    _expect(ParsingError, lambda: verify_proof(secured, document_loader=shared_loader))
+    _expect(ParsingError, lambda: verify_proof(secured, document_loader=reference_loader))
 
 
-def test_non_object_proof_in_a_set(signed: JsonObject, shared_loader: Loader) -> None:
+def test_non_object_proof_in_a_set(signed: JsonObject, reference_loader: Loader) -> None:
     signed["proof"] = [signed["proof"], 42]
-    result = verify_proof_sets_and_chains(signed, document_loader=shared_loader)
+    result = verify_proof_sets_and_chains(signed, document_loader=reference_loader)
     assert [r.verified for r in result.results] == [True, False]
     assert [(p.code, p.path) for p in result.problems] == [("PARSING_ERROR", "proof[1]")]
 
@@ -284,9 +286,9 @@ def test_non_object_proof_in_a_set(signed: JsonObject, shared_loader: Loader) ->
 
 
 def test_signed_vector_verifies_without_proof_in_result(
-    signed: JsonObject, unsigned: JsonObject, shared_loader: Loader
+    signed: JsonObject, unsigned: JsonObject, reference_loader: Loader
 ) -> None:
-    result = verify_proof(signed, document_loader=shared_loader)
+    result = verify_proof(signed, document_loader=reference_loader)
     assert result.verified
     assert result.document == unsigned
     assert result.results[0].proof == signed["proof"]
@@ -352,24 +354,24 @@ REFUSED_EDITS: dict[str, tuple[str, object]] = {
 
 @pytest.mark.parametrize(("path", "change"), list(REFUSED_EDITS.values()), ids=list(REFUSED_EDITS))
 def test_edited_credential_is_refused(
-    path: str, change: object, signed: JsonObject, shared_loader: Loader
+    path: str, change: object, signed: JsonObject, reference_loader: Loader
 ) -> None:
     _edit(signed, path, change)
-    _expect(ProofVerificationError, lambda: verify_proof(signed, document_loader=shared_loader))
+    _expect(ProofVerificationError, lambda: verify_proof(signed, document_loader=reference_loader))
 
 
 def test_proof_context_equal_to_the_document_context_verifies(
-    signed: JsonObject, shared_loader: Loader
+    signed: JsonObject, reference_loader: Loader
 ) -> None:
     signed["proof"]["@context"] = list(signed["@context"])
-    assert verify_proof(signed, document_loader=shared_loader).verified
+    assert verify_proof(signed, document_loader=reference_loader).verified
 
 
 def test_document_context_must_be_urls_or_objects(
-    signed: JsonObject, shared_loader: Loader
+    signed: JsonObject, reference_loader: Loader
 ) -> None:
     signed["@context"] = [*signed["@context"], 7]
-    _expect(ParsingError, lambda: verify_proof(signed, document_loader=shared_loader))
+    _expect(ParsingError, lambda: verify_proof(signed, document_loader=reference_loader))
 
 
 # id: the secured document, made from the signed vector credential
@@ -390,14 +392,14 @@ def test_unparseable_secured_document(
     make: Callable[[JsonObject], object],
     verifier: Callable[..., object],
     signed: JsonObject,
-    shared_loader: Loader,
+    reference_loader: Loader,
 ) -> None:
     document = make(signed)
-    _expect(ParsingError, lambda: verifier(document, document_loader=shared_loader))
+    _expect(ParsingError, lambda: verifier(document, document_loader=reference_loader))
 
 
 def test_ed25519_key_cannot_sign_with_ecdsa_suite(
-    unsigned: JsonObject, ed_key: KeyPair, shared_loader: Loader
+    unsigned: JsonObject, ed_key: KeyPair, reference_loader: Loader
 ) -> None:
     _expect(
         ProofGenerationError,
@@ -406,7 +408,7 @@ def test_ed25519_key_cannot_sign_with_ecdsa_suite(
             suite=EcdsaRdfc2019(),
             key=ed_key,
             options={"verificationMethod": _vm(ed_key), "proofPurpose": "assertionMethod"},
-            document_loader=shared_loader,
+            document_loader=reference_loader,
         ),
     )
 
@@ -437,10 +439,10 @@ def expiring(secure: Callable[..., JsonObject]) -> JsonObject:
     )
 
 
-def test_expected_challenge_and_domain_verify(bound: JsonObject, shared_loader: Loader) -> None:
+def test_expected_challenge_and_domain_verify(bound: JsonObject, reference_loader: Loader) -> None:
     result = verify_proof(
         bound,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
         expected_proof_purpose="authentication",
         challenge=CHALLENGE,
         domain=DOMAIN,
@@ -448,9 +450,9 @@ def test_expected_challenge_and_domain_verify(bound: JsonObject, shared_loader: 
     assert result.verified
 
 
-def test_expiring_proof_verifies_in_time(expiring: JsonObject, shared_loader: Loader) -> None:
+def test_expiring_proof_verifies_in_time(expiring: JsonObject, reference_loader: Loader) -> None:
     in_time = _at("2024-06-01T00:00:00+00:00")
-    assert verify_proof(expiring, document_loader=shared_loader, clock=in_time).verified
+    assert verify_proof(expiring, document_loader=reference_loader, clock=in_time).verified
 
 
 def _authentication_only(vm_id: str) -> VerificationMethod:
@@ -491,23 +493,23 @@ def test_refused_under_verifier_options(
     options: dict[str, Any],
     error: type[VcError],
     request: pytest.FixtureRequest,
-    shared_loader: Loader,
+    reference_loader: Loader,
 ) -> None:
     secured = request.getfixturevalue(fixture)
-    _expect(error, lambda: verify_proof(secured, document_loader=shared_loader, **options))
+    _expect(error, lambda: verify_proof(secured, document_loader=reference_loader, **options))
 
 
 def test_domain_list_compares_as_a_set(
-    secure: Callable[..., JsonObject], shared_loader: Loader
+    secure: Callable[..., JsonObject], reference_loader: Loader
 ) -> None:
     secured = secure(
         proofPurpose="authentication", domain=["https://a.example", "https://b.example"]
     )
     expected = ["https://b.example", "https://a.example"]
-    assert verify_proof(secured, document_loader=shared_loader, domain=expected).verified
+    assert verify_proof(secured, document_loader=reference_loader, domain=expected).verified
     _expect(
         InvalidDomainError,
-        lambda: verify_proof(secured, document_loader=shared_loader, domain="https://a.example"),
+        lambda: verify_proof(secured, document_loader=reference_loader, domain="https://a.example"),
     )
 
 
@@ -528,7 +530,7 @@ def test_add_proof_refuses_options(
 def test_add_proof_fills_type_suite_and_created_from_the_clock(
     unsigned: JsonObject,
     ed_key: KeyPair,
-    shared_loader: Loader,
+    reference_loader: Loader,
     fixed_clock: Callable[[], datetime],
 ) -> None:
     options = {"verificationMethod": _vm(ed_key), "proofPurpose": "assertionMethod"}
@@ -537,7 +539,7 @@ def test_add_proof_fills_type_suite_and_created_from_the_clock(
         suite=EddsaRdfc2022(),
         key=ed_key,
         options=options,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
         clock=fixed_clock,
     )
     proof = secured["proof"]
@@ -550,13 +552,13 @@ def test_add_proof_fills_type_suite_and_created_from_the_clock(
         "proofValue",
     ]
     assert proof["created"] == "2026-01-01T12:00:00Z"
-    assert verify_proof(secured, document_loader=shared_loader, clock=fixed_clock).verified
+    assert verify_proof(secured, document_loader=reference_loader, clock=fixed_clock).verified
     assert options == {"verificationMethod": _vm(ed_key), "proofPurpose": "assertionMethod"}
 
 
 def test_add_proof_leaves_out_created_none(
-    secure: Callable[..., JsonObject], shared_loader: Loader
+    secure: Callable[..., JsonObject], reference_loader: Loader
 ) -> None:
     secured = secure(proofPurpose="assertionMethod", created=None)
     assert "created" not in secured["proof"]
-    assert verify_proof(secured, document_loader=shared_loader).verified
+    assert verify_proof(secured, document_loader=reference_loader).verified

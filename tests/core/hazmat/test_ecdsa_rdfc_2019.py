@@ -32,22 +32,22 @@ class TestVectors(RdfcVectorChecks):
         return {"curve": vector.case.curve}
 
 
-def test_randomized_signature_differs_and_verifies(vector: Vector, shared_loader: Any) -> None:
+def test_randomized_signature_differs_and_verifies(vector: Vector, reference_loader: Any) -> None:
     secured = add_proof(
         vector.document,
         suite=ecdsa_rdfc_2019.EcdsaRdfc2019(deterministic=False),
         key=vector.key,
         options=vector.options,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     assert secured["proof"]["proofValue"] != vector.text("sigBTC58").strip()
-    assert verify_proof(secured, document_loader=shared_loader).verified
+    assert verify_proof(secured, document_loader=reference_loader).verified
 
 
-def test_signature_of_other_curve_length_is_refused(vector: Vector, shared_loader: Any) -> None:
+def test_signature_of_other_curve_length_is_refused(vector: Vector, reference_loader: Any) -> None:
     signed = json.loads(vector.signed_text())
     other = "P-384" if vector.case.curve == "P-256" else "P-256"
     signed["proof"]["proofValue"] = encode_base58btc(KeyPair.generate(other).sign(b"hash data"))
     with pytest.raises(ProofVerificationError) as caught:
-        verify_proof(signed, document_loader=shared_loader)
+        verify_proof(signed, document_loader=reference_loader)
     assert caught.value.code == "PROOF_VERIFICATION_ERROR"

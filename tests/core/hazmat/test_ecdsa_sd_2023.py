@@ -121,28 +121,28 @@ def verifier_vector(request: pytest.FixtureRequest, vectors_dir: Path) -> SdVect
 # --- issuer --------------------------------------------------------------------------------
 
 
-def test_base_doc_canon(vector: SdVector, shared_loader: Any) -> None:
-    canonical = _jsonld.canonicalize(vector.document, document_loader=shared_loader)
+def test_base_doc_canon(vector: SdVector, reference_loader: Any) -> None:
+    canonical = _jsonld.canonicalize(vector.document, document_loader=reference_loader)
     assert list(canonical.nquads) == vector.load("addBaseDocCanon.json")
 
 
-def test_base_doc_hmac_canon(vector: SdVector, shared_loader: Any) -> None:
+def test_base_doc_hmac_canon(vector: SdVector, reference_loader: Any) -> None:
     grouped = canonicalize_and_group(
         vector.document,
         create_hmac_id_label_map_function(vector.hmac_key),
         {"mandatory": vector.mandatory},
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     assert list(grouped.nquads) == vector.load("addBaseDocHMACCanon.json")
 
 
-def test_base_transform(vector: SdVector, shared_loader: Any) -> None:
+def test_base_transform(vector: SdVector, reference_loader: Any) -> None:
     expected = vector.load("addBaseTransform.json")
     transformed = base_proof_transformation(
         vector.document,
         mandatory_pointers=vector.mandatory,
         hmac_key=vector.hmac_key,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     assert list(transformed.mandatory_pointers) == expected["mandatoryPointers"]
     assert transformed.mandatory == js_map(expected["mandatory"])
@@ -150,20 +150,20 @@ def test_base_transform(vector: SdVector, shared_loader: Any) -> None:
     assert transformed.hmac_key.hex() == expected["hmacKeyString"].lower()
 
 
-def test_proof_config_canon(vector: SdVector, shared_loader: Any) -> None:
+def test_proof_config_canon(vector: SdVector, reference_loader: Any) -> None:
     canonical = base_proof_configuration(
-        vector.options, unsecured_document=vector.document, document_loader=shared_loader
+        vector.options, unsecured_document=vector.document, document_loader=reference_loader
     )
     assert canonical == (vector.folder / "addProofConfigCanon.txt").read_text()
 
 
-def test_hash_data(vector: SdVector, shared_loader: Any) -> None:
+def test_hash_data(vector: SdVector, reference_loader: Any) -> None:
     transform = vector.load("addBaseTransform.json")
     transformed = base_proof_transformation(
         vector.document,
         mandatory_pointers=vector.mandatory,
         hmac_key=vector.hmac_key,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     assert transformed.mandatory == js_map(transform["mandatory"])
     hash_data = base_proof_hashing(
@@ -174,12 +174,12 @@ def test_hash_data(vector: SdVector, shared_loader: Any) -> None:
     assert hash_data.mandatory_hash.hex() == expected["mandatoryHash"]
 
 
-def test_raw_base_signature_info(vector: SdVector, shared_loader: Any) -> None:
+def test_raw_base_signature_info(vector: SdVector, reference_loader: Any) -> None:
     transformed = base_proof_transformation(
         vector.document,
         mandatory_pointers=vector.mandatory,
         hmac_key=vector.hmac_key,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     hash_data = base_proof_hashing(
         transformed, (vector.folder / "addProofConfigCanon.txt").read_text()
@@ -195,9 +195,9 @@ def test_raw_base_signature_info(vector: SdVector, shared_loader: Any) -> None:
     assert list(parsed.mandatory_pointers) == expected["mandatoryPointers"]
 
 
-def test_signed_sd_base(vector: SdVector, shared_loader: Any) -> None:
+def test_signed_sd_base(vector: SdVector, reference_loader: Any) -> None:
     proof = vector.suite().create_proof(
-        vector.document, vector.options, key=vector.base_key, document_loader=shared_loader
+        vector.document, vector.options, key=vector.base_key, document_loader=reference_loader
     )
     expected = vector.load("addSignedSDBase.json")
     assert proof["proofValue"] == expected["proof"]["proofValue"]
@@ -206,10 +206,10 @@ def test_signed_sd_base(vector: SdVector, shared_loader: Any) -> None:
 
 
 def test_random_keys_make_a_different_base_proof_that_confirms(
-    vector: SdVector, shared_loader: Any
+    vector: SdVector, reference_loader: Any
 ) -> None:
     proof = EcdsaSd2023(mandatory_pointers=vector.mandatory).create_proof(
-        vector.document, vector.options, key=vector.base_key, document_loader=shared_loader
+        vector.document, vector.options, key=vector.base_key, document_loader=reference_loader
     )
     expected = vector.load("addSignedSDBase.json")["proof"]["proofValue"]
     parsed, reference = (
@@ -221,13 +221,13 @@ def test_random_keys_make_a_different_base_proof_that_confirms(
     confirm_base_proof(
         {**vector.document, "proof": proof},
         public_key=vector.base_key.public,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
 
 
-def test_signed_sd_base_confirms(vector: SdVector, shared_loader: Any) -> None:
+def test_signed_sd_base_confirms(vector: SdVector, reference_loader: Any) -> None:
     signed = vector.load("addSignedSDBase.json")
-    confirm_base_proof(signed, public_key=vm_key(signed["proof"]), document_loader=shared_loader)
+    confirm_base_proof(signed, public_key=vm_key(signed["proof"]), document_loader=reference_loader)
 
 
 # --- holder --------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def test_unsigned_reveal(vector: SdVector) -> None:
     assert reveal == vector.load("derivedUnsignedReveal.json")
 
 
-def test_group_indexes(vector: SdVector, shared_loader: Any) -> None:
+def test_group_indexes(vector: SdVector, reference_loader: Any) -> None:
     grouped = canonicalize_and_group(
         vector.document,
         create_hmac_id_label_map_function(vector.hmac_key),
@@ -258,7 +258,7 @@ def test_group_indexes(vector: SdVector, shared_loader: Any) -> None:
             "selective": vector.selective,
             "combined": vector.mandatory + vector.selective,
         },
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     groups = grouped.groups
     assert {
@@ -269,7 +269,7 @@ def test_group_indexes(vector: SdVector, shared_loader: Any) -> None:
     } == vector.load("derivedGroupIndexes.json")
 
 
-def test_all_group_data(verifier_vector: SdVector, shared_loader: Any) -> None:
+def test_all_group_data(verifier_vector: SdVector, reference_loader: Any) -> None:
     """With the vector's own skolem UUID injected, even the random parts match."""
     expected = verifier_vector.load("derivedAllGroupData.json")
     skolem_id = expected["skolemized"]["compact"]["id"]  # urn:bnid:_<uuid>_<n>
@@ -282,7 +282,7 @@ def test_all_group_data(verifier_vector: SdVector, shared_loader: Any) -> None:
             "selective": verifier_vector.selective,
             "combined": verifier_vector.mandatory + verifier_vector.selective,
         },
-        document_loader=shared_loader,
+        document_loader=reference_loader,
         random_string=random_string,
     )
     assert grouped.skolemized_expanded_document == expected["skolemized"]["expanded"]
@@ -297,10 +297,10 @@ def test_all_group_data(verifier_vector: SdVector, shared_loader: Any) -> None:
         assert list(group.deskolemized_nquads) == expected["groups"][name]["deskolemizedNQuads"]
 
 
-def test_disclosure_data(vector: SdVector, shared_loader: Any) -> None:
+def test_disclosure_data(vector: SdVector, reference_loader: Any) -> None:
     signed = vector.load("addSignedSDBase.json")
     disclosure = create_disclosure_data(
-        without_proof(signed), signed["proof"], vector.selective, document_loader=shared_loader
+        without_proof(signed), signed["proof"], vector.selective, document_loader=reference_loader
     )
     expected = vector.load("derivedDisclosureData.json")
     assert disclosure.base_signature.hex() == expected["baseSignature"]
@@ -318,11 +318,11 @@ def test_disclosure_data(vector: SdVector, shared_loader: Any) -> None:
     assert kept == signatures["adjSignatureIndexes"]
 
 
-def test_derived_reveal_document(vector: SdVector, shared_loader: Any) -> None:
+def test_derived_reveal_document(vector: SdVector, reference_loader: Any) -> None:
     derived = add_derived_proof(
         vector.load("addSignedSDBase.json"),
         selective_pointers=vector.selective,
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
     expected = vector.load("derivedRevealDocument.json")
     assert derived["proof"]["proofValue"] == expected["proof"]["proofValue"]
@@ -333,13 +333,13 @@ def test_derived_reveal_document(vector: SdVector, shared_loader: Any) -> None:
 # --- verifier ------------------------------------------------------------------------------
 
 
-def test_verify_nquads(verifier_vector: SdVector, shared_loader: Any) -> None:
+def test_verify_nquads(verifier_vector: SdVector, reference_loader: Any) -> None:
     revealed = verifier_vector.load("derivedRevealDocument.json")
     label_map = parse_derived_proof_value(revealed["proof"]["proofValue"]).label_map
     nquads = label_replacement_canonicalize_json_ld(
         without_proof(revealed),
         create_label_map_function(label_map),
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     ).canonical_nquads
     assert list(nquads) == verifier_vector.load("verifyNQuads.json")
 
@@ -355,10 +355,10 @@ def test_verify_derived_proof_value(verifier_vector: SdVector) -> None:
     assert list(parsed.mandatory_indexes) == expected["mandatoryIndexes"]
 
 
-def test_create_verify_data(verifier_vector: SdVector, shared_loader: Any) -> None:
+def test_create_verify_data(verifier_vector: SdVector, reference_loader: Any) -> None:
     revealed = verifier_vector.load("derivedRevealDocument.json")
     verify_data = create_verify_data(
-        without_proof(revealed), revealed["proof"], document_loader=shared_loader
+        without_proof(revealed), revealed["proof"], document_loader=reference_loader
     )
     expected = verifier_vector.load("verifyCreateVerifyData.json")
     assert verify_data.base_signature.hex() == expected["baseSignature"]
@@ -369,40 +369,40 @@ def test_create_verify_data(verifier_vector: SdVector, shared_loader: Any) -> No
     assert verify_data.mandatory_hash.hex() == expected["mandatoryHash"]
 
 
-def test_derived_reveal_document_verifies(vector: SdVector, shared_loader: Any) -> None:
+def test_derived_reveal_document_verifies(vector: SdVector, reference_loader: Any) -> None:
     revealed = vector.load("derivedRevealDocument.json")
     EcdsaSd2023().verify_proof(
         without_proof(revealed),
         revealed["proof"],
         public_key=vm_key(revealed["proof"]),
-        document_loader=shared_loader,
+        document_loader=reference_loader,
     )
 
 
 def test_derived_reveal_document_verifies_through_data_integrity(
-    vector: SdVector, shared_loader: Any
+    vector: SdVector, reference_loader: Any
 ) -> None:
     revealed = vector.load("derivedRevealDocument.json")
-    result = verify_proof(revealed, document_loader=shared_loader)
+    result = verify_proof(revealed, document_loader=reference_loader)
     assert result.verified
     assert result.document == without_proof(revealed)
 
 
-def test_issue_derive_verify_with_random_keys(vector: SdVector, shared_loader: Any) -> None:
+def test_issue_derive_verify_with_random_keys(vector: SdVector, reference_loader: Any) -> None:
     proof = EcdsaSd2023(mandatory_pointers=vector.mandatory).create_proof(
-        vector.document, vector.options, key=vector.base_key, document_loader=shared_loader
+        vector.document, vector.options, key=vector.base_key, document_loader=reference_loader
     )
     base_document = {**vector.document, "proof": proof}
     confirm_base_proof(
-        base_document, public_key=vector.base_key.public, document_loader=shared_loader
+        base_document, public_key=vector.base_key.public, document_loader=reference_loader
     )
     for selective in ([], vector.selective):
         derived = add_derived_proof(
-            base_document, selective_pointers=selective, document_loader=shared_loader
+            base_document, selective_pointers=selective, document_loader=reference_loader
         )
         EcdsaSd2023().verify_proof(
             without_proof(derived),
             derived["proof"],
             public_key=vector.base_key.public,
-            document_loader=shared_loader,
+            document_loader=reference_loader,
         )
