@@ -25,6 +25,7 @@ from vc_core.errors import (
     VerificationError,
 )
 from vc_core.keys import KeyPair
+from vc_core.limits import parse_int
 from vc_core.proofs import derive, sign, verify
 from vc_core.status import check_status
 from vc_core.types import Clock, CryptosuiteName, JsonObject
@@ -123,11 +124,12 @@ class VcApi:
         prefix = self.issuer.settings.base_url + "/"
         parts = url[len(prefix) :].split("/") if url.startswith(prefix) else []
         try:
-            if len(parts) == 4 and parts[1] == "status" and parts[3].isdigit():
-                return self.issuer.status_list(parts[0], parts[2], int(parts[3])).encode()
+            if len(parts) == 4 and parts[1] == "status":
+                number = parse_int(parts[3], max_digits=9, name="the list number")
+                return self.issuer.status_list(parts[0], parts[2], number).encode()
             if len(parts) == 2 and parts[1] == "did.json":
                 return json.dumps(self.issuer.did_document(parts[0])).encode()
-        except NotFound as exc:
+        except (NotFound, ParsingError) as exc:
             raise FetchError(f"{url}: {exc.detail}") from exc
         raise FetchError(f"{url} is not served by this issuer and nothing is fetched")
 

@@ -296,8 +296,16 @@ def serve(
     ] = None,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+    max_connections: Annotated[
+        int, typer.Option(help="Open connections before new requests get 503.", min=1)
+    ] = 256,
 ) -> None:
-    """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
+    """Run the landlord's page (uvicorn). Plain http only on a loopback address.
+
+    Slow clients are cut off (10 s for the request headers, 15 s between and 60 s
+    for all body chunks, 5 s idle keep-alive); put a reverse proxy in front in
+    production (README, "Running it in production").
+    """
     from vc_verifier.landlord import DEMO_TRUSTED_ISSUERS, LandlordSettings, landlord_state
     from vc_verifier.landlord.serving import run
 
@@ -332,7 +340,14 @@ def serve(
     except (OSError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"landlord page on http{'s' if ssl_certfile else ''}://{host}:{port}/", err=True)
-    run(settings, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    run(
+        settings,
+        host=host,
+        port=port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        max_connections=max_connections,
+    )
 
 
 @app.command()

@@ -218,7 +218,7 @@ def test_forged_proof_headers_are_refused(session: Session, wallet: TestWallet, 
 def test_stale_nonce_is_refused(issuer: Issuer, session: Session, wallet: TestWallet) -> None:
     service_app = create_app(issuer)
     old = datetime.now(UTC) - timedelta(minutes=6)
-    stale = service_app.state.service.nonces.issue(clock=lambda: old)
+    stale = service_app.state.service.nonces.issue(source="belastingdienst", clock=lambda: old)
     proof = proof_jwt(KeyPair.generate(), audience=session.issuer, nonce=stale)
     body = {"credential_configuration_id": session.configuration_id, "proofs": {"jwt": [proof]}}
     response = wallet.request(session, body)

@@ -39,7 +39,7 @@ from vc_issuer.errors import (
     UnsupportedGrantType,
 )
 from vc_issuer.issuer import Issuer
-from vc_issuer.offers import PRE_AUTHORIZED_GRANT, code_hash
+from vc_issuer.offers import PRE_AUTHORIZED_GRANT, code_hash, offer_label
 from vc_issuer.oid4vci.metadata import authorization_server_metadata, credential_issuer_metadata
 from vc_issuer.oid4vci.nonces import CheckedNonce, NonceService
 from vc_issuer.oid4vci.proofs import KeyProof, verify_proof_jwt
@@ -65,6 +65,14 @@ def _utc_now() -> datetime:
 
 def _secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _token_label(token_hash: str) -> str:
+    return f"token:{token_hash}"
+
+
+def _deferred_label(deferred_id: str) -> str:
+    return f"deferred:{deferred_id}"
 
 
 def _bearer_token(authorization: str | None) -> str:
@@ -166,10 +174,13 @@ class CredentialIssuerService:
                 self._count_wrong_tx_code(offer.id)
         # Step 4: redeem the offer once (a concurrent second redemption finds it gone).
         token = self._random_token(32)
+        token_hash = _secret_hash(token)
+        keys = self.issuer.keys
+        bsn = keys.open_subject(offer.sealed_subject, bound_to=offer_label(offer.id))
         record = AccessTokenRecord(
-            token_hash=_secret_hash(token),
+            token_hash=token_hash,
             source=source,
-            subject=offer.subject,
+            sealed_subject=keys.seal_subject(bsn, bound_to=_token_label(token_hash)),
             configuration_ids=offer.configuration_ids,
             credentials_issued=0,
             expires_at=now + self._token_ttl,
@@ -210,7 +221,7 @@ class CredentialIssuerService:
         """
         clock = clock or self.clock
         self.issuer.source(source)
-        return EndpointResponse(200, {"c_nonce": self.nonces.issue(clock=clock)})
+        return EndpointResponse(200, {"c_nonce": self.nonces.issue(source=source, clock=clock)})
 
     # Credential endpoint ---------------------------------------------------------------------
 
@@ -261,7 +272,7 @@ class CredentialIssuerService:
         audience = self.settings.issuer_identifier(source)
         proofs = [verify_proof_jwt(jwt, audience=audience, clock=clock) for jwt in jwts]
         nonces = sorted({proof.nonce for proof in proofs})
-        return proofs, [self.nonces.check(nonce, clock=clock) for nonce in nonces]
+        return proofs, [self.nonces.check(nonce, source=source, clock=clock) for nonce in nonces]
 
     @staticmethod
     def _consume(unit: Unit, nonces: Sequence[CheckedNonce]) -> None:
@@ -295,7 +306,10 @@ class CredentialIssuerService:
         # Step 3: every key proof verifies and carries a valid c_nonce.
         proofs, nonces = self._checked_proofs(source, request.proofs, clock=clock)
         # Step 4: the register holds the data.
-        claims = self.issuer.claims(source, token.subject, request.configuration_id)
+        bsn = self.issuer.keys.open_subject(
+            token.sealed_subject, bound_to=_token_label(token.token_hash)
+        )
+        claims = self.issuer.claims(source, bsn, request.configuration_id)
         if claims is None:
             raise CredentialRequestDenied("the register holds no data for this credential")
         limit = self.settings.batch_size
@@ -309,14 +323,14 @@ class CredentialIssuerService:
         if claims.needs_review:
             if not configuration.deferrable:
                 raise CredentialRequestDenied("this record awaits manual review")
-            return self._defer(source, token, request, proofs, reserve, clock=clock)
+            return self._defer(source, token, bsn, request, proofs, reserve, clock=clock)
         # Step 5: one credential per proof, each bound to its proof's DID.
         notification_id = self._random_token(16)
         credentials = self.issuer.issue_with_claims(
             source,
             configuration_id=request.configuration_id,
             claims=claims.claims,
-            bsn=token.subject,
+            bsn=bsn,
             holder_dids=[proof.holder_did for proof in proofs],
             reserve=reserve,
             notification_id=notification_id,
@@ -344,6 +358,7 @@ class CredentialIssuerService:
         self,
         source: str,
         token: AccessTokenRecord,
+        bsn: str,
         request: _CredentialRequest,
         proofs: Sequence[KeyProof],
         reserve: Callable[[Unit], None],
@@ -353,12 +368,15 @@ class CredentialIssuerService:
         """Record a request for manual review and answer 202 with a transaction id."""
         transaction_id = self._random_token(32)
         now = clock()
+        deferred_id = self._random_token(8)
         record = DeferredRecord(
-            id=self._random_token(8),
+            id=deferred_id,
             transaction_hash=_secret_hash(transaction_id),
             token_hash=token.token_hash,
             source=source,
-            subject=token.subject,
+            sealed_subject=self.issuer.keys.seal_subject(
+                bsn, bound_to=_deferred_label(deferred_id)
+            ),
             configuration_id=request.configuration_id,
             holder_dids=tuple(proof.holder_did for proof in proofs),
             state="pending",
@@ -411,7 +429,10 @@ class CredentialIssuerService:
             raise CredentialRequestDenied("the review turned this request down")
         if record.state != "approved":
             raise InvalidTransactionId("this transaction_id was used already")
-        claims = self.issuer.claims(source, record.subject, record.configuration_id)
+        bsn = self.issuer.keys.open_subject(
+            record.sealed_subject, bound_to=_deferred_label(record.id)
+        )
+        claims = self.issuer.claims(source, bsn, record.configuration_id)
         if claims is None:
             raise CredentialRequestDenied("the register no longer holds this data")
 
@@ -424,7 +445,7 @@ class CredentialIssuerService:
             source,
             configuration_id=record.configuration_id,
             claims=claims.claims,
-            bsn=record.subject,
+            bsn=bsn,
             holder_dids=list(record.holder_dids),
             reserve=mark_issued,
             notification_id=notification_id,

@@ -13,12 +13,17 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from vc_core.limits import Rate
+
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
 
 DEMO_TRUSTED_ISSUERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential",)}
 )
 """The demo tax office, trusted for income statements only."""
+_CHECKS_PER_DESK = Rate(30, 3600.0)
+_CHECKS_PER_CLIENT = Rate(120, 3600.0)
+_CLIENT_RATE = Rate(600, 60.0)
 
 
 def _check_base(url: str, what: str, *, schemes: tuple[str, ...]) -> str:
@@ -41,6 +46,12 @@ class LandlordSettings:
     (default: the latest). ``fetch_overrides`` maps a public origin to where it
     is really served, e.g. ``{"https://issuer.example.nl": "http://127.0.0.1:8080"}``
     (development: the demo issuer on loopback).
+
+    Abuse limits (``rate_limits`` switches the rates off): a desk (browser)
+    starts at most ``checks_per_desk`` checks and a client address
+    ``checks_per_client``; a client sends at most ``client_rate`` requests
+    with a body; ``max_failed_responses`` answers that do not verify end a
+    check's request (429 with ``Retry-After`` past a rate).
     """
 
     public_url: str = "https://verhuur.example.nl"
@@ -51,6 +62,11 @@ class LandlordSettings:
     )
     rule_year: int | None = None
     fetch_overrides: Mapping[str, str] = field(default_factory=dict)
+    rate_limits: bool = True
+    checks_per_desk: Rate = _CHECKS_PER_DESK
+    checks_per_client: Rate = _CHECKS_PER_CLIENT
+    client_rate: Rate = _CLIENT_RATE
+    max_failed_responses: int = 5
 
     def __post_init__(self) -> None:
         object.__setattr__(
