@@ -26,7 +26,7 @@ from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from vc_core.limits import Rate
 
@@ -110,7 +110,8 @@ def _rate(value: object) -> object:
     return Rate.parse(value) if isinstance(value, str) else value
 
 
-RateSetting = Annotated[Rate, BeforeValidator(_rate)]
+RateSetting = Annotated[Rate, NoDecode, BeforeValidator(_rate)]
+"""A rate written ``"<count>/<second|minute|hour|day>"`` (in the environment as such)."""
 
 
 def did_web_for(base_url: str, source: str) -> str:

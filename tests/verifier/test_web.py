@@ -189,3 +189,11 @@ def test_real_uvicorn_server(make_verifier: Any, holder: Holder, facts_vc: JsonO
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_the_router_documents_the_guards_answers(verifier: Verifier) -> None:
+    spec = _app(verifier).openapi()
+    operations = [op for item in spec["paths"].values() for op in item.values()]
+    assert len(operations) == 3
+    for operation in operations:
+        assert {"408", "413", "429"} <= set(operation["responses"])
