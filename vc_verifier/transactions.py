@@ -6,8 +6,8 @@ request to its DCQL query. The wallet's ``direct_post`` names the
 transaction by ``state``; :meth:`TransactionStore.find` looks it up, and only
 a response that verified is then consumed: :meth:`TransactionStore.consume`
 marks it used in the same atomic step that finds it, so a replayed response
-(same ``state``) is refused even when two arrive at once (PROTOCOLS.md §2.5
-step 1, P29). A response that does not verify leaves the transaction open
+(same ``state``) is refused even when two arrive at once (docs/protocols.md,
+"Verifier checks" step 1 and P29). A response that does not verify leaves the transaction open
 (anyone who saw the QR code knows ``state``, so junk must not end it):
 :meth:`TransactionStore.fail` counts it, and ends the transaction at a limit.
 =======
