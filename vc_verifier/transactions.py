@@ -29,6 +29,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from os import PathLike
@@ -386,6 +388,17 @@ class SqliteTransactions:
         with self._lock:
             self._connection.close()
 
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Cursor]:
+        """One writing transaction (``BEGIN IMMEDIATE``: writers queue, across processes)."""
+        with self._lock:
+            cursor = self._connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("COMMIT")
+
     def _execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._connection.execute(sql, parameters).fetchall()
@@ -432,73 +445,58 @@ class SqliteTransactions:
         state = _check_state(state)
         processing = TransactionStatus("", "processing", updated_at=now)
         found: list[tuple[Any, ...]] = []
-        with self._lock:
-            cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                rows = cursor.execute(
-                    "UPDATE vp_transactions SET used = 1 "
-                    "WHERE state = ? AND used = 0 AND expires_at > ? RETURNING id, body",
-                    (state, _timestamp(now)),
+        with self._immediate() as cursor:
+            rows = cursor.execute(
+                "UPDATE vp_transactions SET used = 1 "
+                "WHERE state = ? AND used = 0 AND expires_at > ? RETURNING id, body",
+                (state, _timestamp(now)),
+            ).fetchall()
+            if rows:
+                status = replace(processing, transaction_id=rows[0][0])
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ? WHERE id = ?",
+                    (json.dumps(status.to_json()), rows[0][0]),
+                )
+            else:
+                found = cursor.execute(
+                    "SELECT used FROM vp_transactions WHERE state = ?", (state,)
                 ).fetchall()
-                if rows:
-                    status = replace(processing, transaction_id=rows[0][0])
-                    cursor.execute(
-                        "UPDATE vp_transactions SET status = ? WHERE id = ?",
-                        (json.dumps(status.to_json()), rows[0][0]),
-                    )
-                else:
-                    found = cursor.execute(
-                        "SELECT used FROM vp_transactions WHERE state = ?", (state,)
-                    ).fetchall()
-            finally:
-                cursor.execute("COMMIT")
         if not rows:
             raise _refusal(known=bool(found), used=bool(found and found[0][0]))
         return Transaction.from_json(json.loads(rows[0][1]))
 
     def fail(self, status: TransactionStatus, *, limit: int) -> bool:
         count = 0
-        with self._lock:
-            cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                rows = cursor.execute(
-                    "UPDATE vp_transactions SET failures = failures + 1 "
-                    "WHERE id = ? AND used = 0 RETURNING failures",
-                    (status.transaction_id,),
-                ).fetchall()
-                if rows:
-                    count = int(rows[0][0])
-                    cursor.execute(
-                        "UPDATE vp_transactions SET status = ?, used = ? WHERE id = ?",
-                        (
-                            json.dumps(_failed(status, count, limit=limit).to_json()),
-                            int(count >= limit),
-                            status.transaction_id,
-                        ),
-                    )
-            finally:
-                cursor.execute("COMMIT")
+        with self._immediate() as cursor:
+            rows = cursor.execute(
+                "UPDATE vp_transactions SET failures = failures + 1 "
+                "WHERE id = ? AND used = 0 RETURNING failures",
+                (status.transaction_id,),
+            ).fetchall()
+            if rows:
+                count = int(rows[0][0])
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ?, used = ? WHERE id = ?",
+                    (
+                        json.dumps(_failed(status, count, limit=limit).to_json()),
+                        int(count >= limit),
+                        status.transaction_id,
+                    ),
+                )
         return count >= limit
 
     def finish(self, status: TransactionStatus) -> None:
-        with self._lock:
-            cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                found = cursor.execute(
-                    "SELECT failures FROM vp_transactions WHERE id = ? AND used = 1",
-                    (status.transaction_id,),
-                ).fetchall()
-                if found:
-                    final = replace(status, failed_attempts=int(found[0][0]))
-                    cursor.execute(
-                        "UPDATE vp_transactions SET status = ? WHERE id = ?",
-                        (json.dumps(final.to_json()), status.transaction_id),
-                    )
-            finally:
-                cursor.execute("COMMIT")
+        with self._immediate() as cursor:
+            found = cursor.execute(
+                "SELECT failures FROM vp_transactions WHERE id = ? AND used = 1",
+                (status.transaction_id,),
+            ).fetchall()
+            if found:
+                final = replace(status, failed_attempts=int(found[0][0]))
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ? WHERE id = ?",
+                    (json.dumps(final.to_json()), status.transaction_id),
+                )
         if not found:
             raise ValueError("only a consumed transaction can be finished")
 

@@ -64,23 +64,26 @@ def serve(
         pytest.fail(f"{' '.join(args[:2])}: {exc}\n{log.read_text()}")
 
 
-def issuer_environment(**settings: str) -> dict[str, str]:
-    """The environment of a demo issuer process: ``settings`` as ``BLAUWE_KNOP_ISSUER_*``."""
+def issuer_process(
+    tmp_path_factory: pytest.TempPathFactory, *, demo: bool = True, **settings: str
+) -> Iterator[Service]:
+    """``blauwe-knop issuer serve [--demo]`` in one worker process, SQLite in a fresh folder,
+    with ``settings`` as ``BLAUWE_KNOP_ISSUER_*`` variables."""
     env = {**os.environ, "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE)}
     env.pop("BLAUWE_KNOP_ISSUER_DATABASE_URL", None)
     env |= {f"BLAUWE_KNOP_ISSUER_{name.upper()}": value for name, value in settings.items()}
-    return env
+    yield from serve(
+        ["issuer", "serve", *(["--demo"] if demo else []), "--workers", "1"],
+        ready="/brp/did.json",
+        data_dir=tmp_path_factory.mktemp("issuer") / "data",
+        env=env,
+    )
 
 
 @pytest.fixture(scope="session")
 def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The demo issuer in one worker process, rate limits off."""
-    yield from serve(
-        ["issuer", "serve", "--demo", "--workers", "1"],
-        ready="/brp/did.json",
-        data_dir=tmp_path_factory.mktemp("issuer") / "data",
-        env=issuer_environment(rate_limits="false"),
-    )
+    yield from issuer_process(tmp_path_factory, rate_limits="false")
 
 
 @pytest.fixture(scope="session")

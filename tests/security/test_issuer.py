@@ -26,7 +26,7 @@ from tests.issuer.support import ADMIN, DEMO_BSN
 from vc_core import KeyPair
 from vc_issuer.auth import DEMO_SESSION_COOKIE
 
-from .conftest import ISSUER_HOST, Service, issuer_environment, serve
+from .conftest import ISSUER_HOST, Service, issuer_process
 
 BASE = f"https://{ISSUER_HOST}"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -41,6 +41,16 @@ def _client(service: Service) -> httpx.Client:
 def http(issuer: Service) -> Iterator[httpx.Client]:
     with _client(issuer) as client:
         yield client
+
+
+def _portal_login(client: httpx.Client) -> None:
+    login = client.get("/portaal/inloggen")
+    done = client.post(
+        "/portaal/inloggen",
+        data={"bsn": DEMO_BSN, "csrf_token": _CSRF.findall(login.text)[0]},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
 
 
 def _mode(path: Path) -> int:
@@ -82,13 +92,7 @@ def test_no_bsn_is_kept_in_offers_tokens_and_sessions(issuer: Service, http: htt
     wallet = TestWallet(http)
     assert wallet.token(wallet.open(redeemed["offer_uri"]), redeemed["tx_code"]).status_code == 200
     assert http.post("/demo-login", data={"bsn": DEMO_BSN}).status_code == 200
-    login = http.get("/portaal/inloggen")
-    done = http.post(
-        "/portaal/inloggen",
-        data={"bsn": DEMO_BSN, "csrf_token": _CSRF.findall(login.text)[0]},
-        follow_redirects=False,
-    )
-    assert done.status_code == 303
+    _portal_login(http)
     assert offer["offer_uri"]
     tables = ("oid4vci_offers", "oid4vci_tokens", "oid4vci_deferred", "portal_sessions")
     with sqlite3.connect(issuer.data_dir / "issuer.db") as database:
@@ -120,11 +124,8 @@ def test_the_demo_login_ends_on_the_server_at_logout(http: httpx.Client) -> None
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The demo issuer with low limits: 3 offers a citizen an hour, 30 posts a client a minute."""
-    yield from serve(
-        ["issuer", "serve", "--demo", "--workers", "1"],
-        ready="/brp/did.json",
-        data_dir=tmp_path_factory.mktemp("limited") / "data",
-        env=issuer_environment(citizen_offer_rate="3/hour", client_rate="30/minute"),
+    yield from issuer_process(
+        tmp_path_factory, citizen_offer_rate="3/hour", client_rate="30/minute"
     )
 
 
@@ -138,13 +139,7 @@ def test_a_citizen_makes_only_so_many_offers(limited: Service) -> None:
         assert int(refused.headers["Retry-After"]) > 60
         assert refused.json()["code"] == "RATE_LIMITED"
         # Another session of the same citizen (the portal) shares the limit.
-        login = browser.get("/portaal/inloggen")
-        logged_in = browser.post(
-            "/portaal/inloggen",
-            data={"bsn": DEMO_BSN, "csrf_token": _CSRF.findall(login.text)[0]},
-            follow_redirects=False,
-        )
-        assert logged_in.status_code == 303
+        _portal_login(browser)
         overview = browser.get("/portaal/overzicht")
         form = {
             "csrf_token": _CSRF.findall(overview.text)[0],
@@ -169,16 +164,12 @@ def test_a_client_sends_only_so_many_requests_with_a_body(limited: Service) -> N
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The issuer in production mode (its own keys and secrets, no demo anything)."""
-    environment = issuer_environment(
+    yield from issuer_process(
+        tmp_path_factory,
+        demo=False,
         mode="production",
         key_passphrase=secrets.token_urlsafe(24),
         admin_token=secrets.token_urlsafe(32),
-    )
-    yield from serve(
-        ["issuer", "serve", "--workers", "1"],
-        ready="/brp/did.json",
-        data_dir=tmp_path_factory.mktemp("production") / "data",
-        env=environment,
     )
 
 

@@ -96,12 +96,18 @@ def wallet(public: httpx.Client) -> Wallet:
     return held
 
 
-def _state_of(link: str, public: httpx.Client) -> str:
-    """What anyone who scanned the QR learns: the request object's ``state``."""
+RESPONSE_URI = f"https://{LANDLORD_HOST}/oid4vp/response"
+
+
+def _watched_check(desk: Desk, public: httpx.Client) -> tuple[str, str, str]:
+    """Start a check; return its page, its request link, and what anyone who scanned the QR
+    learns from the public request object: its ``state``."""
+    page = desk.check()
+    link = desk.request_link(page)
     request_uri = parse_qs(urlsplit(link).query)["request_uri"][0]
     token = public.get(request_uri).raise_for_status().text
     state: str = parse_jws(token).payload["state"]
-    return state
+    return page, link, state
 
 
 @pytest.mark.parametrize("size", ["²", "٣", "3.0", "+3", " 3x", "9" * 40])
@@ -112,12 +118,9 @@ def test_a_household_size_of_unicode_digits_is_a_400(desk: Desk, size: str) -> N
 def test_junk_with_the_public_state_does_not_void_the_check(
     desk: Desk, public: httpx.Client, wallet: Wallet
 ) -> None:
-    page = desk.check()
-    link = desk.request_link(page)
-    state = _state_of(link, public)
-    response_uri = f"https://{LANDLORD_HOST}/oid4vp/response"
+    page, link, state = _watched_check(desk, public)
     for junk in ({"state": state, "vp_token": "{}"}, {"state": state, "error": "access_denied"}):
-        assert public.post(response_uri, data=junk).status_code in (200, 400)
+        assert public.post(RESPONSE_URI, data=junk).status_code in (200, 400)
     assert desk.state(page) == "pending"
     # The real wallet still answers, and the desk gets its decision.
     wallet.send(wallet.present(wallet.open_request(link)))
@@ -127,14 +130,11 @@ def test_junk_with_the_public_state_does_not_void_the_check(
 def test_the_fifth_failed_answer_ends_the_check(
     desk: Desk, public: httpx.Client, wallet: Wallet
 ) -> None:
-    page = desk.check()
-    link = desk.request_link(page)
-    state = _state_of(link, public)
-    response_uri = f"https://{LANDLORD_HOST}/oid4vp/response"
+    page, link, state = _watched_check(desk, public)
     for _ in range(4):
-        assert public.post(response_uri, data={"state": state, "vp_token": "{}"}).status_code == 400
+        assert public.post(RESPONSE_URI, data={"state": state, "vp_token": "{}"}).status_code == 400
         assert desk.state(page) == "pending"
-    assert public.post(response_uri, data={"state": state, "vp_token": "{}"}).status_code == 400
+    assert public.post(RESPONSE_URI, data={"state": state, "vp_token": "{}"}).status_code == 400
     assert desk.state(page) == "rejected"
     with pytest.raises(PresentationRequestError):
         wallet.send(wallet.present(wallet.open_request(link)))

@@ -23,7 +23,7 @@ from tests.plus.support import assertion, compact_for, grant_by_login, income, l
 from vc_core import KeyPair
 from vc_core.jws import sign_jws
 
-from .conftest import ISSUER_HOST, Service, issuer_environment, serve
+from .conftest import ISSUER_HOST, Service, issuer_process
 
 TAX = f"https://{ISSUER_HOST}/belastingdienst"
 POLICE = "did:web:politie.nl"
@@ -97,12 +97,7 @@ def test_2000_anonymous_requests_add_no_row_to_any_log(
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The demo issuer with its default rate limits."""
-    yield from serve(
-        ["issuer", "serve", "--demo", "--workers", "1"],
-        ready="/brp/did.json",
-        data_dir=tmp_path_factory.mktemp("limited") / "data",
-        env=issuer_environment(plus_anonymous_rate="30/minute"),
-    )
+    yield from issuer_process(tmp_path_factory, plus_anonymous_rate="30/minute")
 
 
 def test_anonymous_refusals_are_rate_limited_per_client(limited: Service) -> None:

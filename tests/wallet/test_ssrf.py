@@ -16,20 +16,16 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
 from tests.issuer.support import free_port
+from tests.loopback import tls_files
 from vc_core.errors import FetchError
 from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.errors import PresentationRequestError
@@ -44,49 +40,6 @@ class Seen:
     """What the server was asked: the Host header of every request."""
 
     hosts: list[str] = field(default_factory=list)
-
-
-def _certificate(folder: Path) -> tuple[Path, Path, Path]:
-    """A test CA and a server certificate for ``NAMES`` and 127.0.0.1: (ca, cert, key) PEMs."""
-    now = datetime.now(UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wallet test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    names = [x509.DNSName(name) for name in NAMES]
-    names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rebind.test")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    paths = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
-    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return paths
 
 
 def _app(seen: Seen) -> FastAPI:
@@ -129,7 +82,7 @@ class TlsServer:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
-    ca, cert, key = _certificate(tmp_path_factory.mktemp("tls"))
+    ca, cert, key = tls_files(tmp_path_factory.mktemp("tls"), NAMES, ["127.0.0.1"])
     seen = Seen()
     port = free_port()
     config = uvicorn.Config(
