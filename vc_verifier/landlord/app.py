@@ -52,6 +52,7 @@ from vc_core.errors import ParsingError
 from vc_core.files import private_directory
 from vc_core.keys import KeyPair
 from vc_core.limits import (
+    GUARD_RESPONSES,
     BodyLimit,
     ClientLimit,
     RateLimiter,
@@ -398,6 +399,7 @@ def create_landlord_app(
     app = FastAPI(
         title=f"{settings.name}: inkomenstoets",
         lifespan=lifespan,
+        responses=GUARD_RESPONSES,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
