@@ -375,9 +375,7 @@ class RequestGuard:
                     400, "REQUEST_GUARD", "Content-Length is not a number"
                 ) from None
             if length > limit:
-                raise _RefusedError(
-                    413, "PAYLOAD_TOO_LARGE", f"this route takes at most {limit} bytes"
-                )
+                raise _too_large(limit)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout
         body = bytearray()
@@ -393,9 +391,7 @@ class RequestGuard:
                 raise _RefusedError(400, "REQUEST_GUARD", "the client went away")
             body += message.get("body", b"")
             if len(body) > limit:
-                raise _RefusedError(
-                    413, "PAYLOAD_TOO_LARGE", f"this route takes at most {limit} bytes"
-                )
+                raise _too_large(limit)
             if not message.get("more_body", False):
                 return bytes(body)
 

@@ -2,19 +2,14 @@
 
 A :class:`Transaction` binds the fresh ``nonce`` and ``state`` of one
 request to its DCQL query. The wallet's ``direct_post`` names the
-<<<<<<< HEAD
 transaction by ``state``; :meth:`TransactionStore.find` looks it up, and only
 a response that verified is then consumed: :meth:`TransactionStore.consume`
 marks it used in the same atomic step that finds it, so a replayed response
 (same ``state``) is refused even when two arrive at once (docs/protocols.md,
-"Verifier checks" step 1 and P29). A response that does not verify leaves the transaction open
-(anyone who saw the QR code knows ``state``, so junk must not end it):
-:meth:`TransactionStore.fail` counts it, and ends the transaction at a limit.
-=======
-transaction by ``state``; :meth:`TransactionStore.consume` marks it used in
-the same atomic step that finds it, so a replayed response (same ``state``)
-is refused even when two arrive at once (docs/protocols.md, "Verifier checks" step 1 and P29).
->>>>>>> main
+"Verifier checks" step 1 and P29). A response that does not verify leaves the
+transaction open (anyone who saw the QR code knows ``state``, so junk must not
+end it): :meth:`TransactionStore.fail` counts it, and ends the transaction at
+a limit.
 The landlord's page polls :meth:`TransactionStore.status` by the
 transaction ``id``, which never leaves the landlord's side (the wallet sees
 ``state`` and the ``request_uri``, which carries a separate ``request_id``).

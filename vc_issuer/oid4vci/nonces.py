@@ -1,6 +1,5 @@
 """``c_nonce`` values: stateless to hand out, single use when redeemed.
 
-<<<<<<< HEAD
 A nonce is ``base64url(issued_at ‖ random ‖ HMAC(secret, source ‖ issued_at ‖
 random))`` (8 + 16 + 16 bytes). It is accepted by the source that issued it
 while its HMAC is valid and it is younger than the nonce lifetime; the
@@ -10,12 +9,6 @@ anyway, so a replay is refused (docs/protocols.md, "Nonce endpoint").
 Implementation note: the sources of one deployment share the secret, so the
 source's name is in the MAC: a nonce of one Credential Issuer is refused by
 another.
-=======
-A nonce is ``base64url(issued_at ‖ random ‖ HMAC(secret, issued_at ‖ random))``
-(8 + 16 + 16 bytes). It is accepted while its HMAC is valid and it is younger
-than the nonce lifetime; the credential endpoint then records its hash as used
-until it would have expired anyway, so a replay is refused (docs/protocols.md, "Nonce endpoint").
->>>>>>> main
 
 Spec: openid-4-verifiable-credential-issuance-1_0#name-nonce-endpoint
 """
