@@ -180,9 +180,7 @@ class TokenStatusList:
         return cls(bytes(-(-entries // per_byte)), bits)
 
     @classmethod
-    def from_json(
-        cls, value: object, *, max_bytes: int = MAX_TOKEN_LIST_BYTES
-    ) -> TokenStatusList:
+    def from_json(cls, value: object, *, max_bytes: int = MAX_TOKEN_LIST_BYTES) -> TokenStatusList:
         """Parse an untrusted ``status_list`` object (``bits``, ``lst``).
 
         Raises ``StatusListError`` (``STATUS_VERIFICATION_ERROR``).

@@ -35,10 +35,12 @@ from vc_core.hazmat.sd_jwt.disclosures import (
     parse_disclosure,
 )
 from vc_core.hazmat.sd_jwt.issuer_keys import (
+    IssuerKey,
     IssuerKeyResolver,
     create_jwt_vc_issuer_metadata,
     jwt_vc_issuer_metadata_url,
     key_id,
+    parse_jwk_set,
     select_issuer_key,
     validate_jwt_vc_issuer_metadata,
     x5c_issuer_key,
@@ -58,6 +60,7 @@ __all__ = [
     "MAX_SD_JWT_CHARS",
     "ClaimPath",
     "Disclosure",
+    "IssuerKey",
     "IssuerKeyResolver",
     "KeyBinding",
     "SdJwtPayload",
@@ -75,6 +78,7 @@ __all__ = [
     "key_id",
     "numeric_date",
     "parse_disclosure",
+    "parse_jwk_set",
     "parse_sd_jwt",
     "process_sd_jwt_payload",
     "select_disclosures",

@@ -49,9 +49,7 @@ class UnverifiedSdJwt:
         return serialize_sd_jwt(self.issuer_jwt, [d.encoded for d in self.disclosures])
 
 
-def serialize_sd_jwt(
-    issuer_jwt: str, disclosures: Sequence[str], key_binding_jwt: str = ""
-) -> str:
+def serialize_sd_jwt(issuer_jwt: str, disclosures: Sequence[str], key_binding_jwt: str = "") -> str:
     """Join an Issuer-signed JWT, Disclosures and an optional KB-JWT with ``~``.
 
     Without a KB-JWT the result ends in ``~`` (an SD-JWT); with one it is an
@@ -76,10 +74,10 @@ def parse_sd_jwt(text: object, *, max_chars: int = MAX_SD_JWT_CHARS) -> Unverifi
         raise SdJwtError(f"an SD-JWT is a string, got {type(text).__name__}")
     if len(text) > max_chars:
         raise SdJwtError(f"the SD-JWT is longer than {max_chars} characters")
+    if _SEPARATOR not in text:
+        raise SdJwtError("an SD-JWT has at least one '~' after the Issuer-signed JWT")
     # Step 1: separate the Issuer-signed JWT, the Disclosures and the optional KB-JWT.
     issuer_jwt, *disclosure_texts, key_binding_jwt = text.split(_SEPARATOR)
-    if not disclosure_texts and not text.count(_SEPARATOR):
-        raise SdJwtError("an SD-JWT has at least one '~' after the Issuer-signed JWT")
     if any(not part for part in disclosure_texts):
         raise SdJwtError("an SD-JWT has an empty Disclosure ('~~')")
     try:

@@ -127,9 +127,7 @@ class _Embedder:
             embedded = self.embed(child, below)
             if hidden:
                 # Step 2: a Disclosure [salt, name, value]; its digest goes into _sd.
-                disclosure = create_disclosure(
-                    self.salt(), embedded, name=name, sd_alg=self.sd_alg
-                )
+                disclosure = create_disclosure(self.salt(), embedded, name=name, sd_alg=self.sd_alg)
                 self.disclosures.append(disclosure)
                 digests.append(disclosure.digest)
             else:
@@ -257,8 +255,7 @@ class _Processor:
     def _reference(self, digest: str) -> Disclosure | None:
         # Step 4: a digest may appear only once in the payload and the Disclosures.
         if digest in self.seen:
-            raise SdJwtError(f"digest {digest} appears more than once",
-                             code="DUPLICATE_DISCLOSURE")
+            raise SdJwtError(f"digest {digest} appears more than once", code="DUPLICATE_DISCLOSURE")
         self.seen.add(digest)
         disclosure = self.by_digest.get(digest)
         if disclosure is not None:
@@ -287,12 +284,16 @@ class _Processor:
                 continue
             # Step 3.3.2.1: it must be [salt, name, value].
             if disclosure.name is None:
-                raise SdJwtError(f"array-element Disclosure {disclosure.encoded[:16]}… is "
-                                 "referenced from an object", code="INVALID_DISCLOSURE")
+                raise SdJwtError(
+                    f"array-element Disclosure {disclosure.encoded[:16]}… is "
+                    "referenced from an object",
+                    code="INVALID_DISCLOSURE",
+                )
             # Step 3.3.2.2 (parse_disclosure refused _sd and ...); 3.3.2.3: no name clash.
             if disclosure.name in output:
-                raise SdJwtError(f"disclosed claim {disclosure.name!r} already exists",
-                                 code="INVALID_DISCLOSURE")
+                raise SdJwtError(
+                    f"disclosed claim {disclosure.name!r} already exists", code="INVALID_DISCLOSURE"
+                )
             # Steps 3.3.2.4-5: insert the claim, processing its value recursively.
             output[disclosure.name] = self.process(disclosure.value)
         # Step 3.5: the _sd keys are gone; Step 3.6: so is _sd_alg (top level).
@@ -312,14 +313,19 @@ class _Processor:
                 continue
             # Step 3.3.3.1: it must be [salt, value].
             if disclosure.name is not None:
-                raise SdJwtError(f"object-property Disclosure {disclosure.encoded[:16]}… is "
-                                 "referenced from an array", code="INVALID_DISCLOSURE")
+                raise SdJwtError(
+                    f"object-property Disclosure {disclosure.encoded[:16]}… is "
+                    "referenced from an array",
+                    code="INVALID_DISCLOSURE",
+                )
             # Steps 3.3.3.2-3: the value replaces the element, processed recursively.
             output.append(self.process(disclosure.value))
         return output
 
 
-def process_sd_jwt_payload(payload: Mapping[str, Any], disclosures: Sequence[Disclosure]) -> JsonObject:
+def process_sd_jwt_payload(
+    payload: Mapping[str, Any], disclosures: Sequence[Disclosure]
+) -> JsonObject:
     """Rebuild the claims from an (already verified) payload and the Disclosures sent with it.
 
     Raises ``SdJwtError``: ``DUPLICATE_DISCLOSURE`` when a Disclosure is sent

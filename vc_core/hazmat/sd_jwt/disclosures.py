@@ -107,7 +107,9 @@ def create_disclosure(
     if not isinstance(salt, str):
         raise TypeError("a salt is a string")
     if name is not None and (not isinstance(name, str) or name in _RESERVED_NAMES):
-        raise ValueError(f"a disclosed claim name must be a string other than _sd and ...: {name!r}")
+        raise ValueError(
+            f"a disclosed claim name must be a string other than _sd and ...: {name!r}"
+        )
     # Step 1: the JSON array [salt, name, value], or [salt, value] for an array element.
     array = [salt, value] if name is None else [salt, name, value]
     # Step 2: base64url of its UTF-8 bytes is the Disclosure.
@@ -148,8 +150,9 @@ def parse_disclosure(encoded: object, sd_alg: str = DEFAULT_SD_ALG) -> Disclosur
         )
     salt = array[0]
     if not isinstance(salt, str):
-        raise SdJwtError(f"Disclosure {encoded[:16]}… has a salt that is not a string",
-                         code="INVALID_DISCLOSURE")
+        raise SdJwtError(
+            f"Disclosure {encoded[:16]}… has a salt that is not a string", code="INVALID_DISCLOSURE"
+        )
     name: str | None = None
     if len(array) == 3:
         name = array[1]

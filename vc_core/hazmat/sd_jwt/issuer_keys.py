@@ -10,6 +10,7 @@ Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -21,11 +22,13 @@ from vc_core.types import JsonObject
 
 __all__ = [
     "JWT_VC_ISSUER_WELL_KNOWN",
+    "IssuerKey",
     "IssuerKeyResolver",
     "check_https_issuer",
     "create_jwt_vc_issuer_metadata",
     "jwt_vc_issuer_metadata_url",
     "key_id",
+    "parse_jwk_set",
     "select_issuer_key",
     "validate_jwt_vc_issuer_metadata",
     "x5c_issuer_key",
@@ -131,36 +134,58 @@ def validate_jwt_vc_issuer_metadata(metadata: object, issuer: str) -> JsonObject
     return metadata
 
 
-def select_issuer_key(jwks: object, header: Mapping[str, Any]) -> PublicKey:
-    """Pick the key a JWS header names from an untrusted JWK Set.
+@dataclass(frozen=True, slots=True)
+class IssuerKey:
+    """One verification key of an issuer, with the ``kid`` and ``alg`` its JWK named."""
 
-    With a ``kid`` the key with that ``kid``; without one the set must hold a
-    single usable key. Raises ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
+    kid: str | None
+    alg: str | None
+    key: PublicKey
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-respon
+
+def parse_jwk_set(jwks: object) -> tuple[IssuerKey, ...]:
+    """Read the signature keys we can use from an untrusted JWK Set.
+
+    Keys of other types or for other uses are skipped. Raises
+    ``IssuerKeyError`` (``ISSUER_KEY_ERROR``) for a malformed set or key.
+
+    Spec: rfc7517#section-5
     """
     try:
         entries = _jose.signing_keys_of_jwk_set(jwks)
+        return tuple(
+            IssuerKey(entry.kid, entry.alg, PublicKey.from_jwk(entry.jwk)) for entry in entries
+        )
     except ValueError as exc:
         raise IssuerKeyError(f"the issuer's JWK Set is not usable: {exc}") from exc
-    kid = header.get("kid")
-    if kid is not None:
-        entries = tuple(entry for entry in entries if entry.kid == kid)
-        if not entries:
-            raise IssuerKeyError(f"the issuer's JWK Set has no signing key with kid {kid!r}")
-    if len(entries) != 1:
-        raise IssuerKeyError(
-            "the JWS names no kid and the issuer's JWK Set holds "
-            f"{len(entries)} signing keys; cannot choose"
-        )
-    entry = entries[0]
-    try:
-        key = PublicKey.from_jwk(entry.jwk)
     except ParsingError as exc:
         raise IssuerKeyError(f"the issuer's key is not usable: {exc.detail}") from exc
+
+
+def select_issuer_key(keys: Sequence[IssuerKey], header: Mapping[str, Any]) -> PublicKey:
+    """Pick the key a JWS header names from an issuer's keys.
+
+    With a ``kid`` the key with that ``kid``; without one the issuer must have
+    a single key. A key's ``alg``, when given, must be the header's. Raises
+    ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
+
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-respon
+    """
+    kid = header.get("kid")
+    if kid is not None:
+        keys = [entry for entry in keys if entry.kid == kid]
+        if not keys:
+            raise IssuerKeyError(f"the issuer has no signing key with kid {kid!r}")
+    if len(keys) != 1:
+        raise IssuerKeyError(
+            f"the JWS names no kid and the issuer has {len(keys)} signing keys; cannot choose"
+        )
+    entry = keys[0]
     if entry.alg is not None and entry.alg != header.get("alg"):
-        raise IssuerKeyError(f"the issuer's key is for alg {entry.alg!r}, not {header.get('alg')!r}")
-    return key
+        raise IssuerKeyError(
+            f"the issuer's key is for alg {entry.alg!r}, not {header.get('alg')!r}"
+        )
+    return entry.key
 
 
 def x5c_issuer_key(
