@@ -189,7 +189,9 @@ def test_rfc9901_decoy_example_processes() -> None:
     presented = parse_sd_jwt(compact_after(SD_JWT, "region and country of the address property:"))
     assert ISSUER_KEY.verify(presented.jws.signature, presented.jws.signing_input)
     processed = process_sd_jwt_payload(presented.jws.payload, presented.disclosures)
-    assert processed == json_after(SD_JWT, "JWT Payload available for further handling:", occurrence=2)
+    assert processed == json_after(
+        SD_JWT, "JWT Payload available for further handling:", occurrence=2
+    )
     assert len(presented.jws.payload["address"]["_sd"]) == 8  # 4 claims, 4 decoys
 
 
@@ -323,7 +325,9 @@ def test_status_list_test_vectors(heading: str) -> None:
 
 def test_status_list_token_example_verifies() -> None:
     token = compact_after(STATUS_LIST, "Content-Type: application/statuslist+jwt")
-    example_key = PublicKey.from_jwk(json.loads(path_of("status-list-example-key.json").read_text()))
+    example_key = PublicKey.from_jwk(
+        json.loads(path_of("status-list-example-key.json").read_text())
+    )
     verified = verify_status_list_token(
         token,
         uri="https://example.com/statuslists/1",
