@@ -138,7 +138,9 @@ class PublicKey:
         curve = _check_curve(curve)
         if curve == "Ed25519":
             return cls(curve, raw)
-        return cls(curve, _ecdsa.compress_point(_ecdsa.load_public_point(curve, raw)))
+        # Implementation note: keep the loaded point; building through __init__ would load
+        # it again from its compressed form (a point decompression, ~40 µs).
+        return cls._from_key_object(curve, _ecdsa.load_public_point(curve, raw))
 
     @classmethod
     def from_multikey_bytes(cls, data: bytes) -> PublicKey:

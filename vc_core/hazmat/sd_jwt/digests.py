@@ -262,21 +262,24 @@ class _Processor:
             self.used.add(digest)
         return disclosure
 
-    def process(self, node: Any, *, top: bool = False) -> Any:
-        if isinstance(node, dict):
-            return self._process_object(node, top=top)
-        if isinstance(node, list):
+    def process(self, node: Any) -> Any:
+        # Implementation note: exact types (parsed JSON holds only dict and list containers);
+        # scalars are returned as they are without a call per value.
+        if type(node) is dict:
+            return self._process_object(node, top=False)
+        if type(node) is list:
             return self._process_array(node)
         return node
 
     def _process_object(self, node: dict[str, Any], *, top: bool) -> JsonObject:
         # Step 3.2.1: objects with an _sd array of strings.
         digests = _object_digests(node, top=top)
-        output = {
-            name: self.process(value)
-            for name, value in node.items()
-            if name != SD_DIGESTS_KEY and not (top and name == SD_ALG_CLAIM)
-        }
+        output: JsonObject = {}
+        for name, value in node.items():
+            if name == SD_DIGESTS_KEY or (top and name == SD_ALG_CLAIM):
+                continue
+            kind = type(value)
+            output[name] = value if kind is not dict and kind is not list else self.process(value)
         for digest in digests:
             # Step 3.3.1: find the Disclosure; a digest without one is ignored (a decoy, or hidden).
             disclosure = self._reference(digest)

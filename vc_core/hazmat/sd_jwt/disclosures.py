@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vc_core._multibase import decode_base64url_nopad, encode_base64url_nopad
+from vc_core._multibase import decode_base64url_canonical, encode_base64url_nopad
 from vc_core.errors import SdJwtError
 from vc_core.jws import loads_strict_json
 
@@ -135,10 +135,7 @@ def parse_disclosure(encoded: object, sd_alg: str = DEFAULT_SD_ALG) -> Disclosur
             code="INVALID_DISCLOSURE",
         )
     try:
-        raw = decode_base64url_nopad(encoded)
-        if encode_base64url_nopad(raw) != encoded:
-            raise ValueError("not canonical base64url")
-        array = loads_strict_json(raw)
+        array = loads_strict_json(decode_base64url_canonical(encoded))
     except ValueError as exc:
         raise SdJwtError(
             f"Disclosure {encoded[:16]}… is not base64url JSON: {exc}", code="INVALID_DISCLOSURE"
