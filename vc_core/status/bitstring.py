@@ -17,7 +17,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import zlib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +27,7 @@ from vc_core.did import VerificationMethod
 from vc_core.errors import FetchError, ParsingError, StatusListError, VerificationError
 from vc_core.proofs import verify
 from vc_core.status.cache import StatusListCache
+from vc_core.status.compression import GZIP, inflate_bounded
 from vc_core.types import Clock, DocumentLoader, Fetch, JsonObject
 from vc_core.vcdm import (
     check_credential_shape,
@@ -56,7 +56,6 @@ MIN_ENTRIES = 131_072
 MAX_LIST_BYTES = 16 * 2**20
 """Default cap on an expanded list (16 MiB)."""
 
-_GZIP_WBITS = 16 + zlib.MAX_WBITS  # gzip header and trailer, 32 KiB window
 _INDEX_DIGITS = re.compile(r"[0-9]+")
 # Implementation note: an index longer than this is out of range for any list
 # we would accept, and int() on huge digit strings is slow (or refused).
@@ -78,22 +77,6 @@ def encode_list(bits: bytes) -> str:
     return encode_base64url(gzip.compress(bits, mtime=0))
 
 
-def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    """Inflate one gzip member, refusing more than ``max_bytes`` of output."""
-    inflater = zlib.decompressobj(_GZIP_WBITS)
-    try:
-        expanded = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise StatusListError(f"encodedList is not valid GZIP: {exc}") from exc
-    if len(expanded) > max_bytes:
-        raise StatusListError(f"encodedList expands beyond {max_bytes} bytes; refused")
-    if not inflater.eof:
-        raise StatusListError("encodedList GZIP stream is truncated")
-    if inflater.unused_data:
-        raise StatusListError("encodedList has data after the GZIP stream")
-    return expanded
-
-
 def decode_list(value: str, *, max_bytes: int = MAX_LIST_BYTES) -> bytes:
     """Expand an untrusted ``encodedList`` value into the raw bitstring.
 
@@ -112,7 +95,7 @@ def decode_list(value: str, *, max_bytes: int = MAX_LIST_BYTES) -> bytes:
     except ValueError as exc:
         raise StatusListError(f"encodedList is not base64url: {exc}") from exc
     # Step 3: return the expanded bitstring.
-    return _gunzip_bounded(compressed, max_bytes)
+    return inflate_bounded(compressed, wbits=GZIP, max_bytes=max_bytes, what="encodedList")
 
 
 def _check_size(size: int) -> None:

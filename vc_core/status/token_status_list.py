@@ -27,6 +27,7 @@ from vc_core.hazmat.sd_jwt.jwt_claims import numeric_date, to_numeric_date
 from vc_core.jws import parse_jws, sign_jws
 from vc_core.keys import KeyPair
 from vc_core.status.cache import StatusListCache
+from vc_core.status.compression import ZLIB, inflate_bounded
 from vc_core.types import Clock, Fetch, JsonObject
 
 __all__ = [
@@ -112,18 +113,7 @@ def decode_token_status_list(lst: object, *, max_bytes: int = MAX_TOKEN_LIST_BYT
         compressed = decode_base64url_nopad(lst)
     except ValueError as exc:
         raise StatusListError(f"status_list.lst is not base64url: {exc}") from exc
-    inflater = zlib.decompressobj(zlib.MAX_WBITS)
-    try:
-        expanded = inflater.decompress(compressed, max_bytes + 1)
-    except zlib.error as exc:
-        raise StatusListError(f"status_list.lst is not a ZLIB stream: {exc}") from exc
-    if len(expanded) > max_bytes:
-        raise StatusListError(f"status_list.lst expands beyond {max_bytes} bytes; refused")
-    if not inflater.eof:
-        raise StatusListError("status_list.lst is a truncated ZLIB stream")
-    if inflater.unused_data:
-        raise StatusListError("status_list.lst has data after its ZLIB stream")
-    return expanded
+    return inflate_bounded(compressed, wbits=ZLIB, max_bytes=max_bytes, what="status_list.lst")
 
 
 def get_token_status(byte_array: bytes, index: int, *, bits: int = 1) -> int:
