@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509 import verification
 
-__all__ = ["Certificate", "leaf_names", "load_certificate", "verify_chain"]
+__all__ = ["Certificate", "ValidatedChain", "leaf_names", "load_certificate", "verify_chain"]
 
 Certificate = x509.Certificate
 
@@ -51,13 +52,24 @@ def _certificate_from_x5c(value: object) -> x509.Certificate:
         raise ValueError(f"an x5c member is not a base64 DER certificate: {exc}") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class ValidatedChain:
+    """A chain that validated: its leaf, the leaf's key, and when the first certificate expires."""
+
+    leaf: x509.Certificate
+    curve: Literal["P-256", "P-384", "Ed25519"]
+    key: bytes
+    not_after: datetime
+
+
 def verify_chain(
     x5c: object, anchors: Sequence[x509.Certificate], *, now: datetime
-) -> tuple[x509.Certificate, tuple[Literal["P-256", "P-384", "Ed25519"], bytes]]:
+) -> ValidatedChain:
     """Validate an untrusted ``x5c`` (leaf first) to one of ``anchors`` at time ``now``.
 
-    Returns the leaf and its public key as ``(curve, SEC1 point or raw
-    Ed25519 bytes)``; only P-256, P-384 and Ed25519 leaf keys are accepted.
+    Returns the leaf with its public key (SEC1 compressed point or raw Ed25519
+    bytes; only P-256, P-384 and Ed25519 leaf keys are accepted) and the
+    earliest expiry in the validated chain.
 
     Spec: rfc7515#section-4.1.6
     """
@@ -78,15 +90,16 @@ def verify_chain(
         .build_client_verifier()
     )
     try:
-        verifier.verify(leaf, intermediates)
+        chain = verifier.verify(leaf, intermediates).chain
     except verification.VerificationError as exc:
         raise ValueError(f"the x5c chain does not validate: {exc}") from exc
+    not_after = min(certificate.not_valid_after_utc for certificate in chain)
     key = leaf.public_key()
     if isinstance(key, ed25519.Ed25519PublicKey):
-        return leaf, ("Ed25519", key.public_bytes_raw())
+        return ValidatedChain(leaf, "Ed25519", key.public_bytes_raw(), not_after)
     if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name in _CURVES:
         point = key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
-        return leaf, (_CURVES[key.curve.name], point)
+        return ValidatedChain(leaf, _CURVES[key.curve.name], point, not_after)
     raise ValueError("the x5c leaf key is not P-256, P-384 or Ed25519")
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -499,6 +500,7 @@ class _CachedKeys:
 
 
 _METADATA_ACCEPT = "application/json"
+_MAX_CACHED_CHAINS = 64
 _JWKS_ACCEPT = "application/jwk-set+json, application/json"
 
 
@@ -573,7 +575,9 @@ class X5cKeys:
     The leaf certificate must name the issuer (subjectAltName URI equal to
     ``iss``, or DNS name equal to its host). Only the ``issuers`` listed are
     served (others raise ``IssuerKeyError`` with ``UNTRUSTED_ISSUER``).
-    ``trust_anchors`` are PEM text, DER bytes or loaded certificates.
+    ``trust_anchors`` are PEM text, DER bytes or loaded certificates. A chain
+    that validated is trusted again for ``ttl``, never past the first expiry in
+    it. Thread-safe.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
     """
@@ -584,6 +588,7 @@ class X5cKeys:
         *,
         issuers: Collection[str],
         clock: Clock = _utc_now,
+        ttl: timedelta = timedelta(minutes=10),
     ) -> None:
         if isinstance(issuers, str):
             raise TypeError("issuers is a collection of issuer identifiers, not one string")
@@ -595,8 +600,30 @@ class X5cKeys:
             raise ValueError("at least one trust anchor is needed")
         self._issuers = frozenset(check_https_issuer(issuer) for issuer in issuers)
         self._clock = clock
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, tuple[str, ...]], _CachedKeys] = OrderedDict()
 
     def __call__(self, issuer: str, header: Mapping[str, Any]) -> PublicKey:
         if issuer not in self._issuers:
             raise _untrusted(issuer)
-        return x5c_issuer_key(issuer, header, trust_anchors=self._anchors, now=self._clock())
+        now = self._clock()
+        x5c = header.get("x5c")
+        # Implementation note: validating a chain costs about ten verifications of an
+        # SD-JWT; a chain seen before is trusted again until its ttl or first expiry.
+        cache_key = None
+        if isinstance(x5c, list) and all(isinstance(item, str) for item in x5c):
+            cache_key = (issuer, tuple(x5c))
+        with self._lock:
+            cached = self._cache.get(cache_key) if cache_key is not None else None
+        if cached is not None and now < cached.expires:
+            return cached.keys[0].key
+        found = x5c_issuer_key(issuer, header, trust_anchors=self._anchors, now=now)
+        if cache_key is not None:
+            with self._lock:
+                self._cache[cache_key] = _CachedKeys(
+                    (IssuerKey(None, None, found.key),), min(now + self._ttl, found.not_after)
+                )
+                while len(self._cache) > _MAX_CACHED_CHAINS:
+                    self._cache.popitem(last=False)
+        return found.key

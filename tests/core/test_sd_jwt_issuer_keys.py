@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from vc_core import FetchError, IssuerKeyError
+from vc_core import FetchError, IssuerKeyError, _x509
 from vc_core.hazmat.sd_jwt import (
     create_jwt_vc_issuer_metadata,
     jwt_vc_issuer_metadata_url,
@@ -289,6 +289,29 @@ def test_x5c_chain_to_a_trust_anchor() -> None:
     keys = X5cKeys(anchors, issuers=[ISSUER], clock=lambda: NOW)
     verified = verify(credential(x5c=pki.x5c()), keys)
     assert verified.issuer_key == ISSUER_KEY.public
+
+
+def test_a_validated_chain_is_reused_but_never_past_its_expiry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    validations: list[object] = []
+    real = _x509.verify_chain
+
+    def counting(x5c: object, anchors: Any, *, now: datetime) -> _x509.ValidatedChain:
+        validations.append(x5c)
+        return real(x5c, anchors, now=now)
+
+    monkeypatch.setattr(_x509, "verify_chain", counting)
+    pki = Pki([x509.DNSName("issuer.example.nl")], leaf_not_after=NOW + timedelta(minutes=5))
+    now = [NOW]
+    keys = X5cKeys([pki.root], issuers=[ISSUER], clock=lambda: now[0])
+    presented = credential(x5c=pki.x5c())
+    verify(presented, keys)
+    verify(presented, keys)
+    assert len(validations) == 1
+    now[0] = NOW + timedelta(minutes=6)
+    with pytest.raises(IssuerKeyError, match="does not validate"):
+        verify(presented, keys, at=NOW)
 
 
 def test_x5c_leaf_may_name_the_issuer_by_uri() -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "JWT_VC_ISSUER_WELL_KNOWN",
     "IssuerKey",
     "IssuerKeyResolver",
+    "X5cIssuerKey",
     "check_https_issuer",
     "create_jwt_vc_issuer_metadata",
     "jwt_vc_issuer_metadata_url",
@@ -188,19 +189,27 @@ def select_issuer_key(keys: Sequence[IssuerKey], header: Mapping[str, Any]) -> P
     return entry.key
 
 
+@dataclass(frozen=True, slots=True)
+class X5cIssuerKey:
+    """An issuer key from a validated ``x5c`` chain, usable until ``not_after``."""
+
+    key: PublicKey
+    not_after: datetime
+
+
 def x5c_issuer_key(
     issuer: str,
     header: Mapping[str, Any],
     *,
     trust_anchors: Sequence[_x509.Certificate],
     now: datetime,
-) -> PublicKey:
+) -> X5cIssuerKey:
     """Return the leaf key of the ``x5c`` chain in ``header`` if it validates for ``issuer``.
 
     The chain must lead to one of ``trust_anchors`` and be valid at ``now``;
     the leaf certificate must name the issuer: a subjectAltName URI equal to
-    ``iss``, or a DNS name equal to the host of ``iss``. Raises
-    ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
+    ``iss``, or a DNS name equal to the host of ``iss``. ``not_after`` is the
+    earliest expiry in the chain. Raises ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
     """
@@ -208,10 +217,10 @@ def x5c_issuer_key(
     if "x5c" not in header:
         raise IssuerKeyError("the JWS header has no x5c certificate chain")
     try:
-        leaf, (curve, raw) = _x509.verify_chain(header["x5c"], trust_anchors, now=now)
+        chain = _x509.verify_chain(header["x5c"], trust_anchors, now=now)
     except ValueError as exc:
         raise IssuerKeyError(str(exc)) from exc
-    dns_names, uris = _x509.leaf_names(leaf)
+    dns_names, uris = _x509.leaf_names(chain.leaf)
     if issuer not in uris and (host or "").lower() not in dns_names:
         raise IssuerKeyError(f"the x5c leaf certificate does not name issuer {issuer!r}")
-    return PublicKey(curve, raw)
+    return X5cIssuerKey(PublicKey(chain.curve, chain.key), chain.not_after)
