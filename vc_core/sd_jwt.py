@@ -118,6 +118,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _configured_issuer(issuer: object) -> str:
+    """An issuer identifier the caller configured: an https URL, else ``ValueError`` (misuse)."""
+    try:
+        return check_https_issuer(issuer)
+    except IssuerKeyError as exc:
+        raise ValueError(exc.detail) from exc
+
+
 def _claim_at(value: Any, path: Sequence[str | int]) -> Any:
     for step in path:
         if isinstance(step, str):
@@ -215,7 +223,7 @@ def issue_sd_jwt_vc(
     if not isinstance(issuer_key, KeyPair):
         raise TypeError("issuer_key must be a KeyPair")
     _check_claims(claims)
-    check_https_issuer(issuer)
+    _configured_issuer(issuer)
     if not isinstance(vct, str) or not vct:
         raise ValueError("vct is a non-empty string")
     if typ not in ACCEPTED_TYPS:
@@ -480,7 +488,7 @@ class StaticIssuerKeys:
     def __init__(self, keys: Mapping[str, Sequence[PublicKey] | Mapping[str, Any]]) -> None:
         self._keys: dict[str, tuple[IssuerKey, ...]] = {}
         for issuer, value in keys.items():
-            check_https_issuer(issuer)
+            _configured_issuer(issuer)
             if isinstance(value, Mapping):
                 self._keys[issuer] = parse_jwk_set(value)
             else:
@@ -527,7 +535,7 @@ class IssuerMetadataKeys:
         if isinstance(issuers, str):
             raise TypeError("issuers is a collection of issuer identifiers, not one string")
         self._fetch = fetch
-        self._issuers = frozenset(check_https_issuer(issuer) for issuer in issuers)
+        self._issuers = frozenset(_configured_issuer(issuer) for issuer in issuers)
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()
@@ -598,7 +606,7 @@ class X5cKeys:
         ]
         if not self._anchors:
             raise ValueError("at least one trust anchor is needed")
-        self._issuers = frozenset(check_https_issuer(issuer) for issuer in issuers)
+        self._issuers = frozenset(_configured_issuer(issuer) for issuer in issuers)
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()

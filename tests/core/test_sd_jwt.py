@@ -36,6 +36,7 @@ from vc_core.sd_jwt import (
     LEGACY_SD_JWT_VC_TYP,
     StaticIssuerKeys,
     VerifiedSdJwtVc,
+    create_jwt_vc_issuer_metadata,
     issue_sd_jwt_vc,
     key_id,
     present_sd_jwt_vc,
@@ -279,6 +280,15 @@ def test_holder_key_must_be_the_bound_key() -> None:
 def test_issuer_misuse_is_a_value_error(claims: dict[str, Any], disclosable: Any) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 (several messages)
         issue(claims=claims, disclosable=disclosable)
+
+
+def test_configured_issuers_must_be_https_urls() -> None:
+    with pytest.raises(ValueError, match="https"):
+        issue(issuer="http://issuer.example.nl")
+    with pytest.raises(ValueError, match="https"):
+        StaticIssuerKeys({"issuer.example.nl": [ISSUER_KEY.public]})
+    with pytest.raises(ValueError, match="https"):
+        create_jwt_vc_issuer_metadata("did:web:issuer.example.nl", [ISSUER_KEY.public])
 
 
 # --- verification rules, one test each --------------------------------------------------------

@@ -96,7 +96,8 @@ def create_jwt_vc_issuer_metadata(issuer: str, keys: Sequence[PublicKey]) -> Jso
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-respon
     """
-    check_https_issuer(issuer)
+    if not isinstance(issuer, str) or not issuer.startswith("https://"):
+        raise ValueError(f"an issuer identifier is an https URL, got {issuer!r}")
     jwks = [{**key.to_jwk(), "kid": key_id(key), "use": "sig", "alg": key.alg} for key in keys]
     return {"issuer": issuer, "jwks": {"keys": jwks}}
 
