@@ -594,3 +594,13 @@ def test_key_binding_with_alg_none() -> None:
 def test_verifier_must_pass_audience_and_nonce_together() -> None:
     with pytest.raises(ValueError, match="both"):
         verify_sd_jwt_vc(issue(), key_resolver=KEYS, audience=AUDIENCE)
+
+
+@pytest.mark.parametrize("sd_alg", ["sha-384", "sha-512"])
+def test_other_digest_algorithms_are_understood(sd_alg: str) -> None:
+    made = create_sd_jwt_payload({"inkomensklasse": "midden"}, [["inkomensklasse"]], sd_alg=sd_alg)
+    sd_jwt = resign({**base_payload(), **made.payload}, [d.encoded for d in made.disclosures])
+    verified = verify(bind(sd_jwt, sd_alg=sd_alg))
+    assert verified.claims == {"inkomensklasse": "midden"}
+    # A KB-JWT whose sd_hash used another algorithm than _sd_alg is refused.
+    expect(KeyBindingError, "INVALID_KEY_BINDING", bind(sd_jwt))

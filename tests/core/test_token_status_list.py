@@ -198,8 +198,10 @@ def test_key_resolver_failures_are_status_errors() -> None:
         verify(token(), key_resolver=strangers)
 
 
-def test_media_type_typ_is_accepted() -> None:
-    verify(signed(claims(), typ="application/statuslist+jwt"))
+def test_typ_is_compared_exactly() -> None:
+    # The draft says typ MUST be statuslist+jwt; like every typ here, no implied prefix.
+    with pytest.raises(StatusListError, match="typ"):
+        verify(signed(claims(), typ="application/statuslist+jwt"))
 
 
 # --- checking a referenced token's status -------------------------------------------------------

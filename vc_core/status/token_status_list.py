@@ -320,7 +320,7 @@ def verify_status_list_token(
     except JwsError as exc:
         raise _verification_error(f"the Status List Token is malformed: {exc.detail}") from exc
     header, claims = unverified.header, unverified.payload
-    if header.get("typ") not in (STATUS_LIST_JWT_TYP, STATUS_LIST_JWT_ACCEPT):
+    if header.get("typ") != STATUS_LIST_JWT_TYP:
         raise _verification_error(f"Status List Token typ {header.get('typ')!r} is wrong")
     try:
         key = key_resolver(issuer, header)
