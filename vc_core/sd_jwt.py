@@ -218,7 +218,7 @@ def issue_sd_jwt_vc(
     with Disclosures gets up to ``decoys`` decoy digests. ``salt`` and
     ``decoy_digest`` are for tests that reproduce fixed output.
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-verifiable-digital-credentials
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-verifiable-digital-credenti
     """
     if not isinstance(issuer_key, KeyPair):
         raise TypeError("issuer_key must be a KeyPair")
@@ -587,7 +587,7 @@ class X5cKeys:
     that validated is trusted again for ``ttl``, never past the first expiry in
     it. Thread-safe.
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-dis
     """
 
     def __init__(

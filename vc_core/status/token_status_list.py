@@ -253,7 +253,7 @@ def create_status_list_token(
     ``sub`` is ``uri``; ``exp`` and ``ttl`` (whole seconds) are recommended;
     ``iss`` and the header ``kid`` help the verifier find the key.
 
-    Spec: draft-ietf-oauth-status-list#name-status-list-token-in-jwt-for
+    Spec: draft-ietf-oauth-status-list#name-status-list-token-in-jwt-fo
     """
     if ttl is not None and ttl.total_seconds() < 1:
         raise ValueError("ttl is a positive number of seconds")

@@ -2,7 +2,7 @@
 
 ``<Issuer-signed JWT>~<Disclosure 1>~…~<Disclosure N>~<optional KB-JWT>``
 
-Spec: rfc9901#name-sd-jwt-and-sd-jwtkb-data-for
+Spec: rfc9901#name-sd-jwt-and-sd-jwtkb-data-fo
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def serialize_sd_jwt(issuer_jwt: str, disclosures: Sequence[str], key_binding_jw
     Without a KB-JWT the result ends in ``~`` (an SD-JWT); with one it is an
     SD-JWT+KB.
 
-    Spec: rfc9901#name-sd-jwt-and-sd-jwtkb-data-for
+    Spec: rfc9901#name-sd-jwt-and-sd-jwtkb-data-fo
     """
     # Implementation note: the Issuer-signed JWT, then each Disclosure followed by ~.
     return _SEPARATOR.join((issuer_jwt, *disclosures, key_binding_jwt))

@@ -7,7 +7,7 @@ selectively disclosable; listing a claim and one of its sub-claims gives a
 recursive Disclosure. The holder names the claims to reveal; every Disclosure
 on the way to them (and, for a whole object or array, inside them) is kept.
 
-Spec: rfc9901#name-embedding-disclosure-digests-in-sd-jwts
+Spec: rfc9901#name-embedding-disclosure-digest
 """
 
 from __future__ import annotations

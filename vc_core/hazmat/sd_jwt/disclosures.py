@@ -102,7 +102,7 @@ def create_disclosure(
     examples use, so a fixed salt reproduces them byte for byte. Any JSON text
     would do: the digest covers the text as sent.
 
-    Spec: rfc9901#name-disclosures-for-object-properties
+    Spec: rfc9901#name-disclosures-for-object-prop
     """
     if not isinstance(salt, str):
         raise TypeError("a salt is a string")

@@ -4,7 +4,7 @@ A verifier decides per issuer which mechanism it trusts (an attacker must not
 choose it by adding or leaving out a header), so each mechanism is a separate
 function and the recipes combine none of them on their own.
 
-Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
+Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-dis
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def jwt_vc_issuer_metadata_url(issuer: str) -> str:
     ``/.well-known/jwt-vc-issuer`` goes between the host and the path of
     ``iss`` (a terminating ``/`` of the path is removed).
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-request
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-requ
     """
     parts = urlsplit(check_https_issuer(issuer))
     # Step 1: remove any terminating / of the path.
@@ -94,7 +94,7 @@ def create_jwt_vc_issuer_metadata(issuer: str, keys: Sequence[PublicKey]) -> Jso
     Each key's ``kid`` is its RFC 7638 thumbprint, the ``kid`` to put in the
     header of what the issuer signs with it (:func:`key_id`).
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-respon
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-resp
     """
     if not isinstance(issuer, str) or not issuer.startswith("https://"):
         raise ValueError(f"an issuer identifier is an https URL, got {issuer!r}")
@@ -114,7 +114,7 @@ def validate_jwt_vc_issuer_metadata(metadata: object, issuer: str) -> JsonObject
     object) and ``jwks_uri`` (an https URL) must be present. Raises
     ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-valida
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-vali
     """
     if not isinstance(metadata, dict):
         raise IssuerKeyError("JWT VC Issuer Metadata is not a JSON object")
@@ -171,7 +171,7 @@ def select_issuer_key(keys: Sequence[IssuerKey], header: Mapping[str, Any]) -> P
     a single key. A key's ``alg``, when given, must be the header's. Raises
     ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-respon
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-resp
     """
     kid = header.get("kid")
     if kid is not None:
@@ -212,7 +212,7 @@ def x5c_issuer_key(
     ``iss``, or a DNS name equal to the host of ``iss``. ``not_after`` is the
     earliest expiry in the chain. Raises ``IssuerKeyError`` (``ISSUER_KEY_ERROR``).
 
-    Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-discovery
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-dis
     """
     host = urlsplit(check_https_issuer(issuer)).hostname
     if "x5c" not in header:

@@ -110,7 +110,7 @@ def verify_key_binding_jwt(
     it is not valid now); ``InvalidChallengeError`` for another ``nonce`` and
     ``InvalidDomainError`` for another ``aud``.
 
-    Spec: rfc9901#name-verification-by-the-verifier
+    Spec: rfc9901#name-verification-by-the-verifie
     """
     try:
         unverified = parse_jws(kb_jwt)
