@@ -505,10 +505,12 @@ class StaticIssuerKeys:
 class _CachedKeys:
     keys: tuple[IssuerKey, ...]
     expires: datetime
+    fetched: datetime | None = None
 
 
 _METADATA_ACCEPT = "application/json"
 _MAX_CACHED_CHAINS = 64
+_MIN_REFRESH = timedelta(seconds=30)
 _JWKS_ACCEPT = "application/jwk-set+json, application/json"
 
 
@@ -518,8 +520,8 @@ class IssuerMetadataKeys:
     Only the ``issuers`` listed are served (others raise ``IssuerKeyError``
     with ``UNTRUSTED_ISSUER`` before anything is fetched). Metadata and a
     ``jwks_uri`` key set are fetched through the injected ``fetch`` and kept
-    for ``ttl``; an unknown ``kid`` triggers one fresh fetch (key rotation).
-    Thread-safe.
+    for ``ttl``; an unknown ``kid`` triggers a fresh fetch (key rotation), at
+    most one per 30 seconds per issuer. Thread-safe.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata
     """
@@ -559,8 +561,9 @@ class IssuerMetadataKeys:
         if jwks is None:
             jwks = self._get_json(metadata["jwks_uri"], _JWKS_ACCEPT)
         keys = parse_jwk_set(jwks)
+        now = self._clock()
         with self._lock:
-            self._cache[issuer] = _CachedKeys(keys, self._clock() + self._ttl)
+            self._cache[issuer] = _CachedKeys(keys, now + self._ttl, now)
         return keys
 
     def __call__(self, issuer: str, header: Mapping[str, Any]) -> PublicKey:
@@ -568,12 +571,17 @@ class IssuerMetadataKeys:
             raise _untrusted(issuer)
         with self._lock:
             cached = self._cache.get(issuer)
-        if cached is None or self._clock() >= cached.expires:
+        now = self._clock()
+        if cached is None or now >= cached.expires:
             return select_issuer_key(self._load(issuer), header)
         try:
             return select_issuer_key(cached.keys, header)
         except IssuerKeyError:
-            # Implementation note: the issuer may have rotated its keys since we cached them.
+            # Implementation note: the issuer may have rotated its keys since we cached
+            # them; fetch again, but not more often than _MIN_REFRESH (an unknown kid in a
+            # forged token must not make us hammer the issuer).
+            if cached.fetched is not None and now - cached.fetched < _MIN_REFRESH:
+                raise
             return select_issuer_key(self._load(issuer), header)
 
 

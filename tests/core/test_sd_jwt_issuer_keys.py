@@ -102,15 +102,24 @@ def test_metadata_is_fetched_again_after_its_ttl() -> None:
     assert len(server.requests) == 2
 
 
-def test_a_rotated_key_is_picked_up_once_without_waiting() -> None:
+def test_a_rotated_key_is_picked_up_but_unknown_kids_do_not_hammer_the_issuer() -> None:
     new_key = KeyPair.generate("P-256")
     server = Server({WELL_KNOWN: create_jwt_vc_issuer_metadata(ISSUER, [ISSUER_KEY.public])})
-    keys = IssuerMetadataKeys(server, issuers=[ISSUER], clock=lambda: NOW)
+    now = [NOW]
+    keys = IssuerMetadataKeys(server, issuers=[ISSUER], clock=lambda: now[0])
     verify(credential(), keys)
     server.documents[WELL_KNOWN] = create_jwt_vc_issuer_metadata(
         ISSUER, [ISSUER_KEY.public, new_key.public]
     )
-    assert verify(credential(new_key), keys).issuer_key == new_key.public
+    with pytest.raises(IssuerKeyError, match="kid"):
+        verify(credential(new_key), keys)  # within 30 s of the last fetch: no new fetch
+    assert len(server.requests) == 1
+    now[0] = NOW + timedelta(seconds=31)
+    assert verify(credential(new_key), keys, at=NOW).issuer_key == new_key.public
+    assert len(server.requests) == 2
+    for _ in range(3):
+        with pytest.raises(IssuerKeyError, match="kid"):
+            verify(credential(kid="forged"), keys, at=NOW)
     assert len(server.requests) == 2
 
 
