@@ -182,6 +182,10 @@ class PublicKey:
         """The JOSE ``alg`` for this key: ``ES256``, ``ES384`` or ``EdDSA``."""
         return _JOSE_ALGS[self.curve]
 
+    def fits_alg(self, alg: object) -> bool:
+        """Whether a JWS ``alg`` signs with this key (``Ed25519``: EdDSA, fully specified)."""
+        return alg == _JOSE_ALGS[self.curve] or (self.curve == "Ed25519" and alg == "Ed25519")
+
     def verify(self, signature: bytes, data: bytes) -> bool:
         """Return whether ``signature`` signs ``data``; never raises for a bad signature.
 

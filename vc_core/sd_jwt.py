@@ -314,7 +314,7 @@ def _issuer_key(
     if not isinstance(issuer, str):
         raise SdJwtError("the Issuer-signed JWT has no iss")
     key = key_resolver(issuer, header)
-    if key.alg != ("EdDSA" if alg == "Ed25519" else alg):
+    if not key.fits_alg(alg):
         raise ProofVerificationError(f"Issuer-signed JWT alg {alg!r} does not fit the issuer key")
     if not key.verify(parsed.jws.signature, parsed.jws.signing_input):
         raise ProofVerificationError("the Issuer-signed JWT signature is not valid")

@@ -326,7 +326,7 @@ def verify_status_list_token(
         key = key_resolver(issuer, header)
     except VcError as exc:
         raise _verification_error(f"no trusted key for the Status List Token: {exc}") from exc
-    if key.alg != ("EdDSA" if header["alg"] == "Ed25519" else header["alg"]):
+    if not key.fits_alg(header["alg"]):
         raise _verification_error(f"Status List Token alg {header['alg']!r} does not fit the key")
     if not key.verify(unverified.signature, unverified.signing_input):
         raise _verification_error("the Status List Token signature is not valid")

@@ -33,9 +33,6 @@ __all__ = [
 KB_JWT_TYP = "kb+jwt"
 """The ``typ`` of every Key Binding JWT."""
 
-# The curve each JOSE algorithm we accept signs with.
-_ALG_CURVES = {"ES256": "P-256", "ES384": "P-384", "EdDSA": "Ed25519", "Ed25519": "Ed25519"}
-
 
 @dataclass(frozen=True, slots=True)
 class KeyBinding:
@@ -120,7 +117,7 @@ def verify_key_binding_jwt(
     # Step 5.1: the key is the holder's, from the SD-JWT's cnf (the caller's).
     # Step 5.2: an algorithm deemed secure, never none, fitting that key.
     alg = header["alg"]
-    if alg not in algorithms or _ALG_CURVES[alg] != holder_key.curve:
+    if alg not in algorithms or not holder_key.fits_alg(alg):
         raise KeyBindingError(f"Key Binding JWT alg {alg!r} is not accepted for this key")
     # Step 5.3: the signature.
     if not holder_key.verify(unverified.signature, unverified.signing_input):
