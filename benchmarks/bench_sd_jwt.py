@@ -28,9 +28,13 @@ from joserfc import jws as joserfc_jws
 from joserfc.jwk import ECKey
 
 from vc_core import KeyPair, check_token_status, issue_sd_jwt_vc, present_sd_jwt_vc
-from vc_core.hazmat.sd_jwt import parse_sd_jwt
 from vc_core.jws import verify_jws
-from vc_core.sd_jwt import IssuerMetadataKeys, create_jwt_vc_issuer_metadata, verify_sd_jwt_vc
+from vc_core.sd_jwt import (
+    IssuerMetadataKeys,
+    create_jwt_vc_issuer_metadata,
+    parse_sd_jwt,
+    verify_sd_jwt_vc,
+)
 from vc_core.status import (
     StatusListCache,
     TokenStatusList,
