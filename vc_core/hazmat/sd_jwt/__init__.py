@@ -37,6 +37,7 @@ from vc_core.hazmat.sd_jwt.disclosures import (
 from vc_core.hazmat.sd_jwt.issuer_keys import (
     IssuerKey,
     IssuerKeyResolver,
+    X5cIssuerKey,
     create_jwt_vc_issuer_metadata,
     jwt_vc_issuer_metadata_url,
     key_id,
@@ -65,6 +66,7 @@ __all__ = [
     "KeyBinding",
     "SdJwtPayload",
     "UnverifiedSdJwt",
+    "X5cIssuerKey",
     "check_claim_path",
     "compute_sd_hash",
     "create_decoy_digest",
