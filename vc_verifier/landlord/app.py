@@ -29,7 +29,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from vc_core.keys import KeyPair
 from vc_core.types import Clock, Fetch, JsonObject
-from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, http_fetch
+from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, routed_fetch
 from vc_verifier.landlord.checks import Ask, Check, Checks
 from vc_verifier.landlord.i18n import LANGUAGES, Language, money, pick_language, translate
 from vc_verifier.landlord.settings import LandlordSettings
@@ -111,20 +111,6 @@ def landlord_state(settings: LandlordSettings) -> tuple[KeyPair, bytes]:
             path.write_text(json.dumps(state), encoding="utf-8")
     did = settings.did
     return replace(key, id=f"{did}#key-1", controller=did), secret
-
-
-def _routed_fetch(client: HttpClient, overrides: Mapping[str, str]) -> Fetch:
-    """https fetches through ``client``; an overridden origin is fetched from its stand-in."""
-    public_only = http_fetch(client)
-    stand_in = http_fetch(client, allow_http=True)
-
-    def fetch(url: str, *, accept: str) -> bytes:
-        for origin, local in overrides.items():
-            if url == origin or url.startswith(origin + "/"):
-                return stand_in(local + url[len(origin) :], accept=accept)
-        return public_only(url, accept=accept)
-
-    return fetch
 
 
 def _inline_qr(svg: str, label: str) -> Markup:
@@ -305,7 +291,7 @@ def create_landlord_app(
     client: HttpClient | None = None
     if fetch is None:
         client = HttpClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
-        fetch = _routed_fetch(client, settings.fetch_overrides)
+        fetch = routed_fetch(client, settings.fetch_overrides)
     if transactions is None:
         transactions = (
             MemoryTransactions() if settings.data_dir is None else SqliteTransactions(database)
