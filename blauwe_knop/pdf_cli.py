@@ -107,20 +107,16 @@ def _trusted_seals(trust: list[str], data_dir: Path | None) -> dict[str, list[x5
     """``[DID=]CERT.pem`` options, or the local issuer database's certificates."""
     from cryptography import x509
 
-    from vc_verifier.certified_pdf import certificate_dids
+    from vc_verifier.certified_pdf import read_seal_certificate
 
     seals: dict[str, list[x509.Certificate]] = {}
     for item in trust:
-        did, equals, path = item.rpartition("=") if item.startswith("did:") else ("", "", item)
         try:
-            certificate = x509.load_pem_x509_certificate(Path(path).read_bytes())
-        except (OSError, ValueError) as exc:
-            _fail(f"cannot read the certificate {path}: {exc}")
-        dids = [did] if equals else certificate_dids(certificate)
-        if not dids:
-            _fail(f"{path} names no DID; give it as --trust DID={path}")
-        for name in dids:
-            seals.setdefault(name, []).append(certificate)
+            dids, certificate = read_seal_certificate(item)
+        except ValueError as exc:
+            _fail(str(exc))
+        for did in dids:
+            seals.setdefault(did, []).append(certificate)
     if trust:
         return seals
     try:

@@ -48,6 +48,7 @@ import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cryptography import x509
@@ -82,6 +83,7 @@ __all__ = [
     "SourceReport",
     "certificate_dids",
     "check_certified_pdf",
+    "read_seal_certificate",
 ]
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -315,6 +317,24 @@ def certificate_dids(certificate: x509.Certificate) -> list[str]:
         return []
     uris = names.value.get_values_for_type(x509.UniformResourceIdentifier)
     return [uri for uri in uris if uri.startswith("did:")]
+
+
+def read_seal_certificate(option: str) -> tuple[list[str], x509.Certificate]:
+    """Read a ``[DID=]CERT.pem`` option: the DIDs it is trusted for, and the certificate.
+
+    Without ``DID=`` the certificate's own DID alternative names count.
+    Raises ``ValueError`` (with a message for the user) when the file cannot
+    be read, is not a PEM certificate or names no DID.
+    """
+    did, equals, path = option.rpartition("=") if option.startswith("did:") else ("", "", option)
+    try:
+        certificate = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read the certificate {path}: {exc}") from exc
+    dids = [did] if equals else certificate_dids(certificate)
+    if not dids:
+        raise ValueError(f"{path} names no DID; give it as DID={path}")
+    return dids, certificate
 
 
 # --- The checks -----------------------------------------------------------------------------

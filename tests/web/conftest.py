@@ -60,7 +60,12 @@ def _start(args: list[str], *, ready: str, data_dir: Path, env: dict[str, str]) 
 @pytest.fixture(scope="session")
 def issuer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``blauwe-knop issuer serve --demo --workers 2`` on a free loopback port."""
-    env = {**os.environ, "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE)}
+    env = {
+        **os.environ,
+        "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE),
+        # A revocation shows at once (the landlord tests upload a revoked statement).
+        "BLAUWE_KNOP_ISSUER_STATUS_LIST_TTL_SECONDS": "0",
+    }
     env.pop("BLAUWE_KNOP_ISSUER_DATABASE_URL", None)
     yield from _start(
         ["issuer", "serve", "--demo", "--workers", "2"],
@@ -74,11 +79,21 @@ def issuer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def landlord_server(
     issuer_server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """``blauwe-knop verifier serve``, fetching the demo issuer's documents from loopback."""
+    """``blauwe-knop verifier serve``, fetching the demo issuer's documents from loopback.
+
+    It trusts the tax office's published sealing certificate for uploaded PDFs.
+    """
+    folder = tmp_path_factory.mktemp("landlord-server")
+    seal = folder / "belastingdienst-seal.pem"
+    answer = httpx.get(f"{issuer_server.url}/belastingdienst/seal-certificate.pem", timeout=30)
+    seal.write_bytes(answer.raise_for_status().content)
     yield from _start(
-        ["verifier", "serve", "--route", f"https://{ISSUER_HOST}={issuer_server.url}"],
+        [
+            *("verifier", "serve", "--route", f"https://{ISSUER_HOST}={issuer_server.url}"),
+            *("--seal-certificate", str(seal)),
+        ],
         ready="/.well-known/did.json",
-        data_dir=tmp_path_factory.mktemp("landlord-server"),
+        data_dir=folder,
         env=dict(os.environ),
     )
 
