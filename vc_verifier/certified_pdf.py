@@ -621,6 +621,15 @@ def check_certified_pdf(
                     "SEAL_UNEXPECTED", f"a signature {name!r} the manifest does not list", "seals"
                 )
             )
+    if pdf.revisions != len(pdf.seal_fields) + 1:
+        problems.append(
+            Problem(
+                "DOCUMENT_MODIFIED",
+                f"{pdf.revisions} revisions for {len(pdf.seal_fields)} seals: something other "
+                "than a seal was added",
+                "seals",
+            )
+        )
     if manifest.cover is not None:
         matches, detail = _printed_matches(
             texts, manifest.cover.pages, printed_text(cover_blocks(manifest))

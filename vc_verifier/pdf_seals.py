@@ -39,8 +39,10 @@ __all__ = ["LaterChanges", "SealCheck", "SealedPdf", "open_sealed_pdf"]
 
 # Implementation note: pyHanko logs validation failures (an untrusted or broken seal) with
 # a traceback; without this handler Python's last-resort handler prints them on stderr.
-logging.getLogger("pyhanko").addHandler(logging.NullHandler())
-logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
+# The integrity check runs with no trust roots on purpose (trust is checked separately).
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
 
 LaterChanges = Literal["none", "seals only", "other"]
 """What the revisions after a seal changed: nothing, only signatures added, or content."""
@@ -72,9 +74,11 @@ def _asn1(certificate: x509.Certificate) -> Any:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
-def _later_changes(coverage: Any, level: Any) -> LaterChanges:
+def _later_changes(coverage: Any, level: Any, *, last_revision: bool) -> LaterChanges:
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
         return "none"
+    if last_revision:
+        return "other"  # bytes after the last revision that are no revision at all
     if coverage == SignatureCoverageLevel.ENTIRE_REVISION and level is not None:
         return "seals only" if level <= ModificationLevel.FORM_FILLING else "other"
     return "other"
@@ -117,7 +121,8 @@ async def _check(
         async with aclosing(context):
             status = await async_validate_pdf_signature(seal, signer_validation_context=context)
         intact = bool(status.intact and status.valid)
-        later = _later_changes(status.coverage, status.modification_level)
+        last = seal.signed_revision == seal.reader.xrefs.total_revisions - 1
+        later = _later_changes(status.coverage, status.modification_level, last_revision=last)
         detail = "" if intact else "the signed bytes or the signature do not verify"
     except Exception as exc:
         intact, later, detail = False, "other", f"the seal cannot be validated: {exc}"
@@ -132,9 +137,12 @@ def _embedded_files(root: Any) -> dict[str, bytes]:
     entries = list(files.get("/Names", [])) if files is not None else []
     found: dict[str, bytes] = {}
     for index in range(0, len(entries) - 1, 2):
-        name = str(entries[index].get_object())
-        stream = entries[index + 1].get_object()["/EF"]["/F"].get_object()
-        found.setdefault(name, bytes(stream.data))
+        try:
+            name = str(entries[index].get_object())
+            stream = entries[index + 1].get_object()["/EF"]["/F"].get_object()
+            found.setdefault(name, bytes(stream.data))
+        except Exception:  # a damaged attachment is a missing one; the caller names it
+            continue
     return found
 
 
@@ -167,7 +175,8 @@ class SealedPdf:
     def attachments(self, revision: int | None = None) -> dict[str, bytes]:
         """The embedded files of the latest revision, or of ``revision`` (1-based).
 
-        Raises ``ParsingError`` when the attachments cannot be read.
+        A damaged attachment is left out. Raises ``ParsingError`` when the
+        document's attachments cannot be found at all.
         """
         try:
             root = (
