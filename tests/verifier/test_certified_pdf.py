@@ -1,4 +1,4 @@
-"""vc_verifier checks certified PDFs (Basis and Basis 2.0) per source: real sealed files, tampered."""
+"""vc_verifier checks certified PDFs per source: real sealed files, tampered with."""
 
 from __future__ import annotations
 
@@ -232,7 +232,7 @@ def test_printed_data_that_differs_from_the_embedded_credential_is_named(
             Block(
                 b.kind,
                 b.text,
-                tuple((l, "€ 21.250,00" if l == "Verzamelinkomen" else v) for l, v in b.rows),
+                tuple((k, "€ 21.250,00" if k == "Verzamelinkomen" else v) for k, v in b.rows),
                 b.alt,
             )
             for b in blocks
