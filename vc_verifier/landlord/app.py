@@ -47,7 +47,7 @@ from importlib import resources
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Form, Request, Response, UploadFile
+from fastapi import FastAPI, Form, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -547,7 +547,8 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         household = form.get("household_size")
         size = int(household) if isinstance(household, str) and household.isdigit() else 0
         upload = form.get("pdf")
-        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        # Implementation note: Starlette's parser gives its own UploadFile (not FastAPI's).
+        data = b"" if upload is None or isinstance(upload, str) else await upload.read()
         error = (
             "bad_household"
             if not 1 <= size <= MAX_HOUSEHOLD
