@@ -361,15 +361,24 @@ def _check_context(desk: _Desk, language: Language, check: Check) -> dict[str, A
         context["uri"] = transaction.uri
         local = transaction.expires_at.astimezone(_TIME_ZONE)
         context["valid_until"] = f"{local:%H:%M}"
-    decision = status.result if status is not None else None
-    if decision is not None:
-        context["decision"] = decision
-        context["limit"] = money(language, Decimal(str(decision.get("limit", "0"))))
-    if check.record is not None:
-        context["issuers"] = sorted(
-            {str(item["issuer"]) for item in check.record["record"].get("credentials", ())}
-        )
+    context.update(
+        _decision_context(language, status.result if status is not None else None, check.record)
+    )
     context["waiting"] = state in ("pending", "processing")
+    return context
+
+
+def _decision_context(
+    language: Language, decision: JsonObject | None, record: JsonObject | None
+) -> dict[str, Any]:
+    """What the decision part of a page shows: the decision, its limit, the issuers."""
+    context: dict[str, Any] = {"decision": decision}
+    if decision is not None:
+        context["limit"] = money(language, Decimal(str(decision.get("limit", "0"))))
+    if record is not None:
+        context["issuers"] = sorted(
+            {str(item["issuer"]) for item in record["record"].get("credentials", ())}
+        )
     return context
 
 
@@ -567,20 +576,14 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         check = desk.own_pdf_check(request, check_id)
         if check is None:
             return desk.message(request, 404, "not_found_title", "not_found")
-        decision = check.outcome.get("decision")
         language = desk.language(request)
-        context: dict[str, Any] = {
-            "check": check,
-            "decision": decision,
-            "explain": lambda code: explain(language, code),
-        }
-        if decision is not None:
-            context["limit"] = money(language, Decimal(str(decision.get("limit", "0"))))
-        if check.record is not None:
-            context["issuers"] = sorted(
-                {str(item["issuer"]) for item in check.record["record"].get("credentials", ())}
-            )
-        return desk.render(request, "pdf_check.html", **context)
+        return desk.render(
+            request,
+            "pdf_check.html",
+            check=check,
+            explain=lambda code: explain(language, code),
+            **_decision_context(language, check.outcome.get("decision"), check.record),
+        )
 
     @app.get("/pdf-controles/{check_id}/verslag.json")
     def pdf_record(check_id: str, request: Request) -> Response:
