@@ -441,6 +441,22 @@ def test_poppler_pdfsig_lists_every_seal_of_the_aggregated_pdf_as_valid(
     assert shown.count("- Total document signed") == 1
 
 
+def test_poppler_pdfinfo_sees_a_tagged_pdf_with_its_title(
+    aggregated: bytes, tmp_path: Path
+) -> None:
+    program = shutil.which("pdfinfo")
+    if program is None:
+        pytest.fail("pdfinfo is missing (apt-get install poppler-utils; make test installs it)")
+    path = tmp_path / "overzicht.pdf"
+    path.write_bytes(aggregated)
+    shown = subprocess.run(
+        [program, str(path)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert re.search(r"^Tagged:\s+yes$", shown, re.MULTILINE)
+    assert re.search(r"^Title:\s+Gewaarmerkt overzicht van uw gegevens$", shown, re.MULTILINE)
+    assert re.search(r"^Pages:\s+9$", shown, re.MULTILINE)
+
+
 def test_poppler_pdfsig_sees_a_changed_byte_in_the_basis_pdf(sealed: bytes, tmp_path: Path) -> None:
     path = tmp_path / "afschrift.pdf"
     path.write_bytes(sealed)
