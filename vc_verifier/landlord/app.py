@@ -268,7 +268,9 @@ class _Desk:
         sources = [
             {
                 "name": source.name,
-                "seal": source.seal.present and source.seal.intact and source.seal.trusted,
+                "seal": source.seal.present
+                and source.seal.intact
+                and source.seal.later_changes != "other",
                 "credential": source.credential.verified,
                 "status": source.credential.status,
                 "printed": source.printed.matches,

@@ -65,8 +65,9 @@ class PdfCheck:
 
     ``outcome`` is JSON: ``{"decision": <PolicyResult JSON>, "sources": [...]}``
     when the PDF was accepted, ``{"refused": [problems], "sources": [...]}``
-    when not; ``sources`` lists each section's name and whether its seal,
-    credential and printed data checked out. ``record`` is the signed
+    when not; ``sources`` lists each section's name, whether its seal is whole,
+    its credential valid (for issuers this landlord trusts) and its printed data
+    the embedded data. ``record`` is the signed
     verification record of an accepted PDF.
     """
 
