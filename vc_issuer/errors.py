@@ -30,8 +30,6 @@ RFC 9457 problems::
         ├── Unauthorized                 401 (admin token or citizen login missing or wrong)
         ├── TooManyRequests              429 (a rate limit; .retry_after seconds)
         └── StartupRefused               settings or stored keys unfit for the mode
-    VerificationError (vc_core)
-    └── PdfVerificationError             PDF_VERIFICATION_ERROR: input is not a PDF at all
 """
 
 # ruff: noqa: N818 (the OAuth error names of docs/architecture.md, Errors carry no Error suffix)
@@ -40,7 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vc_core.errors import VcError, VerificationError
+from vc_core.errors import VcError
 
 __all__ = [
     "AccessDenied",
@@ -62,7 +60,6 @@ __all__ = [
     "OAuthError",
     "OfferExpired",
     "OfferNotFound",
-    "PdfVerificationError",
     "StartupRefused",
     "TooManyRequests",
     "Unauthorized",
@@ -219,9 +216,3 @@ class TooManyRequests(IssuerError, code="RATE_LIMITED", status=429):
 
 class StartupRefused(IssuerError, code="STARTUP_REFUSED", status=500):
     """The service refuses to start: a development secret or demo key in production, etc."""
-
-
-class PdfVerificationError(VerificationError):
-    """The file handed to ``verify_certified_pdf`` is not a PDF document at all."""
-
-    default_code = "PDF_VERIFICATION_ERROR"
