@@ -13,6 +13,7 @@ import re
 import select
 import socket
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -53,10 +54,19 @@ def _body(size: int, *, chunked: bool) -> Iterator[bytes]:
         yield b"0\r\n\r\n"
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The answer's status and head, and how many body bytes were sent by then."""
+
+    status: int
+    head: str
+    sent: int
+
+
 def send_huge_body(
     port: int, method: str, path: str, *, host: str, chunked: bool, size: int = BODY
-) -> tuple[int, int]:
-    """Send ``size`` bytes as a request body; return (answer status, bytes sent by then).
+) -> Answer:
+    """Send ``size`` bytes as a request body; return the answer (and the bytes sent by then).
 
     The body is declared with ``Content-Length`` or sent chunked; sending stops
     as soon as the server answers.
@@ -90,8 +100,8 @@ def send_huge_body(
                 answer += connection.recv(65536)
                 break
             pending, sent = pending[written:], sent + written
-    status = int(answer.split(b" ", 2)[1])
-    return status, sent
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
+    return Answer(int(head.split(" ", 2)[1]), head.lower(), sent)
 
 
 def _every_route(app: Any) -> list[tuple[str, str]]:
@@ -108,9 +118,9 @@ def _refuse_everywhere(service: Service, routes: list[tuple[str, str]], host: st
     before = service.peak_memory()
     for chunked in (False, True):
         for method, path in routes:
-            status, sent = send_huge_body(service.port, method, path, host=host, chunked=chunked)
-            assert status == 413, (method, path, chunked)
-            assert sent < BODY, f"{method} {path}: the server waited for the whole body"
+            answer = send_huge_body(service.port, method, path, host=host, chunked=chunked)
+            assert answer.status == 413, (method, path, chunked)
+            assert answer.sent < BODY, f"{method} {path}: the server waited for the whole body"
     grown = service.peak_memory() - before
     assert grown < MEMORY_GROWTH, f"peak memory grew by {grown / 2**20:.1f} MiB"
 
@@ -134,11 +144,37 @@ def test_every_landlord_route_refuses_a_64_mb_body(landlord: Service) -> None:
 )
 def test_limits_are_per_route(issuer: Service, method: str, path: str, allowed: int) -> None:
     """A body just over a route's own limit is refused; one just under it reaches the route."""
-    over, _ = send_huge_body(
+    over = send_huge_body(
         issuer.port, method, path, host=ISSUER_HOST, chunked=True, size=allowed + 1
     )
-    assert over == 413
-    under, _ = send_huge_body(
+    assert over.status == 413
+    under = send_huge_body(
         issuer.port, method, path, host=ISSUER_HOST, chunked=False, size=allowed - 1024
     )
-    assert under not in (413, 500)
+    assert under.status not in (413, 500)
+
+
+def test_the_landlords_pdf_upload_keeps_its_own_page_below_the_guards_cap(
+    landlord: Service,
+) -> None:
+    """Over 4 MiB the upload route answers with its own page; over 5 MiB the guard stops it."""
+    page = send_huge_body(
+        landlord.port,
+        "POST",
+        "/pdf-controles",
+        host=LANDLORD_HOST,
+        chunked=False,
+        size=4 * 2**20 + 100_000,
+    )
+    assert page.status == 413
+    assert "content-type: text/html" in page.head
+    guarded = send_huge_body(
+        landlord.port,
+        "POST",
+        "/pdf-controles",
+        host=LANDLORD_HOST,
+        chunked=True,
+        size=5 * 2**20 + 1,
+    )
+    assert guarded.status == 413
+    assert "content-type: application/problem+json" in guarded.head

@@ -203,12 +203,18 @@ def test_a_declined_request_is_shown_and_stays_open(
 ) -> None:
     _start_check(browser, landlord_server, size=3, ask="facts")
     wallet.decline(wallet.open_request(_scan(browser, artifacts, "declined-request-qr")))
-    # Anyone who saw the QR code could send that error, so the request stays open.
-    shown = WebDriverWait(browser, 30).until(
-        expected_conditions.presence_of_element_located((By.ID, "failed-attempts"))
-    )
+
+    # Anyone who saw the QR code could send that error, so the request stays open: the
+    # agent, checking again, sees the wallet's answer next to the same QR code.
+    def hint(driver: WebDriver) -> WebElement | bool:
+        driver.find_element(By.ID, "check-again").click()
+        found = driver.find_elements(By.ID, "failed-attempts")
+        return found[0] if found else False
+
+    shown = WebDriverWait(browser, 30, poll_frequency=1).until(hint)
+    assert isinstance(shown, WebElement)
     assert "access_denied" in shown.text
-    assert _state(browser, "pending")
+    assert browser.find_element(By.ID, "check-state").get_attribute("data-state") == "pending"
     assert browser.find_elements(By.ID, "request-qr")
     assert not browser.find_elements(By.ID, "record-download")
     steps.shot("declined")
