@@ -29,8 +29,8 @@ from vc_core.loader import (
 REPO_CONTEXTS = Path(__file__).resolve().parents[2] / "contexts"
 DID_KEY = "did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv"
 DID_WEB = "did:web:issuer.example.nl:belastingdienst"
-EXAMPLE_URL = "https://www.w3.org/ns/credentials/examples/v2"
-EXAMPLE_CONTEXT = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
+EXAMPLE_URL = "https://example.org/contexts/garden/v1"
+EXAMPLE_CONTEXT = {"@context": {"@vocab": "https://example.org/garden#"}}
 
 
 @pytest.fixture

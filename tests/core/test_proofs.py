@@ -387,11 +387,8 @@ def test_canonicalize_gives_sorted_canonical_nquads(credential: Json) -> None:
 
 @pytest.fixture(scope="module")
 def vector_loader(reference_contexts_dir: Path) -> DocumentLoader:
-    """The offline loader plus the two vector contexts we do not bundle."""
-    files = {
-        EXAMPLES_V2: "credentials-examples-v2.json",
-        CITIZENSHIP_V4RC1: "citizenship-v4rc1.json",
-    }
+    """The offline loader plus the vector context we do not bundle (the examples one is)."""
+    files = {CITIZENSHIP_V4RC1: "citizenship-v4rc1.json"}
     extra = {
         url: json.loads((reference_contexts_dir / name).read_text()) for url, name in files.items()
     }
