@@ -304,7 +304,7 @@ def _check_related_resources(document: Mapping[str, Any]) -> None:
         if not _is_url(resource):
             raise ParsingError("every relatedResource needs a URL id", path="relatedResource")
         if resource in seen:
-            raise ParsingError(f"relatedResource {resource} is listed twice", "relatedResource")
+            raise ParsingError(f"relatedResource {resource} is listed twice", path="relatedResource")
         seen.add(resource)
         if "digestSRI" not in item and "digestMultibase" not in item:
             raise ParsingError(
@@ -317,7 +317,7 @@ def _check_related_resources(document: Mapping[str, Any]) -> None:
                 *(_multibase_digests(item["digestMultibase"]) if "digestMultibase" in item else []),
             ]
         except ValueError as exc:
-            raise ParsingError(f"relatedResource {resource}: {exc}", "relatedResource") from exc
+            raise ParsingError(f"relatedResource {resource}: {exc}", path="relatedResource") from exc
         known = PUBLISHED_DIGESTS.get(str(resource), {})
         for hash_name, digest in digests:
             expected = known.get(hash_name)
@@ -412,7 +412,7 @@ def check_presentation_shape(presentation: object) -> None:
         holder = document["holder"]
         holder_id = holder.get("id") if isinstance(holder, Mapping) else holder
         if not _is_url(holder_id):
-            raise ParsingError("holder must be a URL or an object whose id is a URL", "holder")
+            raise ParsingError("holder must be a URL or an object whose id is a URL", path="holder")
 
 
 def check_validity_period(
