@@ -48,6 +48,7 @@ from vc_core.errors import (
 )
 from vc_core.hazmat import data_integrity
 from vc_core.hazmat.cryptosuite import Cryptosuite
+from vc_core.hazmat.registry import CRYPTOSUITES, get_cryptosuite
 from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof, confirm_base_proof
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import OfflineDocumentLoader, document_loader
@@ -55,9 +56,7 @@ from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObj
 
 __all__ = ["VerifiedDocument", "canonicalize", "confirm", "derive", "sign", "verify"]
 
-SUPPORTED_CRYPTOSUITES: frozenset[str] = frozenset(
-    {"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"}
-)
+SUPPORTED_CRYPTOSUITES: frozenset[str] = frozenset(CRYPTOSUITES)
 
 # The class ``verify`` raises when every problem of a failed verification has this code.
 _ERROR_CLASSES: Mapping[str, type[VerificationError]] = {
@@ -149,7 +148,7 @@ def sign(
         }
     elif mandatory_pointers or hmac_key is not None or proof_key is not None:
         raise ValueError("mandatory_pointers, hmac_key and proof_key are for ecdsa-sd-2023")
-    suite = data_integrity.get_cryptosuite(suite_name, **suite_options)
+    suite = get_cryptosuite(suite_name, **suite_options)
     loader = document_loader or _default_loader()
     vm = verification_method or key.id or f"{did_key(key)}#{key.public.multibase}"
     options: JsonObject = {"verificationMethod": vm, "proofPurpose": proof_purpose}
@@ -274,7 +273,7 @@ def verify(
     def suite_for(name: str) -> Cryptosuite:
         if name not in accepted:
             raise UnsupportedCryptosuiteError(f"cryptosuite {name!r} is not accepted")
-        return data_integrity.get_cryptosuite(name)
+        return get_cryptosuite(name)
 
     return _verified(
         lambda: data_integrity.verify_proof_sets_and_chains(

@@ -51,9 +51,7 @@ PUBLISHED_DIGESTS: Final[Mapping[str, Mapping[str, bytes]]] = {
         # The digest VC Data Model 2.0 publishes for its base context ("MUST treat the
         # base context value ... as already retrieved"); the others are of the same file
         # (w3c/vc-data-model, contexts/credentials/v2 at 8d0ee107, 10 139 bytes).
-        "sha256": bytes.fromhex(
-            "24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9"
-        ),
+        "sha256": bytes.fromhex("24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9"),
         "sha384": bytes.fromhex(
             "35239c36999d2155312091af194a1edb61634d6ad789a5e5"
             "b19f2aebdd762dd9d1dcaada40eda7ef921c6b8c0ae107a0"
@@ -227,8 +225,6 @@ def _dates(document: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, dat
     return dates
 
 
-
-
 def _window(document: Mapping[str, Any]) -> tuple[str, str]:
     """The names of the start and end of the validity window in this data model."""
     if data_model_version(document) == "1.1":
@@ -301,10 +297,12 @@ def _check_related_resources(document: Mapping[str, Any]) -> None:
     seen: set[str] = set()
     for item in _objects(document["relatedResource"], "relatedResource"):
         resource = item.get("id")
-        if not _is_url(resource):
+        if not isinstance(resource, str) or not _is_url(resource):
             raise ParsingError("every relatedResource needs a URL id", path="relatedResource")
         if resource in seen:
-            raise ParsingError(f"relatedResource {resource} is listed twice", path="relatedResource")
+            raise ParsingError(
+                f"relatedResource {resource} is listed twice", path="relatedResource"
+            )
         seen.add(resource)
         if "digestSRI" not in item and "digestMultibase" not in item:
             raise ParsingError(
@@ -317,8 +315,10 @@ def _check_related_resources(document: Mapping[str, Any]) -> None:
                 *(_multibase_digests(item["digestMultibase"]) if "digestMultibase" in item else []),
             ]
         except ValueError as exc:
-            raise ParsingError(f"relatedResource {resource}: {exc}", path="relatedResource") from exc
-        known = PUBLISHED_DIGESTS.get(str(resource), {})
+            raise ParsingError(
+                f"relatedResource {resource}: {exc}", path="relatedResource"
+            ) from exc
+        known = PUBLISHED_DIGESTS.get(resource, {})
         for hash_name, digest in digests:
             expected = known.get(hash_name)
             if expected is not None and not hmac.compare_digest(expected, digest):
@@ -480,4 +480,3 @@ def subject_ids(credential: Mapping[str, Any]) -> tuple[str, ...]:
                 raise ParsingError("credentialSubject.id must be a URL", path="credentialSubject")
             ids.append(subject["id"])
     return tuple(ids)
-

@@ -87,9 +87,7 @@ def canonicalize_and_group(
         for name, pointers in group_definitions.items()
     }
     selections = {
-        name: select_canonical_nquads(
-            pointers, compact, label_map, document_loader=document_loader
-        )
+        name: select_canonical_nquads(pointers, compact, label_map, document_loader=document_loader)
         for name, pointers in compact_pointers.items()
     }
     # Step 6: the groups.
