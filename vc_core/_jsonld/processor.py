@@ -116,9 +116,37 @@ class Processor(FastCompaction, FastExpansion):
                     )
                     cache.processed[key] = processed
                 return processed
+        if _resets_vocab(local_ctx):
+            return self._process_vocab_reset(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
+            )
         return super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
+
+    def _process_vocab_reset(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool,
+        propagate: bool,
+        validate_scoped: bool,
+    ) -> Any:
+        """Process a local context with an inline ``"@vocab": null``, item by item.
+
+        Implementation note: JSON-LD lets ``"@vocab": null`` remove the vocabulary
+        mapping, but pyld 3.3 fails with ``KeyError`` when there is none to remove.
+        Where there is none the entry changes nothing, so it is left out.
+        """
+        for item in local_ctx if isinstance(local_ctx, list) else [local_ctx]:
+            if isinstance(item, dict) and "@vocab" in item and item["@vocab"] is None:
+                if "@vocab" not in active_ctx:
+                    item = {key: value for key, value in item.items() if key != "@vocab"}
+            active_ctx = super()._process_context(
+                active_ctx, [item], options, override_protected, propagate, validate_scoped
+            )
+        return active_ctx
 
     def _expand_iri(
         self,
@@ -149,6 +177,14 @@ _EXPANDED_IRIS: dict[tuple[Any, ...], Any] = {}
 _MAX_EXPANDED_IRIS: Final = 65_536
 SAFE_PROCESSOR: Final = Processor(safe=True)
 PLAIN_PROCESSOR: Final = Processor(safe=False)
+
+
+def _resets_vocab(local_ctx: Any) -> bool:
+    """Whether an inline context object in ``local_ctx`` sets ``@vocab`` to null."""
+    items = local_ctx if isinstance(local_ctx, list) else [local_ctx]
+    return any(
+        isinstance(item, dict) and "@vocab" in item and item["@vocab"] is None for item in items
+    )
 
 
 def expand_copy(document: Any, options: dict[str, Any], *, safe: bool) -> list[JsonObject]:
