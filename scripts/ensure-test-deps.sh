@@ -2,10 +2,23 @@
 # Make sure the system programs the test suite needs are installed, before `make test` runs it:
 #   - Debian's chromium and chromedriver (the browser tests in tests/web; never a downloaded browser);
 #   - the PostgreSQL server binaries initdb and pg_ctl (the tests start a throwaway cluster),
-#     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead.
+#     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead;
+#   - the pinned Digital Bazaar packages of tests/interop (npm ci), when npm is installed; without
+#     Node the interop tests fail and say so.
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
 set -euo pipefail
+
+interop="$(dirname "$0")/../tests/interop"
+if command -v npm >/dev/null 2>&1; then
+    if [ ! -d "$interop/node_modules" ] || [ "$interop/package-lock.json" -nt "$interop/node_modules" ]; then
+        echo "make test: installing the interop test packages with npm ci" >&2
+        npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error >/dev/null
+        touch "$interop/node_modules"
+    fi
+else
+    echo "make test: npm is not installed; the Digital Bazaar interop tests will fail (install Node 20)" >&2
+fi
 
 missing=()
 need_browser=0
