@@ -288,7 +288,8 @@ def write_report(results: dict[str, dict[str, object]], suites: Path, out: Path)
     for suite, result in results.items():
         failures = result["failures"]
         pending = result["pending"]
-        assert isinstance(failures, list) and isinstance(pending, list)
+        assert isinstance(failures, list)
+        assert isinstance(pending, list)
         if failures or pending:
             lines += ["", f"## {suite}", ""]
             lines += [f"- failed: {test['fullTitle']}" for test in failures]

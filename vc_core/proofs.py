@@ -40,7 +40,6 @@ from vc_core.errors import (
     ParsingError,
     Problem,
     ProofExpiredError,
-    ProofGenerationError,
     ProofVerificationError,
     UnsupportedCryptosuiteError,
     VcError,
@@ -48,8 +47,8 @@ from vc_core.errors import (
 )
 from vc_core.hazmat import data_integrity
 from vc_core.hazmat.cryptosuite import Cryptosuite
-from vc_core.hazmat.registry import CRYPTOSUITES, get_cryptosuite
 from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof, confirm_base_proof
+from vc_core.hazmat.registry import CRYPTOSUITES, get_cryptosuite
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import OfflineDocumentLoader, document_loader
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject

@@ -156,7 +156,9 @@ def vc_api_identities(json_output: JsonOpt = False, data_dir: DataDirOpt = None)
         typer.echo(json.dumps(identities, indent=2))
         return
     for name, identity in identities.items():
-        typer.echo(f"{name:22} {identity['curve']:8} {identity['endpoint']}\n{'':22} {identity['id']}")
+        typer.echo(
+            f"{name:22} {identity['curve']:8} {identity['endpoint']}\n{'':22} {identity['id']}"
+        )
 
 
 @app.command()

@@ -8,10 +8,11 @@ cannot be moved to another source or number.
 
 Keys are numbered ``key-1``, ``key-2``, …: new credentials and status lists
 are signed with the newest, which a rotation makes on the series' curve (read
-from its stored public key, so the database needs no curve column); older keys stay in the DID document so the
-credentials they signed keep verifying. The issuer's other secrets (nonce
-HMAC, tx_code and subject hashing) are derived from the KEK with HKDF, so
-every worker process of one deployment agrees on them.
+from its stored public key, so the database needs no curve column); older keys
+stay in the DID document so the credentials they signed keep verifying. The
+issuer's other secrets (nonce HMAC, tx_code and subject hashing) are derived
+from the KEK with HKDF, so every worker process of one deployment agrees on
+them.
 """
 
 from __future__ import annotations
@@ -196,14 +197,18 @@ class KeyRing:
         if not keys:
             self._add(source, 1, curve, clock=clock)
         elif _curve_of(keys[-1].public_multibase) != curve:
-            raise StartupRefused(f"the keys of {source} are {_curve_of(keys[-1].public_multibase)}, not {curve}")
+            raise StartupRefused(
+                f"the keys of {source} are {_curve_of(keys[-1].public_multibase)}, not {curve}"
+            )
 
     def rotate(self, source: str, *, clock: Clock = _utc_now) -> str:
         """Add a new newest key to ``source`` (same curve); return its verification method id."""
         with self._db.read() as unit:
             keys = unit.keys(source)
         number = (keys[-1].number if keys else 0) + 1
-        self._add(source, number, _curve_of(keys[-1].public_multibase) if keys else "P-256", clock=clock)
+        self._add(
+            source, number, _curve_of(keys[-1].public_multibase) if keys else "P-256", clock=clock
+        )
         with self._lock:
             self._signing.pop(source, None)
         return str(self.signing_key(source).id)

@@ -87,7 +87,8 @@ def test_vendored_context_equals_w3c_reference(
     reference = json.loads((reference_contexts_dir / index[entry["url"]]).read_bytes())
     assert json.loads((CONTEXTS / entry["file"]).read_bytes()) == reference
     assert re.fullmatch(
-        r"(@[a-z0-9-]+/)?[a-z0-9-]+@\d+\.\d+\.\d+|[a-z0-9-]+/[a-z0-9.-]+@[0-9a-f]{8}", entry["package"]
+        r"(@[a-z0-9-]+/)?[a-z0-9-]+@\d+\.\d+\.\d+|[a-z0-9-]+/[a-z0-9.-]+@[0-9a-f]{8}",
+        entry["package"],
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from vc_core.errors import CredentialPolicyError, ParsingError, ProofVerificationError
 from vc_core.vcdm import (
+    CREDENTIALS_V1_URL,
     CREDENTIALS_V2_URL,
     check_credential_shape,
     check_issuer_is_controller,
@@ -95,6 +96,7 @@ def test_issuer_of_a_non_object() -> None:
 
 def test_good_credential_shapes() -> None:
     check_credential_shape(CREDENTIAL)
+    check_credential_shape(_with(CREDENTIAL, _context=CREDENTIALS_V2_URL))
     check_credential_shape(_with(CREDENTIAL, type="VerifiableCredential"))
     check_credential_shape(_with(CREDENTIAL, credentialSubject=[{"id": HOLDER}, {"a": 1}]))
     check_credential_shape(_with(CREDENTIAL, credentialStatus=[CREDENTIAL["credentialStatus"]] * 2))
@@ -110,9 +112,11 @@ def test_good_credential_shapes() -> None:
     ("changes", "path"),
     [
         ({"_context": _MISSING}, "@context"),
-        ({"_context": CREDENTIALS_V2_URL}, "@context"),
         ({"_context": []}, "@context"),
-        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, 5]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, "https ://not-a-url/v1"]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, CREDENTIALS_V2_URL]}, "@context"),
+        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "issuanceDate"),
         (
             {"_context": ["https://issuer.example.nl/contexts/nl-vc/v1", CREDENTIALS_V2_URL]},
             "@context",
@@ -152,6 +156,9 @@ def test_credential_not_an_object(document: object) -> None:
 
 def test_good_presentation_shapes() -> None:
     check_presentation_shape(PRESENTATION)
+    check_presentation_shape(_with(PRESENTATION, holder={"id": HOLDER, "name": "Alice"}))
+    check_presentation_shape(_with(PRESENTATION, _context=CREDENTIALS_V2_URL))
+    check_presentation_shape(_with(PRESENTATION, _context=[CREDENTIALS_V1_URL]))
     check_presentation_shape(_with(PRESENTATION, holder=_MISSING, verifiableCredential=_MISSING))
     check_presentation_shape(_with(PRESENTATION, verifiableCredential=CREDENTIAL))
 
@@ -159,14 +166,15 @@ def test_good_presentation_shapes() -> None:
 @pytest.mark.parametrize(
     ("changes", "path"),
     [
-        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "@context"),
-        ({"_context": CREDENTIALS_V2_URL}, "@context"),
+        ({"_context": ["https://issuer.example.nl/contexts/nl-vc/v1"]}, "@context"),
+        ({"_context": 5}, "@context"),
         ({"type": "VerifiableCredential"}, "type"),
         ({"type": _MISSING}, "type"),
         ({"verifiableCredential": "eyJhbGciOi..."}, "verifiableCredential"),
         ({"verifiableCredential": []}, "verifiableCredential"),
         ({"verifiableCredential": [CREDENTIAL, None]}, "verifiableCredential"),
-        ({"holder": {"id": HOLDER}}, "holder"),
+        ({"holder": {"name": "no id"}}, "holder"),
+        ({"holder": {"id": "not a url"}}, "holder"),
         ({"holder": "holder"}, "holder"),
         ({"id": ["urn:x"]}, "id"),
     ],

@@ -160,9 +160,12 @@ def test_their_exported_key_files_load_with_from_multikey(curve: Curve) -> None:
     [
         (COMMON_SHAPE, ["/issuer"], ["/credentialSubject/name"], "name"),
         (VC_1_1, ["/issuer", "/issuanceDate"], ["/credentialSubject/name"], "name"),
-        (OUR_VOCABULARY, ["/issuer", "/credentialSubject/belastingjaar"], [
-            "/credentialSubject/inkomensklasse"
-        ], "inkomensklasse"),
+        (
+            OUR_VOCABULARY,
+            ["/issuer", "/credentialSubject/belastingjaar"],
+            ["/credentialSubject/inkomensklasse"],
+            "inkomensklasse",
+        ),
     ],
     ids=["common-shape", "vc-1.1", "our-vocabulary"],
 )
@@ -171,7 +174,9 @@ def test_our_base_proof_derives_and_verifies_in_their_stack(
 ) -> None:
     issuer = KeyPair.generate("P-256")
     base = sign(
-        _issued_by(document, issuer), issuer, cryptosuite="ecdsa-sd-2023",
+        _issued_by(document, issuer),
+        issuer,
+        cryptosuite="ecdsa-sd-2023",
         mandatory_pointers=mandatory,
     )
     derived = digital_bazaar(
@@ -191,7 +196,9 @@ def test_our_base_proof_derives_and_verifies_in_their_stack(
 def test_our_derived_proof_of_the_common_shape_verifies_in_their_stack() -> None:
     issuer = KeyPair.generate("P-256")
     base = sign(
-        _issued_by(COMMON_SHAPE, issuer), issuer, cryptosuite="ecdsa-sd-2023",
+        _issued_by(COMMON_SHAPE, issuer),
+        issuer,
+        cryptosuite="ecdsa-sd-2023",
         mandatory_pointers=["/issuer"],
     )
     derived = derive(base, selective_pointers=["/credentialSubject/description"])
@@ -202,7 +209,9 @@ def test_our_derived_proof_of_the_common_shape_verifies_in_their_stack() -> None
 def test_pointers_through_one_element_arrays_mean_the_same_in_both_stacks() -> None:
     issuer = KeyPair.generate("P-256")
     base = sign(
-        _issued_by(ONE_ELEMENT_ARRAYS, issuer), issuer, cryptosuite="ecdsa-sd-2023",
+        _issued_by(ONE_ELEMENT_ARRAYS, issuer),
+        issuer,
+        cryptosuite="ecdsa-sd-2023",
         mandatory_pointers=["/issuer", "/credentialSubject/0/id"],
     )
     # Ours discloses by the document's own pointer; theirs verifies it.
@@ -241,7 +250,11 @@ def test_their_base_proof_derives_and_verifies_here() -> None:
 
 # --- ecdsa-rdfc-2019 and eddsa-rdfc-2022, both ways ----------------------------------------------
 
-SUITES = [("P-256", "ecdsa-rdfc-2019"), ("P-384", "ecdsa-rdfc-2019"), ("Ed25519", "eddsa-rdfc-2022")]
+SUITES = [
+    ("P-256", "ecdsa-rdfc-2019"),
+    ("P-384", "ecdsa-rdfc-2019"),
+    ("Ed25519", "eddsa-rdfc-2022"),
+]
 
 
 @pytest.mark.parametrize(("curve", "cryptosuite"), SUITES)
@@ -278,7 +291,9 @@ def test_default_pointers_on_a_subject_with_only_an_id_derive_in_their_stack() -
     document = _issued_by(VC_1_1, issuer)
     document["credentialSubject"] = {"id": "did:example:alice"}
     base = sign(
-        document, issuer, cryptosuite="ecdsa-sd-2023",
+        document,
+        issuer,
+        cryptosuite="ecdsa-sd-2023",
         mandatory_pointers=["/issuer", "/credentialSubject/id"],
     )
     derived = digital_bazaar("derive", credential=base, selectivePointers=["/issuanceDate"])

@@ -140,9 +140,13 @@ class Processor(FastCompaction, FastExpansion):
         Where there is none the entry changes nothing, so it is left out.
         """
         for item in local_ctx if isinstance(local_ctx, list) else [local_ctx]:
-            if isinstance(item, dict) and "@vocab" in item and item["@vocab"] is None:
-                if "@vocab" not in active_ctx:
-                    item = {key: value for key, value in item.items() if key != "@vocab"}
+            if (
+                isinstance(item, dict)
+                and "@vocab" in item
+                and item["@vocab"] is None
+                and "@vocab" not in active_ctx
+            ):
+                item = {key: value for key, value in item.items() if key != "@vocab"}
             active_ctx = super()._process_context(
                 active_ctx, [item], options, override_protected, propagate, validate_scoped
             )

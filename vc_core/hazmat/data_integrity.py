@@ -137,8 +137,8 @@ def checked_proof_config(
     vc-di-eddsa#proof-configuration-eddsa-rdfc-2022 and
     vc-di-ecdsa#base-proof-configuration-ecdsa-sd-2023; each suite then canonicalizes).
 
-    Raises ``ProofGenerationError`` for options of another suite or a ``created``
-    that is not an XSD dateTimeStamp.
+    Raises ``ProofGenerationError`` for options of another suite, a ``created``
+    that is not an XSD dateTimeStamp, or a document without ``@context``.
     """
     # Step 1: proofConfig is a clone of the options.
     # Implementation note: without proofValue, so a proof can be passed as its own options.
@@ -153,7 +153,10 @@ def checked_proof_config(
         except ValueError as exc:
             raise ProofGenerationError(f"proof created: {exc}") from exc
     # Step 4: proofConfig.@context = unsecuredDocument.@context.
-    proof_config["@context"] = unsecured_document.get("@context")
+    # Implementation note: without one, canonicalization would drop every statement.
+    if "@context" not in unsecured_document:
+        raise ProofGenerationError("the document to secure has no @context")
+    proof_config["@context"] = unsecured_document["@context"]
     return proof_config
 
 
@@ -572,7 +575,8 @@ def verify_proof(
 
     ``secured_document`` is parsed JSON (untrusted). ``suite_for`` maps a
     ``cryptosuite`` name to a suite instance or raises
-    ``UnsupportedCryptosuiteError`` (callers restrict the accepted suites here); ``resolve_verification_method`` dereferences the
+    ``UnsupportedCryptosuiteError`` (callers restrict the accepted suites
+    here); ``resolve_verification_method`` dereferences the
     ``verificationMethod`` (offline did:key by default). Raises
     ``ParsingError``, ``ProofVerificationError``, ``InvalidChallengeError``,
     ``InvalidDomainError``, ``ProofExpiredError`` or ``DataLossError``; a

@@ -29,8 +29,8 @@ from vc_core.types import DocumentLoader, JsonObject
 
 __all__ = [
     "SelectionResult",
-    "equivalent_pointer",
     "create_initial_selection",
+    "equivalent_pointer",
     "json_pointer_to_paths",
     "select_canonical_nquads",
     "select_json_ld",
