@@ -265,6 +265,8 @@ class VcApi:
                 if purposes:
                     credential = self._with_status(unit, api_issuer, credential, purposes)
                 signed = self._sign(credential, key, api_issuer, pointers, clock=clock)
+        except NotFound:
+            raise
         except VcError as exc:
             return _bad_request(Problem(exc.code or "PROOF_GENERATION_ERROR", exc.detail))
         return ApiResponse(201, {"verifiableCredential": signed})
