@@ -797,3 +797,47 @@ def test_status_list_and_entry_fetch_is_in_process(api: TestClient) -> None:
         },
     }
     refused(verify(api, sign(foreign, key)), "STATUS_RETRIEVAL_ERROR")
+
+
+# --- contexts: the bundled examples context and an operator's own --------------------------------
+
+
+def test_operator_contexts_folder(
+    settings_for: Callable[..., IssuerSettings], tmp_path: Path, api: TestClient
+) -> None:
+    import hashlib
+
+    url = "https://contexts.example.org/garden/v1"
+    data = b'{"@context": {"@vocab": "https://contexts.example.org/garden#"}}'
+    folder = tmp_path / "contexts"
+    folder.mkdir()
+    (folder / "garden.json").write_bytes(data)
+    entry = {"url": url, "file": "garden.json", "sha256": hashlib.sha256(data).hexdigest()}
+    (folder / "manifest.json").write_text(json.dumps([entry]))
+    credential = {**VC_2_0, "@context": [V2, url], "type": ["VerifiableCredential", "Plant"]}
+    # Unknown to a service without the folder: refused, never fetched.
+    refused(issue(api, "eddsa-rdfc-2022", credential), "LOADING_DOCUMENT_FAILED")
+    issuer = Issuer.from_settings(settings_for("sqlite", extra_contexts_dir=folder))
+    with TestClient(create_app(issuer), base_url=BASE_URL) as client:
+        secured = issued(client, "eddsa-rdfc-2022", credential)
+        assert verify(client, secured).status_code == 200
+    issuer.db.dispose()
+    # A changed file stops the service from starting with it.
+    (folder / "garden.json").write_bytes(data.replace(b"garden#", b"weeds#"))
+    changed = Issuer.from_settings(settings_for("sqlite", extra_contexts_dir=folder))
+    with pytest.raises(Exception, match="does not match its pinned sha256"):
+        create_app(changed)
+    changed.db.dispose()
+
+
+def test_examples_context_is_bundled(api: TestClient) -> None:
+    credential = {
+        **VC_2_0,
+        "@context": [V2, EXAMPLES_V2_URL],
+        "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+        "credentialSubject": {
+            "id": "did:example:alice",
+            "degree": {"type": "ExampleBachelorDegree"},
+        },
+    }
+    assert verify(api, issued(api, "ecdsa-rdfc-2019", credential)).status_code == 200
