@@ -99,11 +99,10 @@ class StatusLists:
         # (source, purpose) -> (looked up at, claims left before the next look-up, number)
         self._open: dict[tuple[str, str], tuple[float, int, int]] = {}
 
-    def register(self, name: str, *, identifier: str, did: str, key_name: str) -> None:
-        """Publish lists as ``name`` too: under ``identifier``, issued by ``did``, signed by
-        the key series ``key_name``."""
+    def register(self, name: str, *, identifier: str, key_name: str) -> None:
+        """Publish lists as ``name`` too: under ``identifier``, signed by the key series
+        ``key_name`` and issued by that key's controller (its did:key)."""
         self._identifiers[name] = identifier
-        self._dids[name] = did
         self._key_names[name] = key_name
 
     def allocate(
@@ -164,11 +163,12 @@ class StatusLists:
         for index, value in set_entries:
             set_status(bits, index, value)
         url = status_list_url(self._identifiers[state.source], state.purpose, state.number)
+        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
         document: JsonObject = {
             "@context": [CREDENTIALS_V2_URL],
             "id": url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": self._dids[state.source],
+            "issuer": self._dids.get(state.source) or key.controller,
             "validFrom": _timestamp(now),
             "validUntil": _timestamp(now + self._validity),
             "credentialSubject": {
@@ -179,7 +179,6 @@ class StatusLists:
                 "ttl": int(self._ttl.total_seconds() * 1000),
             },
         }
-        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
         signed = sign(document, key, created=now)
         return json.dumps(signed, separators=(",", ":"))
 

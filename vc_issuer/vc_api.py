@@ -1,11 +1,12 @@
 """VC API handlers (issue, verify, derive, verify presentation) for interoperability suites.
 
 Thin, framework-free handlers over ``vc_core`` (PROTOCOLS.md §4). The VC API
-has one issuer identity per cryptosuite and curve (:data:`API_ISSUERS`), each
-a did:key whose key series lives in the issuer's sealed key ring (fixed demo
-keys in demo mode). Issuing honours ``options.credentialStatus`` /
-``options.statusPurpose`` with the Bitstring Status Lists the sources use,
-published under ``/issuers/<name>/status/…``.
+has one issuer identity per cryptosuite and curve
+(``vc_issuer.api_issuers.API_ISSUERS``), each a did:key whose key series lives
+in the issuer's sealed key ring (fixed demo keys in demo mode). Issuing
+honours ``options.credentialStatus`` / ``options.statusPurpose`` with the
+Bitstring Status Lists the sources use, published under
+``/issuers/<name>/status/…``.
 
 Verifying means what the VC API says: the proofs, the validity window and the
 status. Relying-party policy (is the issuer the key's controller, is it
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 
 from vc_core.did import VerificationMethod, dereference_verification_method
 from vc_core.errors import FetchError, ParsingError, Problem, VcError, VerificationError
-from vc_core.keys import Curve, KeyPair
+from vc_core.keys import KeyPair
 from vc_core.loader import (
     CREDENTIALS_V1_URL,
     DATA_INTEGRITY_V2_URL,
@@ -37,52 +38,22 @@ from vc_core.loader import (
 )
 from vc_core.proofs import derive, sign, verify
 from vc_core.status import check_status
-from vc_core.types import Clock, CryptosuiteName, JsonObject
+from vc_core.types import Clock, JsonObject
 from vc_core.vcdm import (
     check_credential_shape,
     check_presentation_shape,
     check_validity_period,
     credential_issuer,
 )
+from vc_issuer.api_issuers import API_ISSUERS, ApiIssuer
 from vc_issuer.db import Unit
-from vc_issuer.errors import NotFound, StartupRefused
+from vc_issuer.errors import NotFound
 from vc_issuer.issuer import DEFAULT_MANDATORY_POINTERS, Issuer, existing_pointers
 from vc_issuer.status_lists import PURPOSES
 
-__all__ = ["API_ISSUERS", "ApiIssuer", "ApiResponse", "VcApi", "problem_json"]
+__all__ = ["ApiResponse", "VcApi", "problem_json"]
 
 
-@dataclass(frozen=True, slots=True)
-class ApiIssuer:
-    """One issuer identity of the VC API: its cryptosuite, its curve and its key series.
-
-    Its DID is the did:key of the newest key of ``key_name``; credentials are
-    issued at :attr:`endpoint`, and its status lists live under :attr:`base_path`.
-    """
-
-    name: str
-    cryptosuite: CryptosuiteName
-    curve: Curve
-    key_name: str
-
-    @property
-    def base_path(self) -> str:
-        """``/issuers/<name>``: the prefix of its endpoint and status lists."""
-        return f"/issuers/{self.name}"
-
-    @property
-    def endpoint(self) -> str:
-        """The path of its ``/credentials/issue`` endpoint."""
-        return f"{self.base_path}/credentials/issue"
-
-
-API_ISSUERS: tuple[ApiIssuer, ...] = (
-    ApiIssuer("ecdsa-rdfc-2019", "ecdsa-rdfc-2019", "P-256", "vc-api"),
-    ApiIssuer("ecdsa-rdfc-2019-p384", "ecdsa-rdfc-2019", "P-384", "vc-api-p384"),
-    ApiIssuer("ecdsa-sd-2023", "ecdsa-sd-2023", "P-256", "vc-api"),
-    ApiIssuer("eddsa-rdfc-2022", "eddsa-rdfc-2022", "Ed25519", "vc-api-ed25519"),
-)
-"""The VC API's issuers; ``/credentials/issue`` picks one by ``options.cryptosuite``."""
 _DEFAULT_ISSUER = "ecdsa-sd-2023"
 _CHECKS = ("proof", "validity", "credentialStatus")
 _log = logging.getLogger("vc_issuer.vc_api")
@@ -172,18 +143,6 @@ class VcApi:
         self.document_loader: OfflineDocumentLoader = document_loader(
             extra_contexts=load_context_folder(extra) if extra is not None else None
         )
-        for api_issuer in API_ISSUERS:
-            issuer.keys.ensure(api_issuer.key_name, curve=api_issuer.curve)
-            if issuer.settings.mode == "production" and issuer.keys.uses_demo_keys(
-                api_issuer.key_name
-            ):
-                raise StartupRefused(f"the VC API key {api_issuer.key_name} is a public demo key")
-            issuer.status_lists.register(
-                api_issuer.name,
-                identifier=issuer.settings.base_url + api_issuer.base_path,
-                did=self.key_of(api_issuer).controller or "",
-                key_name=api_issuer.key_name,
-            )
         self._own_dids = {issuer.settings.issuer_did(name): name for name in issuer.sources}
 
     def key_of(self, api_issuer: ApiIssuer) -> KeyPair:

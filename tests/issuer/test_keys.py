@@ -136,15 +136,19 @@ def test_vc_api_keys_are_sealed_per_curve_and_rotate_on_their_curve(fresh: Issue
 def test_demo_vc_api_keys_are_fixed_and_refused_in_production(
     backend: str, settings_for: Callable[..., IssuerSettings]
 ) -> None:
+    from vc_issuer.api_issuers import API_ISSUERS
+    from vc_issuer.db import Database
     from vc_issuer.vc_api import VcApi
 
     development = settings_for(backend, demo_keys=False, key_passphrase=SecretStr(PASSPHRASE))
-    issuer = Issuer.from_settings(development)
     # Only the VC API's keys are the public demo ones in this database.
-    demo_ring = KeyRing.unlock(issuer.db, PASSPHRASE, development.issuer_dids(), use_demo_keys=True)
-    for key_name, curve in (("vc-api", "P-256"), ("vc-api-p384", "P-384")):
-        demo_ring.ensure(key_name, curve=curve)
-    demo_ring.ensure("vc-api-ed25519", curve="Ed25519")
+    db = Database.open(development.resolved_database_url)
+    db.create_tables()
+    demo_ring = KeyRing.unlock(db, PASSPHRASE, development.issuer_dids(), use_demo_keys=True)
+    for api_issuer in API_ISSUERS:
+        demo_ring.ensure(api_issuer.key_name, curve=api_issuer.curve)
+    db.dispose()
+    issuer = Issuer.from_settings(development)
     identities = VcApi(issuer).identities()
     assert identities["eddsa-rdfc-2022"]["id"] == did_key(demo_key("vc-api-ed25519", 1, "Ed25519"))
     assert identities["ecdsa-rdfc-2019-p384"]["id"] == did_key(demo_key("vc-api-p384", 1, "P-384"))
@@ -152,4 +156,4 @@ def test_demo_vc_api_keys_are_fixed_and_refused_in_production(
         update={"mode": "production", "demo_data": False, "admin_token": SecretStr(TOKEN)}
     )
     with pytest.raises(StartupRefused, match="VC API key vc-api is a public demo key"):
-        VcApi(Issuer.from_settings(production))
+        Issuer.from_settings(production)
