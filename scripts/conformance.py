@@ -2,11 +2,14 @@
 
     .venv/bin/python scripts/conformance.py --suites DIR     (what `make conformance` runs)
 
-DIR holds plain checkouts (git archive of the GitHub repositories) named after
-their repositories: vc-di-ecdsa-test-suite, vc-di-eddsa-test-suite,
-vc-data-model-2.0-test-suite, vc-bitstring-status-list-test-suite, and their
-dependencies vc-test-suite-implementations, data-integrity-test-suite-assertion
-and vc-di-ecdsa. Nothing is fetched but npm packages from the registry.
+DIR holds plain checkouts (clones, or `git archive` extracts) of the GitHub
+repositories, each in a folder named after its repository:
+vc-di-ecdsa-test-suite, vc-di-eddsa-test-suite, vc-data-model-2.0-test-suite,
+vc-bitstring-status-list-test-suite, and their dependencies
+vc-test-suite-implementations, data-integrity-test-suite-assertion and
+vc-di-ecdsa. The report names each suite's commit: `git rev-parse` in a clone,
+else the first line of a `.commit` file in the folder (write it when
+extracting). Nothing is fetched but npm packages from the registry.
 
 1. Install: the two GitHub-only dependencies are packed with `npm pack`, each
    suite's `github:` dependencies point at the packs, its lockfile and its
@@ -267,13 +270,15 @@ def commit_of(folder: Path) -> str:
 
 
 def write_report(results: dict[str, dict[str, object]], suites: Path, out: Path) -> None:
+    """The pass/fail table per suite with the suite commits and the date, then what did not pass."""
     today = datetime.date.today().isoformat()
     lines = [
         "# W3C test suites",
         "",
-        f"Run with `make conformance` on {today} against `blauwe-knop issuer serve --demo` over "
-        "TLS on localhost, every cryptosuite, curve and VC version declared (see "
-        "`scripts/conformance.py`).",
+        f"`make conformance` on {today}: the four suites against `blauwe-knop issuer serve --demo` "
+        "over TLS on localhost, with every cryptosuite, curve, VC version, the holder (derive) "
+        "and the presentation verifier declared, and interop tests on (our implementation is "
+        "the only one). Written by `scripts/conformance.py`.",
         "",
         "| suite | commit | passed | failed | pending |",
         "|---|---|---|---|---|",
@@ -293,7 +298,7 @@ def write_report(results: dict[str, dict[str, object]], suites: Path, out: Path)
         if failures or pending:
             lines += ["", f"## {suite}", ""]
             lines += [f"- failed: {test['fullTitle']}" for test in failures]
-            lines += [f"- pending: {test['fullTitle']}" for test in pending]
+            lines += [f"- pending (skipped by the suite): {test['fullTitle']}" for test in pending]
     out.write_text("\n".join(lines) + "\n")
 
 
