@@ -232,6 +232,8 @@ class VcApi:
 
     def _pick_issuer(self, issuer_name: str | None, options: Mapping[str, object]) -> ApiIssuer:
         suite = options.get("cryptosuite")
+        if options.get("type", "DataIntegrityProof") != "DataIntegrityProof":
+            raise ParsingError("options.type must be DataIntegrityProof")
         if issuer_name is None:
             chosen = next(
                 (i for i in API_ISSUERS if i.cryptosuite == suite and i.curve != "P-384"),
@@ -245,8 +247,6 @@ class VcApi:
             raise NotFound(f"no VC API issuer {issuer_name!r}")
         if suite is not None and suite != api_issuer.cryptosuite:
             raise ParsingError(f"this issuer signs with {api_issuer.cryptosuite}, not {suite!r}")
-        if options.get("type", "DataIntegrityProof") != "DataIntegrityProof":
-            raise ParsingError("options.type must be DataIntegrityProof")
         return api_issuer
 
     def _prepared(self, credential: JsonObject, key: KeyPair, options: JsonObject) -> JsonObject:
@@ -295,21 +295,16 @@ class VcApi:
         *,
         clock: Clock,
     ) -> JsonObject:
-        if api_issuer.cryptosuite != "ecdsa-sd-2023":
-            return sign(
-                credential,
-                key,
-                cryptosuite=api_issuer.cryptosuite,
-                created=clock(),
-                document_loader=self.document_loader,
-            )
-        if pointers is None:
+        """Sign; ecdsa-sd-2023 with the given mandatory pointers or our defaults."""
+        if api_issuer.cryptosuite != "ecdsa-sd-2023" and pointers is not None:
+            raise ParsingError("mandatoryPointers are for ecdsa-sd-2023")
+        if api_issuer.cryptosuite == "ecdsa-sd-2023" and pointers is None:
             pointers = existing_pointers(credential, DEFAULT_MANDATORY_POINTERS)
         return sign(
             credential,
             key,
-            cryptosuite="ecdsa-sd-2023",
-            mandatory_pointers=pointers,
+            cryptosuite=api_issuer.cryptosuite,
+            mandatory_pointers=pointers or (),
             created=clock(),
             document_loader=self.document_loader,
         )
