@@ -265,7 +265,7 @@ def verify(
     share one code, the error is that code's subclass, e.g.
     ``ProofExpiredError``); a verified document is returned as
     :class:`VerifiedDocument`. An ecdsa-sd-2023 base proof is refused
-    (PROTOCOLS.md P15); a holder checks one with :func:`confirm`.
+    (docs/protocols.md, P15); a holder checks one with :func:`confirm`.
     """
     accepted = frozenset(cryptosuites)
 
@@ -293,7 +293,7 @@ class _BaseProofConfirmation(EcdsaSd2023):
 
     Implementation note: handed to ``data_integrity`` as the suite, so that
     :func:`confirm` runs the same generic checks as :func:`verify` before this
-    cryptosuite step (PROTOCOLS.md §6.6).
+    cryptosuite step (docs/protocols.md, "Confirm a base proof").
     """
 
     def verify_proof(

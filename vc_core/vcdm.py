@@ -5,9 +5,9 @@ here: the shape of credentials and presentations (every MUST of VC Data Model
 2.0 that a processor can check without fetching anything, and those of VC
 Data Model 1.1 for credentials whose first context is the 1.1 one), the
 validity window against a clock, and, as relying-party policy, that the
-issuer controls the key that signed (PROTOCOLS.md §5.4). Input is untrusted
-JSON: a wrong shape is a ``ParsingError`` (``PARSING_ERROR``) whose ``path``
-names the property.
+issuer controls the key that signed (docs/protocols.md, "Verification-method
+checks"). Input is untrusted JSON: a wrong shape is a ``ParsingError``
+(``PARSING_ERROR``) whose ``path`` names the property.
 
 What JSON-LD itself refuses (an undefined term or type, a relative IRI, a
 redefined protected term) is found when the document is expanded in safe mode

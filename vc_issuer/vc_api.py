@@ -1,6 +1,6 @@
 """VC API handlers (issue, verify, derive, verify presentation) for interoperability suites.
 
-Thin, framework-free handlers over ``vc_core`` (PROTOCOLS.md §4). The VC API
+Thin, framework-free handlers over ``vc_core`` (docs/protocols.md, "VC API"). The VC API
 has one issuer identity per cryptosuite and curve
 (``vc_issuer.api_issuers.API_ISSUERS``), each a did:key whose key series lives
 in the issuer's sealed key ring (fixed demo keys in demo mode). Issuing

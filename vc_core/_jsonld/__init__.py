@@ -1,7 +1,7 @@
 """JSON-LD and RDFC-1.0 adapter: the only module that imports pyld.
 
 Everything JSON-LD in blauwe-knop goes through the functions below. They add
-what pyld 3.3 lacks (PROTOCOLS.md §8, P1–P4, P8, P9, P17):
+what pyld 3.3 lacks (docs/protocols.md, P1–P4, P8, P9, P17):
 
 - **Safe mode** (default). A property the context does not define raises
   :class:`DataLossError` (pyld's ``on_property_dropped`` hook), and so does

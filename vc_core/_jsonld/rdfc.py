@@ -41,7 +41,7 @@ HashName = Literal["sha256", "sha384"]
 MAX_BLANK_NODES: Final = 1_000
 """Most blank nodes RDFC-1.0 will label in one dataset."""
 MAX_WORK: Final = 250_000
-"""Most work RDFC-1.0 may spend on one dataset (poison-graph guard, PROTOCOLS.md P4).
+"""Most work RDFC-1.0 may spend on one dataset (poison-graph guard, docs/protocols.md, P4).
 
 One unit is one identifier copied while Hash N-Degree Quads tries a
 permutation (each permutation copies the path issuer), or one call of it;

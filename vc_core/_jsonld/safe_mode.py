@@ -1,6 +1,6 @@
 """Safe mode: refuse what JSON-LD processing would silently drop or write unportably.
 
-pyld 3.3 has no safe mode (PROTOCOLS.md P1). Here are its pieces: the hook
+pyld 3.3 has no safe mode (docs/protocols.md, P1). Here are its pieces: the hook
 pyld calls for a property that expands to nothing (:func:`raise_dropped`),
 the check of expanded JSON-LD for relative or malformed IRIs that ``to_rdf``
 would skip (:func:`check_expanded`; the fast expansion path applies the same
@@ -107,7 +107,7 @@ def check_expanded(value: Any) -> None:
 # Characters in literals that RDF libraries serialize differently in N-Quads:
 # RDFC-1.0 escapes \b, \f, the other C0 controls but tab, newline and carriage return, and
 # DEL; pyld writes them raw; rdf-canonize (jsonld.js) writes U+FFFE and U+FFFF raw,
-# which RDF 1.2 escapes. A signature over them would not verify everywhere (PROTOCOLS.md P2).
+# which RDF 1.2 escapes. A signature over them would not verify everywhere (docs/protocols.md, P2).
 _NON_PORTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
