@@ -99,6 +99,15 @@ def issued(client: TestClient, name: str, credential: JsonObject, **options: Any
     return secured
 
 
+def derive(client: TestClient, base: JsonObject, selective_pointers: list[str]) -> JsonObject:
+    """The holder endpoint: 201 with the derived credential."""
+    body = {"verifiableCredential": base, "options": {"selectivePointers": selective_pointers}}
+    response = client.post("/credentials/derive", json=body)
+    assert response.status_code == 201, response.text
+    derived: JsonObject = response.json()
+    return derived
+
+
 def verify(client: TestClient, credential: object, **options: Any) -> httpx.Response:
     return client.post(
         "/credentials/verify", json={"verifiableCredential": credential, "options": options}
@@ -253,15 +262,7 @@ def secured(api: TestClient) -> dict[str, JsonObject]:
     """One credential per issuer (VC 2.0), and an ecdsa-sd-2023 disclosure of it."""
     made = {name: issued(api, name, VC_2_0) for name in RDFC_ISSUERS}
     base = issued(api, "ecdsa-sd-2023", VC_2_0, mandatoryPointers=["/issuer"])
-    response = api.post(
-        "/credentials/derive",
-        json={
-            "verifiableCredential": base,
-            "options": {"selectivePointers": ["/credentialSubject/name"]},
-        },
-    )
-    assert response.status_code == 201, response.text
-    made["ecdsa-sd-2023"] = response.json()
+    made["ecdsa-sd-2023"] = derive(api, base, ["/credentialSubject/name"])
     made["base"] = base
     return made
 
@@ -421,15 +422,7 @@ def test_verifier_refuses_a_base_proof(api: TestClient, secured: dict[str, JsonO
 def test_holder_derives_with_selective_pointers(
     api: TestClient, secured: dict[str, JsonObject]
 ) -> None:
-    response = api.post(
-        "/credentials/derive",
-        json={
-            "verifiableCredential": secured["base"],
-            "options": {"selectivePointers": ["/credentialSubject/id"]},
-        },
-    )
-    assert response.status_code == 201, response.text
-    derived = response.json()
+    derived = derive(api, secured["base"], ["/credentialSubject/id"])
     assert derived["proof"]["proofValue"].startswith("u2V0B")
     assert "name" not in derived["credentialSubject"]
     assert verify(api, derived).status_code == 200
