@@ -1,9 +1,10 @@
-"""vc_core: the Data Integrity engine of blauwe-knop.
+"""vc_core: the credential engines of blauwe-knop.
 
 Recipes for signing, deriving, verifying and (as a holder) confirming W3C
 Verifiable Credentials with ``ecdsa-sd-2023``, ``ecdsa-rdfc-2019`` and
-``eddsa-rdfc-2022``, over an offline JSON-LD loader, plus keys, DIDs and
-Bitstring Status List checks.
+``eddsa-rdfc-2022``, over an offline JSON-LD loader; for issuing, presenting
+and verifying SD-JWT VCs (``vc_core.sd_jwt``); plus keys, DIDs, and Bitstring
+and Token Status List checks (``vc_core.status``).
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
@@ -17,13 +18,16 @@ from vc_core.errors import (
     FetchError,
     InvalidChallengeError,
     InvalidDomainError,
+    IssuerKeyError,
     JwsError,
+    KeyBindingError,
     ParsingError,
     Problem,
     ProofExpiredError,
     ProofGenerationError,
     ProofTransformationError,
     ProofVerificationError,
+    SdJwtError,
     StatusListError,
     UnsupportedCryptosuiteError,
     VcError,
@@ -32,7 +36,15 @@ from vc_core.errors import (
 from vc_core.keys import Curve, KeyPair, PublicKey
 from vc_core.loader import document_loader
 from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
-from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
+from vc_core.sd_jwt import VerifiedSdJwtVc, issue_sd_jwt_vc, present_sd_jwt_vc, verify_sd_jwt_vc
+from vc_core.status import (
+    StatusList,
+    StatusListCache,
+    StatusResult,
+    TokenStatusResult,
+    check_status,
+    check_token_status,
+)
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = [
@@ -49,8 +61,10 @@ __all__ = [
     "FetchError",
     "InvalidChallengeError",
     "InvalidDomainError",
+    "IssuerKeyError",
     "JsonObject",
     "JwsError",
+    "KeyBindingError",
     "KeyPair",
     "ParsingError",
     "Problem",
@@ -59,22 +73,29 @@ __all__ = [
     "ProofTransformationError",
     "ProofVerificationError",
     "PublicKey",
+    "SdJwtError",
     "StatusList",
     "StatusListCache",
     "StatusListError",
     "StatusResult",
+    "TokenStatusResult",
     "UnsupportedCryptosuiteError",
     "VcError",
     "VerificationError",
     "VerificationMethod",
     "VerifiedDocument",
+    "VerifiedSdJwtVc",
     "canonicalize",
     "check_status",
+    "check_token_status",
     "confirm",
     "derive",
     "did_key",
     "document_loader",
+    "issue_sd_jwt_vc",
+    "present_sd_jwt_vc",
     "resolve_did",
     "sign",
     "verify",
+    "verify_sd_jwt_vc",
 ]
