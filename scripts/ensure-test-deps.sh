@@ -3,22 +3,13 @@
 #   - Debian's chromium and chromedriver (the browser tests in tests/web; never a downloaded browser);
 #   - the PostgreSQL server binaries initdb and pg_ctl (the tests start a throwaway cluster),
 #     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead;
-#   - the pinned Digital Bazaar packages of tests/interop (npm ci), when npm is installed; without
-#     Node the interop tests fail and say so.
+#   - poppler's pdfsig (poppler-utils), the second, independent validator of the PDF seals;
+#   - node and npm, then the pinned test-only npm projects, installed with `npm ci` when their
+#     node_modules are missing or older than their lockfile: tests/web/axe (axe-core, injected
+#     into Chromium to audit every page) and tests/interop (Digital Bazaar's Data Integrity stack).
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
 set -euo pipefail
-
-interop="$(dirname "$0")/../tests/interop"
-if command -v npm >/dev/null 2>&1; then
-    if [ ! -d "$interop/node_modules" ] || [ "$interop/package-lock.json" -nt "$interop/node_modules" ]; then
-        echo "make test: installing the interop test packages with npm ci" >&2
-        npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error >/dev/null
-        touch "$interop/node_modules"
-    fi
-else
-    echo "make test: npm is not installed; the Digital Bazaar interop tests will fail (install Node 20)" >&2
-fi
 
 missing=()
 need_browser=0
@@ -32,12 +23,29 @@ has_initdb() {
 if [ -z "${BLAUWE_KNOP_TEST_POSTGRES_URL:-}" ] && ! has_initdb; then
     missing+=(postgresql)
 fi
+command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-[ "${#missing[@]}" -eq 0 ] && exit 0
+npm_projects=("$(dirname "$0")/../tests/web/axe" "$(dirname "$0")/../tests/interop")
+install_npm_projects() {
+    for project in "${npm_projects[@]}"; do
+        if [ ! -d "$project/node_modules" ] || [ "$project/package-lock.json" -nt "$project/node_modules" ]; then
+            echo "make test: installing the test-only npm project in $project (npm ci)" >&2
+            (cd "$project" && npm ci --no-audit --no-fund --silent)
+            touch "$project/node_modules"
+        fi
+    done
+}
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    install_npm_projects
+    exit 0
+fi
 
 install_cmd="apt-get install -y ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "make test: missing ${missing[*]} (no apt-get here: install Chromium with its chromedriver and the PostgreSQL server, or set BLAUWE_KNOP_TEST_POSTGRES_URL)" >&2
+    echo "make test: missing ${missing[*]} (no apt-get here: install them; for PostgreSQL you may set BLAUWE_KNOP_TEST_POSTGRES_URL instead)" >&2
     exit 1
 fi
 sudo=()
@@ -53,3 +61,4 @@ echo "make test: installing ${missing[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+install_npm_projects
