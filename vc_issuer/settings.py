@@ -197,6 +197,13 @@ class IssuerSettings(BaseSettings):
         default=Rate(30, 60.0),
         description="Refused Plus fetches per client before it authenticates; then 429.",
     )
+    extra_contexts_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of extra JSON-LD contexts the VC API accepts, listed in its manifest.json "
+            "as {url, file, sha256} (the bundled manifest's format); never fetched."
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -139,6 +139,7 @@ def test_every_landlord_route_refuses_a_64_mb_body(landlord: Service) -> None:
         ("POST", "/belastingdienst/credential", 256 * 1024),
         ("POST", "/belastingdienst/plus/credential", 256 * 1024),
         ("POST", "/credentials/verify", 1024 * 1024),
+        ("POST", "/issuers/ecdsa-sd-2023/credentials/issue", 1024 * 1024),
         ("POST", "/admin/belastingdienst/offers", 64 * 1024),
     ],
 )

@@ -58,8 +58,13 @@ def _mode(path: Path) -> int:
 
 
 @pytest.mark.parametrize("number", ["²", "٣", "1_0", "+1", " 1", "0x1", "1" * 40])
-def test_a_status_list_number_must_be_ascii_digits(http: httpx.Client, number: str) -> None:
-    answered = http.get(f"/belastingdienst/status/revocation/{number}")
+@pytest.mark.parametrize(
+    "lists", ["/belastingdienst/status/revocation", "/issuers/ecdsa-sd-2023/status/revocation"]
+)
+def test_a_status_list_number_must_be_ascii_digits(
+    http: httpx.Client, lists: str, number: str
+) -> None:
+    answered = http.get(f"{lists}/{number}")
     assert answered.status_code == 404
     assert answered.json()["code"] == "NOT_FOUND"
 

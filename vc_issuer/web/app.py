@@ -44,7 +44,10 @@ BODY_LIMITS: tuple[BodyLimit, ...] = (
     # Consent requests carry a presentation; registrations list keys and scopes.
     BodyLimit(r"(/[^/]+|/admin/[^/]+)?/plus/.*", 256 * 1024),
     # The VC API takes whole credentials and presentations.
-    BodyLimit(r"/credentials/(issue|verify|derive|status)|/presentations/verify", 1024 * 1024),
+    BodyLimit(
+        r"(/issuers/[^/]+)?/credentials/(issue|verify|derive|status)|/presentations/verify",
+        1024 * 1024,
+    ),
 )
 """Larger body limits of the routes that need them (path regular expressions)."""
 
