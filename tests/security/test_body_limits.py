@@ -155,27 +155,17 @@ def test_limits_are_per_route(issuer: Service, method: str, path: str, allowed: 
     assert under.status not in (413, 500)
 
 
+@pytest.mark.parametrize(
+    ("size", "chunked", "answered_by"),
+    [(4 * 2**20 + 100_000, False, "text/html"), (5 * 2**20 + 1, True, "application/problem+json")],
+    ids=["the-page", "the-guard"],
+)
 def test_the_landlords_pdf_upload_keeps_its_own_page_below_the_guards_cap(
-    landlord: Service,
+    landlord: Service, size: int, chunked: bool, answered_by: str
 ) -> None:
     """Over 4 MiB the upload route answers with its own page; over 5 MiB the guard stops it."""
-    page = send_huge_body(
-        landlord.port,
-        "POST",
-        "/pdf-controles",
-        host=LANDLORD_HOST,
-        chunked=False,
-        size=4 * 2**20 + 100_000,
+    answer = send_huge_body(
+        landlord.port, "POST", "/pdf-controles", host=LANDLORD_HOST, chunked=chunked, size=size
     )
-    assert page.status == 413
-    assert "content-type: text/html" in page.head
-    guarded = send_huge_body(
-        landlord.port,
-        "POST",
-        "/pdf-controles",
-        host=LANDLORD_HOST,
-        chunked=True,
-        size=5 * 2**20 + 1,
-    )
-    assert guarded.status == 413
-    assert "content-type: application/problem+json" in guarded.head
+    assert answer.status == 413
+    assert f"content-type: {answered_by}" in answer.head
