@@ -90,7 +90,7 @@ def blauwe_knop_command() -> list[str]:
     """The ``blauwe-knop`` console script of this interpreter's environment."""
     found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
     if found is None:
-        return [sys.executable, "-c", "from vc_core.cli import main; main()"]
+        return [sys.executable, "-c", "from blauwe_knop.cli import main; main()"]
     return [found]
 
 

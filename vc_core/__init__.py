@@ -7,33 +7,38 @@ Bitstring Status List checks.
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
-from vc_core.did import VerificationMethod, did_key, resolve_did
-from vc_core.errors import (
-    CanonicalizationLimitError,
-    CredentialPolicyError,
-    DataLossError,
-    DidResolutionError,
-    DocumentLoadError,
-    FetchError,
-    InvalidChallengeError,
-    InvalidDomainError,
-    JwsError,
-    ParsingError,
-    Problem,
-    ProofExpiredError,
-    ProofGenerationError,
-    ProofTransformationError,
-    ProofVerificationError,
-    StatusListError,
-    UnsupportedCryptosuiteError,
-    VcError,
-    VerificationError,
-)
-from vc_core.keys import Curve, KeyPair, PublicKey
-from vc_core.loader import document_loader
-from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
-from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
-from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
+from typing import TYPE_CHECKING
+
+from vc_core._imports import lazy_exports
+
+if TYPE_CHECKING:
+    from vc_core.did import VerificationMethod, did_key, resolve_did
+    from vc_core.errors import (
+        CanonicalizationLimitError,
+        CredentialPolicyError,
+        DataLossError,
+        DidResolutionError,
+        DocumentLoadError,
+        FetchError,
+        InvalidChallengeError,
+        InvalidDomainError,
+        JwsError,
+        ParsingError,
+        Problem,
+        ProofExpiredError,
+        ProofGenerationError,
+        ProofTransformationError,
+        ProofVerificationError,
+        StatusListError,
+        UnsupportedCryptosuiteError,
+        VcError,
+        VerificationError,
+    )
+    from vc_core.keys import Curve, KeyPair, PublicKey
+    from vc_core.loader import document_loader
+    from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
+    from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
+    from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = [
     "CanonicalizationLimitError",
@@ -78,3 +83,43 @@ __all__ = [
     "sign",
     "verify",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "vc_core.did": ("VerificationMethod", "did_key", "resolve_did"),
+        "vc_core.errors": (
+            "CanonicalizationLimitError",
+            "CredentialPolicyError",
+            "DataLossError",
+            "DidResolutionError",
+            "DocumentLoadError",
+            "FetchError",
+            "InvalidChallengeError",
+            "InvalidDomainError",
+            "JwsError",
+            "ParsingError",
+            "Problem",
+            "ProofExpiredError",
+            "ProofGenerationError",
+            "ProofTransformationError",
+            "ProofVerificationError",
+            "StatusListError",
+            "UnsupportedCryptosuiteError",
+            "VcError",
+            "VerificationError",
+        ),
+        "vc_core.keys": ("Curve", "KeyPair", "PublicKey"),
+        "vc_core.loader": ("document_loader",),
+        "vc_core.proofs": (
+            "VerifiedDocument",
+            "canonicalize",
+            "confirm",
+            "derive",
+            "sign",
+            "verify",
+        ),
+        "vc_core.status": ("StatusList", "StatusListCache", "StatusResult", "check_status"),
+        "vc_core.types": ("Clock", "CryptosuiteName", "DocumentLoader", "Fetch", "JsonObject"),
+    },
+)

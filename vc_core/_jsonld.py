@@ -51,11 +51,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeVar
 
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.context_resolver import ContextResolver
-from pyld.identifier_issuer import IdentifierIssuer
-
+from vc_core._imports import without_modules
 from vc_core.errors import (
     CanonicalizationLimitError,
     DataLossError,
@@ -64,6 +60,16 @@ from vc_core.errors import (
     VcError,
 )
 from vc_core.types import DocumentLoader, JsonObject
+
+# Implementation note: on import, pyld picks a default remote document loader by importing
+# requests or aiohttp (aiohttp, which pyHanko installs, alone takes 0.2 s). That loader is never
+# used here (every call passes the caller's loader), so both stay hidden while pyld loads and
+# its default becomes its dummy loader, which fetches nothing.
+with without_modules("requests", "aiohttp"):
+    from pyld import jsonld
+    from pyld.canon import URDNA2015
+    from pyld.context_resolver import ContextResolver
+    from pyld.identifier_issuer import IdentifierIssuer
 
 __all__ = [
     "MAX_BLANK_NODES",

@@ -53,6 +53,7 @@ import json
 import logging
 import re
 import unicodedata
+import warnings
 from collections.abc import Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
@@ -67,22 +68,32 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from fpdf import FPDF
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
-from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vc_core.errors import ParsingError, Problem
 from vc_core.types import Clock, JsonObject
 from vc_core.vcdm import check_credential_shape
 from vc_issuer.errors import PdfVerificationError
 from vc_issuer.qr import qr_fits, qr_png
+
+# Implementation note: pyHanko imports cryptography's DSA key classes (for DSA signatures,
+# which we never make or accept) and cryptography warns about DSA on every such import. That
+# one warning, attributed to pyHanko's modules, is silenced while pyHanko loads; every other
+# warning, ours included, stays visible.
+with warnings.catch_warnings():
+    warnings.filterwarnings(
+        "ignore", category=CryptographyDeprecationWarning, module=r"pyhanko(_certvalidator)?\."
+    )
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+    from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
+    from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 __all__ = [
     "CREDENTIAL_FILE_NAME",
