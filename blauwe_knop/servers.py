@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -153,17 +154,24 @@ def landlord_page_process(*, data_dir: Path, log_path: Path, issuer_port: int) -
 
 @contextmanager
 def run_until_ready(
-    command: list[str], environment: dict[str, str], log_path: Path, ready_url: str
+    command: list[str],
+    environment: dict[str, str],
+    log_path: Path,
+    ready_url: str,
+    *,
+    trust: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command``, output to ``log_path``; yield once ``ready_url`` answers 200; stop it after.
 
+    ``trust`` is the certificate an https ``ready_url`` is checked against (a
+    development certificate, which may appear only once the server starts).
     Raises ``ServerError`` when the process exits first or does not answer in time.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(process, ready_url, log_path)
+            _wait_until_up(process, ready_url, log_path, trust)
             yield process
         finally:
             process.terminate()
@@ -174,15 +182,18 @@ def run_until_ready(
                 process.wait()
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+def _wait_until_up(
+    process: subprocess.Popen[bytes], url: str, log_path: Path, trust: Path | None
+) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while True:
         if process.poll() is not None:
             raise ServerError(f"the server exited with {process.returncode}; see {log_path}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            verify = True if trust is None else ssl.create_default_context(cafile=trust)
+            if httpx.get(url, timeout=2, verify=verify).status_code == 200:
                 return
-        except httpx.TransportError:
+        except (httpx.TransportError, FileNotFoundError):
             pass
         if time.monotonic() > deadline:
             raise ServerError(f"{url} did not answer within {_START_TIMEOUT:.0f} s")
