@@ -75,6 +75,7 @@ from fpdf import FPDF
 from vc_core.errors import ParsingError, Problem
 from vc_core.types import Clock, JsonObject
 from vc_core.vcdm import check_credential_shape
+from vc_issuer.display import claim_label
 from vc_issuer.errors import PdfVerificationError
 from vc_issuer.qr import qr_fits, qr_png
 
@@ -136,17 +137,6 @@ _MONTHS = (
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
-# Terms whose label is not simply the term split at its capitals.
-_LABELS = {
-    "id": "Kenmerk",
-    "value": "Bedrag",
-    "currency": "Valuta",
-    "crohoCode": "CROHO-code",
-    "regelJaar": "Jaar van de regel",
-    "onderSocialeHuurgrens": "Onder de sociale huurgrens",
-    "huisnummertoevoeging": "Toevoeging",
-    "tenaamstellingsdatum": "Datum tenaamstelling",
-}
 
 
 _T = TypeVar("_T")
@@ -331,10 +321,7 @@ def _dutch_date(value: date) -> str:
 
 def _label(term: str) -> str:
     """A Dutch label for a vocabulary term: ``datumBehaald`` -> ``Datum behaald``."""
-    if term in _LABELS:
-        return _LABELS[term]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", term).lower()
-    return words[:1].upper() + words[1:]
+    return claim_label("nl", term)
 
 
 def _type_label(credential: Mapping[str, Any]) -> str:

@@ -20,12 +20,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from blauwe_knop.servers import free_port, run_until_ready
 from tests.issuer.support import DEMO_BSN
 from tests.loopback import blauwe_knop
+from vc_core.did import resolve_did
+from vc_core.loader import NL_VC_V1_URL, bundled_contexts
+from vc_core.status import check_status
+from vc_verifier.http import http_fetch
 
 
 def _clean_environment(**extra: str) -> dict[str, str]:
@@ -100,6 +105,24 @@ def test_a_wallet_and_a_landlord_page_reach_a_dev_tls_issuer(tmp_path: Path) -> 
         assert [(c["credential_issuer"], c["issuer"]) for c in listed] == [
             (f"{base}/belastingdienst", tax_office)
         ]
+
+        # An outside verifier with a plain client (trusting cert.pem) finds everything the
+        # credential points to on the service: the did:web, our context, the status list.
+        shown = _run(*wallet, "show", listed[0]["id"], env=citizen)
+        credential = json.loads(shown.stdout)
+        trust_issuer = ssl.create_default_context(cafile=certificate)
+        with httpx.Client(verify=trust_issuer, timeout=30) as plain:
+            fetch = http_fetch(plain)
+            assert resolve_did(tax_office, fetch=fetch)["id"] == tax_office
+            ours = urlsplit(NL_VC_V1_URL).path
+            assert NL_VC_V1_URL in credential["@context"]
+            context = fetch(f"{base}{ours}", accept="application/ld+json")
+            assert json.loads(context) == bundled_contexts()[NL_VC_V1_URL]
+            statuses = check_status(credential, fetch=fetch)
+            assert [(s.purpose, s.valid) for s in statuses] == [
+                ("revocation", True),
+                ("suspension", True),
+            ]
 
         # The landlord's page trusts the issuer's certificate and DID, and nothing is routed.
         page_port, page_data = free_port(), tmp_path / "landlord"
