@@ -24,6 +24,7 @@ from vc_issuer.plus import PlusService
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
+from vc_issuer.web.openapi import install_openapi
 from vc_issuer.web.portal import install_portal
 from vc_issuer.web.routes import (
     admin,
@@ -160,4 +161,5 @@ def create_app(
     app.include_router(status.router)
     app.include_router(basis.router)
     app.add_middleware(_AccessLog)
+    install_openapi(app, issuer.sources)
     return app

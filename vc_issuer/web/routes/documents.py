@@ -20,6 +20,7 @@ from vc_core.loader import NL_VC_V1_URL, bundled_context_file
 from vc_issuer.display import credential_type_document
 from vc_issuer.errors import NotFound
 from vc_issuer.web.deps import IssuerDep
+from vc_issuer.web.openapi import json_body, problem
 
 router = APIRouter(tags=["public documents"])
 
@@ -62,7 +63,13 @@ def nl_vc_context(request: Request) -> Response:
     return Response(_CONTEXT, media_type="application/ld+json", headers=_CONTEXT_HEADERS)
 
 
-@router.get("/{source}/types/{credential_type}")
+@router.get(
+    "/{source}/types/{credential_type}",
+    responses={
+        200: json_body("The type's names, descriptions and claim labels per language."),
+        404: problem("No such source, or it issues no credential of this type."),
+    },
+)
 def credential_type(source: str, credential_type: str, issuer: IssuerDep) -> JSONResponse:
     """How to show a credential of this type: names and claim labels in Dutch and English."""
     for configuration in issuer.source(source).configurations.values():
