@@ -365,17 +365,34 @@ def create_landlord_app(
     return app
 
 
+def _page(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+_NOT_YOURS: dict[int | str, dict[str, Any]] = {
+    404: _page("No such check, or another desk started it.")
+}
+
+
 def _add_pages(app: FastAPI, desk: _Desk) -> None:
     """The HTML pages, the stylesheet and the DID document."""
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, responses={200: _page("The start form.")})
     def start_page(request: Request) -> HTMLResponse:
         language = desk.language(request)
         return desk.render(
             request, "start.html", rule=desk.rule, limits=desk.limits(language), max=MAX_HOUSEHOLD
         )
 
-    @app.post("/controles")
+    @app.post(
+        "/controles",
+        status_code=303,
+        responses={
+            303: {"description": "Started; the check's page is at Location."},
+            400: _page("The household size is not 1 to 12: the form again, with the error."),
+            403: _page("The form's CSRF token does not belong to this desk."),
+        },
+    )
     def start_check(
         request: Request,
         csrf_token: Annotated[str, Form()] = "",
@@ -401,7 +418,14 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         transaction_id = desk.start(token, size, "amount" if ask == "amount" else "facts")
         return RedirectResponse(f"/controles/{transaction_id}", status_code=303)
 
-    @app.get("/controles/{transaction_id}", response_class=HTMLResponse)
+    @app.get(
+        "/controles/{transaction_id}",
+        response_class=HTMLResponse,
+        responses={
+            200: _page("The request's QR code while it waits, then the decision."),
+            **_NOT_YOURS,
+        },
+    )
     def check_page(transaction_id: str, request: Request) -> HTMLResponse:
         check = desk.own_check(request, transaction_id)
         if check is None:
@@ -409,7 +433,16 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         context = _check_context(desk, desk.language(request), check)
         return desk.render(request, "check.html", **context)
 
-    @app.get("/controles/{transaction_id}/verslag.json")
+    @app.get(
+        "/controles/{transaction_id}/verslag.json",
+        responses={
+            200: {
+                "description": "The signed verification record, as a download.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: _page("No such decided check of this desk."),
+        },
+    )
     def record(transaction_id: str, request: Request) -> Response:
         check = desk.own_check(request, transaction_id)
         if check is None or check.record is None:
@@ -421,7 +454,16 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
         )
 
-    @app.get("/static/landlord.css")
+    @app.get(
+        "/static/landlord.css",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The stylesheet.",
+                "content": {"text/css": {"schema": {"type": "string"}}},
+            }
+        },
+    )
     def stylesheet() -> Response:
         css = resources.files("vc_verifier.landlord").joinpath("static", "landlord.css")
         return Response(
@@ -430,7 +472,16 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             headers={"Cache-Control": "public, max-age=3600"},
         )
 
-    @app.get("/.well-known/did.json")
+    @app.get(
+        "/.well-known/did.json",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The landlord's DID document.",
+                "content": {"application/did+json": {"schema": {"type": "object"}}},
+            }
+        },
+    )
     def did_document() -> JSONResponse:
         method = desk.verifier.signing_key.to_multikey()
         did = desk.settings.did

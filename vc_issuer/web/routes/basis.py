@@ -94,6 +94,7 @@ def logout() -> Response:
 
 @router.get(
     "/{source}/basis/credential.json",
+    response_class=Response,
     responses={
         200: json_body(
             "The credential (ecdsa-rdfc-2019), as a download.", media_type="application/vc"
@@ -111,6 +112,7 @@ def basis_credential(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Respons
 
 @router.get(
     "/{source}/basis/afschrift.pdf",
+    response_class=Response,
     responses={
         200: {
             "description": "The sealed PDF copy, as a download.",

@@ -15,6 +15,7 @@ router = APIRouter(tags=["status and DIDs"])
 
 @router.get(
     "/{source}/status/{purpose}/{number}",
+    response_class=Response,
     responses={
         200: json_body("The status list credential.", media_type="application/vc"),
         404: problem("No such source, purpose or list."),
@@ -33,6 +34,7 @@ def status_list(source: str, purpose: str, number: str, issuer: IssuerDep) -> Re
 
 @router.get(
     "/{source}/did.json",
+    response_class=Response,
     responses={
         200: json_body("The DID document.", media_type="application/did+json"),
         **NO_SOURCE,
@@ -46,6 +48,7 @@ def did_document(source: str, issuer: IssuerDep) -> Response:
 
 @router.get(
     "/{source}/seal-certificate.pem",
+    response_class=Response,
     responses={
         200: {
             "description": "The sealing certificate (PEM).",
