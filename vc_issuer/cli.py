@@ -2,8 +2,11 @@
 
 Settings come from ``BLAUWE_KNOP_ISSUER_*`` environment variables or ``.env``
 (see :class:`~vc_issuer.settings.IssuerSettings`); ``--data-dir`` overrides
-the data folder. Operator commands work on the local database, or on a
-running service with ``--server URL`` (using the admin token from the settings).
+the data folder. ``serve --dev-tls`` serves https under the public URL's host
+with a development certificate (:mod:`vc_core.devtls`) and prints what a
+wallet needs: identifiers, DIDs, the portal and how to trust the certificate.
+Operator commands work on the local database, or on a running service with
+``--server URL`` (using the admin token from the settings).
 """
 
 from __future__ import annotations
