@@ -66,7 +66,8 @@ def test_what_the_certificate_says(tmp_path: Path) -> None:
     assert names.get_values_for_type(x509.DNSName) == ["localhost"]
     assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1", "::1"]
     constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
-    assert constraints.critical and constraints.value.ca and constraints.value.path_length == 0
+    assert constraints.critical
+    assert (constraints.value.ca, constraints.value.path_length) == (True, 0)
     assert certificate.issuer == certificate.subject
     other = development_certificate(tmp_path / "lan", "laptop.local")
     lan = x509.load_pem_x509_certificate(other.cert_path.read_bytes())

@@ -42,9 +42,7 @@ schema = schemathesis.openapi.from_dict(
                     # is refused with 400 invalid_request, as OpenID4VP requires.
                     "include-name": ["POST /oid4vp/response"],
                     "checks": {
-                        "positive_data_acceptance": {
-                            "expected-statuses": ["2xx", "400", "404"]
-                        }
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404"]}
                     },
                 }
             ],
@@ -58,7 +56,7 @@ async def _served(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] != "lifespan":
         await APP(scope, receive, send)
         return
-    while (message := await receive())["type"] != "lifespan.shutdown":
+    while (await receive())["type"] != "lifespan.shutdown":
         await send({"type": "lifespan.startup.complete"})
     await send({"type": "lifespan.shutdown.complete"})
 
