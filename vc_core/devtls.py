@@ -44,7 +44,14 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from vc_core.did import check_did_web_host
 from vc_core.errors import DidResolutionError
 
-__all__ = ["CERT_FILE", "KEY_FILE", "DevelopmentCertificate", "development_certificate"]
+__all__ = [
+    "CERT_FILE",
+    "KEY_FILE",
+    "DevelopmentCertificate",
+    "development_certificate",
+    "is_loopback",
+    "serving_problem",
+]
 
 CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
@@ -185,3 +192,32 @@ def development_certificate(
     return DevelopmentCertificate(
         cert_path, key_path, name, not_after, "replaced" if existed else "created"
     )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listening address is this computer only (``localhost``, ``127.0.0.1``, ``::1``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serving_problem(
+    *, host: str, dev_tls: bool, certfile: Path | None, keyfile: Path | None
+) -> str | None:
+    """Why a service cannot listen with these options, or ``None``.
+
+    ``--dev-tls`` brings its own certificate; plain http is served on a
+    loopback address only.
+    """
+    if dev_tls and (certfile is not None or keyfile is not None):
+        return "--dev-tls makes its own certificate; leave out --ssl-certfile and --ssl-keyfile"
+    tls = dev_tls or (certfile is not None and keyfile is not None)
+    if not tls and not is_loopback(host):
+        return (
+            "plain http is only served on a loopback address; "
+            "give --dev-tls or --ssl-certfile/--ssl-keyfile"
+        )
+    return None

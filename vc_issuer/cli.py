@@ -11,7 +11,6 @@ Operator commands work on the local database, or on a running service with
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import urllib.error
@@ -100,15 +99,6 @@ def _admin_call(server: str, settings: IssuerSettings, method: str, path: str, b
         _fail(f"cannot reach {server}: {exc}", 1)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _announce(
     settings: IssuerSettings, listening: str, certificate: DevelopmentCertificate | None
 ) -> None:
@@ -166,17 +156,14 @@ def serve(
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
 ) -> None:
     """Run the issuer service (uvicorn). Plain http only on a loopback address."""
-    from vc_core.devtls import development_certificate
+    from vc_core.devtls import development_certificate, is_loopback, serving_problem
     from vc_issuer import serving
 
-    if dev_tls and (ssl_certfile is not None or ssl_keyfile is not None):
-        _fail("--dev-tls makes its own certificate; leave out --ssl-certfile and --ssl-keyfile")
-    tls = dev_tls or (ssl_certfile is not None and ssl_keyfile is not None)
-    if not tls and not _is_loopback(host):
-        _fail(
-            "plain http is only served on a loopback address; "
-            "give --dev-tls or --ssl-certfile/--ssl-keyfile"
-        )
+    problem = serving_problem(
+        host=host, dev_tls=dev_tls, certfile=ssl_certfile, keyfile=ssl_keyfile
+    )
+    if problem is not None:
+        _fail(problem)
     overrides: dict[str, str] = {}
     if demo:
         overrides |= {"demo_data": "true", "demo_keys": "true"}
@@ -185,7 +172,7 @@ def serve(
     if public_url is not None:
         overrides["base_url"] = public_url
     settings = _settings(data_dir, **overrides)
-    if settings.mode == "development" and not _is_loopback(host):
+    if settings.mode == "development" and not is_loopback(host):
         _check_development_off_loopback(settings)
     certificate = None
     if dev_tls:
@@ -200,6 +187,7 @@ def serve(
         ssl_certfile, ssl_keyfile = certificate.cert_path, certificate.key_path
     # Create tables, keys and demo data once, before the workers start.
     _issuer(settings).db.dispose()
+    tls = ssl_certfile is not None and ssl_keyfile is not None
     _announce(settings, f"{'https' if tls else 'http'}://{host}:{port}", certificate)
     # The workers build their settings from the environment (uvicorn's app factory).
     if data_dir is not None:

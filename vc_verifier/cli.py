@@ -15,7 +15,6 @@ did:web documents of trusted issuers are fetched over HTTPS.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
 from collections.abc import Mapping
@@ -264,15 +263,6 @@ def record_verify(
     typer.echo(json.dumps(verified.record, indent=2, ensure_ascii=False))
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _trusted_for_serve(
     trusted: Path | None, trust_issuer: list[str] | None
 ) -> Mapping[str, tuple[str, ...]]:
@@ -345,18 +335,15 @@ def serve(
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
 ) -> None:
     """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
-    from vc_core.devtls import development_certificate
+    from vc_core.devtls import development_certificate, serving_problem
     from vc_verifier.landlord import LandlordSettings, landlord_state
     from vc_verifier.landlord.serving import run
 
-    if dev_tls and (ssl_certfile is not None or ssl_keyfile is not None):
-        _fail("--dev-tls makes its own certificate; leave out --ssl-certfile and --ssl-keyfile")
-    tls = dev_tls or (ssl_certfile is not None and ssl_keyfile is not None)
-    if not tls and not _is_loopback(host):
-        _fail(
-            "plain http is only served on a loopback address; "
-            "give --dev-tls or --ssl-certfile/--ssl-keyfile"
-        )
+    problem = serving_problem(
+        host=host, dev_tls=dev_tls, certfile=ssl_certfile, keyfile=ssl_keyfile
+    )
+    if problem is not None:
+        _fail(problem)
     if public_url is None:
         public_url = f"https://localhost:{port}" if dev_tls else "https://verhuur.example.nl"
     overrides: dict[str, str] = {}
@@ -387,7 +374,7 @@ def serve(
         ssl_certfile, ssl_keyfile = certificate.cert_path, certificate.key_path
     typer.echo(
         f"Landlord page at {settings.public_url}/ (listening on "
-        f"{'https' if tls else 'http'}://{host}:{port}); its DID: {settings.did}"
+        f"{'https' if ssl_certfile else 'http'}://{host}:{port}); its DID: {settings.did}"
     )
     for did, types in settings.trusted_issuers.items():
         typer.echo(f"  trusts {did} for {', '.join(types)}")

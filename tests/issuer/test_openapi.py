@@ -16,9 +16,8 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
-from schemathesis.config import SchemathesisConfig
 
+from tests.contract import EXAMPLES, contract_config
 from vc_issuer.auth import DEMO_SESSION_COOKIE
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import DEVELOPMENT_ADMIN_TOKEN, IssuerSettings
@@ -27,12 +26,10 @@ from vc_issuer.web.openapi import COMMON_RESPONSES
 
 from .support import DEMO_BSN
 
-MAX_EXAMPLES = 12
-
 # Operations whose acceptance depends on more than the shape JSON Schema can state: a code,
 # token, signature or proof the service issued itself, or a register entry. A schema-valid
 # request with made-up values of that kind is refused with 400 (an OAuth error or a problem),
-# as the protocol requires; every other status, and 400 for anything else, still fails.
+# as the protocol requires; every other operation that refuses valid data with 400 still fails.
 SEMANTIC_400 = (
     "POST /{source}/token",
     "POST /{source}/plus/credential",
@@ -50,26 +47,6 @@ SEMANTIC_400 = (
 )
 
 
-def _config() -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict(
-        {
-            "seed": 13,
-            "checks": {"enabled": True},
-            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
-            "operations": [
-                {
-                    "include-name": list(SEMANTIC_400),
-                    "checks": {
-                        "positive_data_acceptance": {
-                            "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]
-                        }
-                    },
-                }
-            ],
-        }
-    )
-
-
 def _app() -> tuple[FastAPI, str]:
     issuer = Issuer.from_settings(IssuerSettings.demo(demo_people=20))
     app = create_app(issuer)
@@ -81,7 +58,11 @@ def _app() -> tuple[FastAPI, str]:
 
 
 APP, SESSION = _app()
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=_config())
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json",
+    APP,
+    config=contract_config(SEMANTIC_400, ["2xx", "400", "401", "403", "404", "409"]),
+)
 
 
 @schema.auth()
@@ -108,13 +89,7 @@ def _lifespan() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@EXAMPLES
 def test_the_issuer_keeps_its_openapi_contract(case: Any) -> None:
     case.call_and_validate()
 

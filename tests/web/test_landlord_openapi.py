@@ -14,13 +14,10 @@ import pytest
 import schemathesis
 from fastapi.openapi.utils import get_openapi
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
-from schemathesis.config import SchemathesisConfig
 
+from tests.contract import EXAMPLES, contract_config
 from vc_core.errors import FetchError
 from vc_verifier.landlord import LandlordSettings, create_landlord_app
-
-MAX_EXAMPLES = 12
 
 
 def _no_fetch(url: str, *, accept: str) -> bytes:
@@ -29,25 +26,10 @@ def _no_fetch(url: str, *, accept: str) -> bytes:
 
 APP = create_landlord_app(LandlordSettings(rule_year=2025), fetch=_no_fetch)
 DOCUMENT = get_openapi(title=APP.title, version="1", routes=APP.routes)
+# A response names a transaction by its state; one the router never made is refused with
+# 400 invalid_request, as OpenID4VP requires.
 schema = schemathesis.openapi.from_dict(
-    DOCUMENT,
-    config=SchemathesisConfig.from_dict(
-        {
-            "seed": 13,
-            "checks": {"enabled": True},
-            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
-            "operations": [
-                {
-                    # A response names a transaction by its state; one the router never made
-                    # is refused with 400 invalid_request, as OpenID4VP requires.
-                    "include-name": ["POST /oid4vp/response"],
-                    "checks": {
-                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404"]}
-                    },
-                }
-            ],
-        }
-    ),
+    DOCUMENT, config=contract_config(["POST /oid4vp/response"], ["2xx", "400", "404"])
 )
 
 
@@ -71,13 +53,7 @@ def _lifespan() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@EXAMPLES
 def test_the_landlord_page_keeps_its_openapi_contract(case: Any) -> None:
     case.call_and_validate()
 
