@@ -47,7 +47,7 @@ def test_nothing_reads_outside_the_repository() -> None:
     needle = "../" + "shared"
     offenders = [
         str(path.relative_to(repo))
-        for pattern in ("*.py", "*.toml", "Makefile", "*.ipynb", "*.cfg", "run")
+        for pattern in ("*.py", "*.toml", "*.md", "Makefile", "*.ipynb", "*.cfg", "*.sh", "run")
         for path in repo.rglob(pattern)
         if ".venv" not in path.parts
         and ".git" not in path.parts

@@ -3,7 +3,7 @@
 cryptography speaks DER signatures and ``EllipticCurvePublicKey`` objects; the
 Data Integrity suites and JOSE speak IEEE P1363 ``r‖s`` (64 bytes for P-256,
 96 for P-384) and 33/49-byte compressed points. This module is the only place
-that converts between the two (PROTOCOLS.md P12, P13).
+that converts between the two (docs/protocols.md, P12, P13).
 
 The curve decides the hash: SHA-256 for P-256, SHA-384 for P-384.
 """

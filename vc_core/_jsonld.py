@@ -1,7 +1,7 @@
 """JSON-LD and RDFC-1.0 adapter: the only module that imports pyld.
 
 Everything JSON-LD in blauwe-knop goes through the functions below. They add
-what pyld 3.3 lacks (PROTOCOLS.md §8, P1–P4, P8, P9, P17):
+what pyld 3.3 lacks (docs/protocols.md, P1–P4, P8, P9, P17):
 
 - **Safe mode** (default). A property the context does not define raises
   :class:`DataLossError` (pyld's ``on_property_dropped`` hook), and so does
@@ -97,7 +97,7 @@ MAX_JSON_BYTES: Final = 4 * 1024 * 1024
 MAX_BLANK_NODES: Final = 1_000
 """Most blank nodes RDFC-1.0 will label in one dataset."""
 MAX_WORK: Final = 250_000
-"""Most work RDFC-1.0 may spend on one dataset (poison-graph guard, PROTOCOLS.md P4).
+"""Most work RDFC-1.0 may spend on one dataset (poison-graph guard, docs/protocols.md, P4).
 
 One unit is one identifier copied while Hash N-Degree Quads tries a
 permutation (each permutation copies the path issuer), or one call of it;
@@ -1705,7 +1705,7 @@ _RDF_TYPE: Final = "<" + _RDF + "type>"
 # Characters in literals that RDF libraries serialize differently in N-Quads:
 # RDFC-1.0 escapes \b, \f, the other C0 controls but tab, newline and carriage return, and
 # DEL; pyld writes them raw; rdf-canonize (jsonld.js) writes U+FFFE and U+FFFF raw,
-# which RDF 1.2 escapes. A signature over them would not verify everywhere (PROTOCOLS.md P2).
+# which RDF 1.2 escapes. A signature over them would not verify everywhere (docs/protocols.md, P2).
 _NON_PORTABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 

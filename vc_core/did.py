@@ -128,7 +128,7 @@ def resolve_did_key(did: str) -> JsonObject:
     # Step 6: verificationMethod = [signatureVerificationMethod].
     # Step 7: the four signing relationships reference it.
     # Step 8: Implementation note: no encryption key derivation (keyAgreement) is offered.
-    # Step 9: @context: DID v1 plus Multikey (PROTOCOLS.md §5.2).
+    # Step 9: @context: DID v1 plus Multikey (docs/protocols.md, "did:key").
     # Step 10: return the document.
     return {
         "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],

@@ -40,7 +40,7 @@ __all__ = [
 ALLOWED_ALGS: frozenset[str] = frozenset({"ES256", "ES384", "EdDSA", "Ed25519"})
 """The JOSE algorithms we sign and verify with; never ``none``, ``HS*`` or ``RS*``."""
 
-# The curve each allowed algorithm requires (PROTOCOLS.md §5.2, JOSE mapping).
+# The curve each allowed algorithm requires (docs/protocols.md, did:key).
 _ALG_CURVES: Mapping[str, Curve] = {
     "ES256": "P-256",
     "ES384": "P-384",

@@ -35,7 +35,7 @@ __all__ = ["Curve", "KeyPair", "PublicKey"]
 Curve = Literal["P-256", "P-384", "Ed25519"]
 
 _CURVES: tuple[Curve, ...] = get_args(Curve)
-# Multicodec codes of Multikey public and secret keys (PROTOCOLS.md §5.1).
+# Multicodec codes of Multikey public and secret keys (docs/protocols.md, "Multikey").
 _PUBLIC_CODECS: dict[Curve, int] = {"P-256": 0x1200, "P-384": 0x1201, "Ed25519": 0xED}
 _SECRET_CODECS: dict[Curve, int] = {"P-256": 0x1306, "P-384": 0x1307, "Ed25519": 0x1300}
 _CURVE_BY_PUBLIC_CODEC = {code: curve for curve, code in _PUBLIC_CODECS.items()}

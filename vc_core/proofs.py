@@ -125,7 +125,7 @@ def _first_difference(left: object, right: object, pointer: str = "") -> str | N
 
 
 def _require_compact_form(document: JsonObject, document_loader: DocumentLoader) -> None:
-    """Refuse a document that JSON-LD compaction would change (PROTOCOLS.md §8 P6).
+    """Refuse a document that JSON-LD compaction would change (docs/protocols.md, P6).
 
     Implementation note: ecdsa-sd-2023 selects statements by JSON Pointer on
     ``compact(expand(document))``; a document not already in that form (a
@@ -313,7 +313,7 @@ def verify(
     share one code, the error is that code's subclass, e.g.
     ``ProofExpiredError``); a verified document is returned as
     :class:`VerifiedDocument`. An ecdsa-sd-2023 base proof is refused
-    (PROTOCOLS.md P15); a holder checks one with :func:`confirm`.
+    (docs/protocols.md, P15); a holder checks one with :func:`confirm`.
     """
     accepted = frozenset(cryptosuites)
 
@@ -341,7 +341,7 @@ class _BaseProofConfirmation(EcdsaSd2023):
 
     Implementation note: handed to ``data_integrity`` as the suite, so that
     :func:`confirm` runs the same generic checks as :func:`verify` before this
-    cryptosuite step (PROTOCOLS.md §6.6).
+    cryptosuite step (docs/protocols.md, "Confirm a base proof").
     """
 
     def verify_proof(

@@ -1,6 +1,6 @@
 """Bitstring Status List: the ``encodedList`` codec, bit access and status checks.
 
-Bit 0 is the most significant bit of byte 0 (PROTOCOLS.md P18). Lists are
+Bit 0 is the most significant bit of byte 0 (docs/protocols.md, P18). Lists are
 at least 131 072 entries (P19), ``encodedList`` is multibase base64url of a
 GZIP stream (the ``u`` prefix is required, P21), and expansion is capped so
 a gzip bomb is refused without inflating it.
@@ -519,8 +519,8 @@ def validate_status_entry(
             resolve_verification_method=resolve_verification_method,
         )
     )
-    # Implementation note: the list's issuer must be trusted (PROTOCOLS.md §3.4) and
-    # the list inside its validity window (checked on every use, cached or not).
+    # Implementation note: the list's issuer must be trusted (docs/protocols.md, "Status
+    # validation") and the list inside its validity window (checked on every use, cached or not).
     trusted = {credential_issuer, *(trusted_list_issuers or ())}
     if status_list.issuer not in trusted:
         raise _verification_error(f"status list {url} is issued by untrusted {status_list.issuer}")

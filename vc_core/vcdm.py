@@ -3,7 +3,7 @@
 ``vc_core.verify`` checks Data Integrity proofs only. The credential rules
 live here: the document shape (``@context``, ``type``, ``issuer``,
 ``credentialSubject``, dates), the validity window against a clock, and that
-the issuer controls the key that signed (PROTOCOLS.md §5.4). Input is
+the issuer controls the key that signed (docs/protocols.md, "Verification-method checks"). Input is
 untrusted JSON: a wrong shape is a ``ParsingError`` (``PARSING_ERROR``).
 """
 

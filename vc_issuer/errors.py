@@ -33,7 +33,7 @@ RFC 9457 problems::
     └── PdfVerificationError             PDF_VERIFICATION_ERROR: input is not a PDF at all
 """
 
-# ruff: noqa: N818 (the OAuth error names of ARCHITECTURE.md §5 carry no Error suffix)
+# ruff: noqa: N818 (the OAuth error names of docs/architecture.md, Errors carry no Error suffix)
 from __future__ import annotations
 
 import re

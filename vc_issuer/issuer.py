@@ -70,7 +70,10 @@ DEFAULT_MANDATORY_POINTERS: tuple[str, ...] = (
     "/type",
     "/credentialSubject/type",
 )
-"""What a holder can never hide (PROTOCOLS.md §6.1, P10); sources add per-type claims."""
+"""What a holder can never hide; sources add per-type claims.
+
+See docs/protocols.md, "Credential shape" and P10.
+"""
 DEMO_TX_CODE = "000000"
 """The tx_code of :meth:`Issuer.demo_offer` (development only)."""
 IssuedHook = Callable[[Unit, str, Sequence[CredentialRecord]], None]
@@ -340,7 +343,7 @@ class Issuer:
         valid_from: datetime,
         valid_until: datetime,
     ) -> JsonObject:
-        """The unsigned credential (PROTOCOLS.md §6.1)."""
+        """The unsigned credential (docs/protocols.md, "Credential shape")."""
         subject: JsonObject = {} if holder_did is None else {"id": holder_did}
         subject.update(claims)
         return {

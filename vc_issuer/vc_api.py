@@ -1,6 +1,6 @@
 """VC API handlers (issue, verify, derive, verify presentation) for interoperability suites.
 
-Thin, framework-free handlers over ``vc_core`` (PROTOCOLS.md §4). The interop
+Thin, framework-free handlers over ``vc_core`` (docs/protocols.md, "VC API"). The interop
 issuer signs with its own did:key (the W3C ECDSA suites require one); the
 verifiers resolve this deployment's did:web DIDs and status lists in-process
 and everything else offline only (did:key), so nothing is ever fetched.

@@ -3,7 +3,8 @@
 The verifier fetches two things, and only through the client its caller
 injects: Bitstring Status List credentials and did:web documents; the Plus
 client (:mod:`vc_verifier.plus`) also posts form requests with
-:func:`http_post_form`. The adapter never follows a redirect (a 3xx is an error, PROTOCOLS.md P26),
+:func:`http_post_form`. The adapter never follows a redirect (a 3xx is an error,
+docs/protocols.md, P26),
 refuses plain ``http`` URLs unless told otherwise, caps the response size
 and maps every failure to :class:`~vc_core.errors.FetchError`.
 """

@@ -1,7 +1,7 @@
 """OpenID4VP 1.0 with DCQL for ``ldp_vc``: requests, request objects and ``direct_post`` answers.
 
 Framework-free pieces that :class:`~vc_verifier.verifier.Verifier` puts
-together (PROTOCOLS.md §2):
+together (docs/protocols.md, "OpenID4VP 1.0 and DCQL"):
 
 - :func:`check_dcql_query` refuses a malformed DCQL query before it is sent;
 - :func:`new_transaction` draws a fresh ``nonce``, ``state`` and ids and builds
@@ -199,7 +199,10 @@ def vp_formats_supported(cryptosuites: Collection[str]) -> JsonObject:
 
 
 def _request_parameters(transaction: Transaction, client_metadata: JsonObject) -> JsonObject:
-    """The authorization request parameters of a transaction (PROTOCOLS.md §2.2)."""
+    """The authorization request parameters of a transaction.
+
+    See docs/protocols.md, "Request object".
+    """
     parameters: JsonObject = {
         "client_id": transaction.client_id,
         "response_type": "vp_token",
@@ -278,7 +281,9 @@ def new_transaction(
 def request_object_claims(
     transaction: Transaction, *, client_metadata: JsonObject, now: datetime
 ) -> JsonObject:
-    """The claims of the signed request object for ``transaction`` (PROTOCOLS.md §2.2).
+    """The claims of the signed request object for ``transaction``.
+
+    See docs/protocols.md, "Request object".
 
     ``aud`` is ``https://self-issued.me/v2``; ``iat`` is ``now`` and ``exp`` the
     transaction's expiry (both NumericDate). No ``iss``: wallets ignore it.

@@ -16,7 +16,7 @@ same JSON::
 
 A JWS rather than a Data Integrity proof: the record's vocabulary is not in
 any bundled JSON-LD context, and a JWS over plain JSON needs none (protocol
-messages stay plain JSON, PROTOCOLS.md P30). :func:`verify_record` checks the
+messages stay plain JSON, docs/protocols.md, P30). :func:`verify_record` checks the
 signature and that the readable copy is exactly what was signed.
 """
 

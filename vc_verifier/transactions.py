@@ -4,7 +4,7 @@ A :class:`Transaction` binds the fresh ``nonce`` and ``state`` of one
 request to its DCQL query. The wallet's ``direct_post`` names the
 transaction by ``state``; :meth:`TransactionStore.consume` marks it used in
 the same atomic step that finds it, so a replayed response (same ``state``)
-is refused even when two arrive at once (PROTOCOLS.md §2.5 step 1, P29).
+is refused even when two arrive at once (docs/protocols.md, "Verifier checks" step 1 and P29).
 The landlord's page polls :meth:`TransactionStore.status` by the
 transaction ``id``, which never leaves the landlord's side (the wallet sees
 ``state`` and the ``request_uri``, which carries a separate ``request_id``).

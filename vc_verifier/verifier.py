@@ -11,8 +11,8 @@
 ...                             challenge="n", domain=verifier.client_id).codes
 ('PARSING_ERROR',)
 
-:meth:`Verifier.verify_presentation` runs, in order (ARCHITECTURE.md §4,
-PROTOCOLS.md §2.5): the presentation's shape and proof (purpose
+:meth:`Verifier.verify_presentation` runs, in order (docs/architecture.md and
+docs/protocols.md, "Verifier checks"): the presentation's shape and proof (purpose
 ``authentication``, ``challenge``, ``domain``, signer listed under the holder
 DID's ``authentication``, ``holder`` = signer); then for every credential its
 shape, its proof (a derived ecdsa-sd-2023 proof, or another accepted suite,
@@ -277,8 +277,8 @@ class Verifier:
 
     @staticmethod
     def _holder_method(vm_id: str) -> VerificationMethod:
-        # Implementation note: holders sign with did:key (PROTOCOLS.md §2.4); a holder-chosen
-        # did:web would make the verifier fetch a URL the presenter picked.
+        # Implementation note: holders sign with did:key (docs/protocols.md, "Response"); a
+        # holder-chosen did:web would make the verifier fetch a URL the presenter picked.
         if not isinstance(vm_id, str) or not vm_id.startswith("did:key:"):
             raise DidResolutionError(f"a holder signs with a did:key method, not {vm_id!r}")
         return dereference_verification_method(vm_id)
@@ -652,7 +652,10 @@ class Verifier:
     def _outcome(
         self, transaction: Transaction, form_fields: Mapping[str, Any]
     ) -> PresentationOutcome:
-        """Verify a consumed transaction's answer (PROTOCOLS.md §2.5 steps 2-5)."""
+        """Verify a consumed transaction's answer.
+
+        See docs/protocols.md, "Verifier checks", steps 2 to 5.
+        """
         try:
             answer = openid4vp.parse_direct_post(form_fields)
             if isinstance(answer, openid4vp.DirectPostError):

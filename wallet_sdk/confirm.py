@@ -1,4 +1,6 @@
-"""Check a received credential before it is stored (PROTOCOLS.md §1.8 step 7 and §6.6).
+"""Check a received credential before it is stored.
+
+See docs/protocols.md, "Wallet sequence" step 7 and "Confirm a base proof".
 
 The ecdsa-sd-2023 base proof is confirmed with ``vc_core.confirm``: the
 issuer's base signature over the mandatory statements and one per-statement

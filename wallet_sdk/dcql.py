@@ -1,7 +1,7 @@
 """DCQL (OpenID4VP 1.0): parse a query and match it against the wallet's ``ldp_vc`` credentials.
 
 A match turns each requested claim path into ecdsa-sd-2023 selective
-pointers (PROTOCOLS.md §2.3), so a disclosure reveals exactly the requested
+pointers (docs/protocols.md, "DCQL"), so a disclosure reveals exactly the requested
 claims plus the issuer's mandatory ones. Queries are plain JSON, never
 JSON-LD-processed; the credential's types are compared as expanded IRIs.
 
@@ -329,7 +329,10 @@ def match_credential(query: CredentialQuery, stored: StoredCredential) -> Candid
 
 
 def _least_used_per_batch(credentials: Iterable[StoredCredential]) -> list[StoredCredential]:
-    """One copy per batch: the least presented one, oldest first on a tie (PROTOCOLS.md P16)."""
+    """One copy per batch: the least presented one, oldest first on a tie.
+
+    See docs/protocols.md, P16.
+    """
     best: dict[str, StoredCredential] = {}
     for stored in credentials:
         current = best.get(stored.batch_id)

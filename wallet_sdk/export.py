@@ -2,7 +2,7 @@
 
 The file is a VCDM 2.0 presentation. Each credential is a full disclosure
 derived from its base proof (every claim, never the base proof itself,
-PROTOCOLS.md P15), and the presentation is signed by every holder key
+docs/protocols.md, P15), and the presentation is signed by every holder key
 involved, one proof each (a proof set): ``proofPurpose`` ``authentication``,
 ``domain`` :data:`EXPORT_DOMAIN`, no challenge (there is no verifier to ask
 for one). Anyone can check it offline with the issuers' DID documents::

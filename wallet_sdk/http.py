@@ -1,7 +1,7 @@
 """The wallet's only door to the network: an injected ``httpx.Client``, used defensively.
 
 Every request goes to an ``https`` URL, with a timeout, never following a
-redirect (any 3xx is an error, PROTOCOLS.md P26), and reading at most
+redirect (any 3xx is an error, docs/protocols.md, P26), and reading at most
 ``max_response_bytes``. Transport failures raise ``vc_core.errors.FetchError``
 (``FETCH_ERROR``); HTTP error statuses come back as a :class:`HttpResponse`
 for the protocol code to read (OAuth error bodies). :meth:`WalletHttp.fetch`

@@ -2,7 +2,7 @@
 
 A key is made when a credential needs one (on first use) and every copy of a
 batch gets its own key, so copies shown to different verifiers do not share
-a holder DID (PROTOCOLS.md P16). The secret never leaves the store except in
+a holder DID (docs/protocols.md, P16). The secret never leaves the store except in
 an encrypted backup.
 """
 

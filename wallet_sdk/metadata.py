@@ -3,7 +3,7 @@
 Pure functions over untrusted JSON; every problem raises
 :class:`~wallet_sdk.errors.IssuerResponseError` with code
 ``INVALID_ISSUER_METADATA``. Metadata is plain JSON, never JSON-LD-processed
-(PROTOCOLS.md P30).
+(docs/protocols.md, P30).
 
 >>> well_known_urls("https://issuer.example.nl/duo", "openid-credential-issuer")
 ('https://issuer.example.nl/.well-known/openid-credential-issuer/duo', \

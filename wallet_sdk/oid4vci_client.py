@@ -1,6 +1,6 @@
 """OpenID4VCI 1.0 client calls over the injected HTTP client (pre-authorized code flow).
 
-Each function is one request of PROTOCOLS.md §1.8 and checks its answer.
+Each function is one request of docs/protocols.md, "Wallet sequence" and checks its answer.
 Error answers raise :class:`~wallet_sdk.errors.IssuerResponseError` with the
 issuer's OAuth ``error``; transport failures ``vc_core.errors.FetchError``.
 """

@@ -6,7 +6,7 @@ claims (plus the issuer's mandatory ones), wrapped in a presentation signed by
 the credential's own holder key (``authentication``, ``challenge`` = the
 request's nonce, ``domain`` = the full ``client_id``). The ``vp_token`` maps
 each query id to its presentations, so one response can carry credentials
-from several sources (PROTOCOLS.md §2.4).
+from several sources (docs/protocols.md, "Response").
 
 A :class:`Match` offers the candidates and a default choice; the wallet app
 may change the choice, but :func:`build_presentation` recomputes what the

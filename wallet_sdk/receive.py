@@ -1,4 +1,6 @@
-"""Receiving credentials: the OpenID4VCI pre-authorized flow of PROTOCOLS.md §1.8.
+"""Receiving credentials: the OpenID4VCI pre-authorized flow.
+
+The steps are those of docs/protocols.md, "Wallet sequence".
 
 :class:`Receiver` runs the sequence for the :class:`~wallet_sdk.wallet.Wallet`:
 offer → allow-list → metadata → token (with the transaction code) → nonce →

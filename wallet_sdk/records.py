@@ -37,7 +37,7 @@ class StoredCredential:
     ``id`` is the wallet's own id. ``holder`` is the DID the credential is
     bound to (its ``credentialSubject.id``, a key in this store). Copies from
     one batch share ``batch_id``; ``use_count`` counts presentations, so the
-    least used copy is offered first (PROTOCOLS.md P16).
+    least used copy is offered first (docs/protocols.md, P16).
     """
 
     id: str

@@ -1,6 +1,6 @@
 """OpenID4VP 1.0 requests on the wallet side: read the QR text, fetch and check the request.
 
-Supported Client Identifier prefixes (PROTOCOLS.md §2.1):
+Supported Client Identifier prefixes (docs/protocols.md, "Client identifier"):
 
 - ``decentralized_identifier:did:web:…`` / ``…:did:key:…``: the request must be
   signed (JWS ``typ`` ``oauth-authz-req+jwt``), by reference (``request_uri``,

@@ -2,7 +2,7 @@
 
 A credential offer names a Credential Issuer by https URL; the credential it
 yields names its issuer by DID. The wallet accepts an offer only from a
-listed URL (before it sends a transaction code, PROTOCOLS.md P28) and stores
+listed URL (before it sends a transaction code, docs/protocols.md, P28) and stores
 a credential only when its issuer is the DID listed for that URL.
 
 >>> trusted_issuer_map(["did:web:issuer.example.nl:belastingdienst"])

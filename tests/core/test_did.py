@@ -22,7 +22,7 @@ from vc_core.errors import DidResolutionError, FetchError
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.types import JsonObject
 
-MB = "zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv"  # PROTOCOLS.md §5.1/§5.2
+MB = "zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv"  # docs/protocols.md, Multikey and did:key
 DID_KEY = f"did:key:{MB}"
 VM_KEY = f"{DID_KEY}#{MB}"
 DID_WEB = "did:web:issuer.example.nl:belastingdienst"

@@ -133,7 +133,7 @@ def test_to_nquads_keeps_pyld_blank_labels_and_sorts(cached_loader: Loader) -> N
         "score": 1.5,
         "ok": True,
     }
-    # safe=False: safe mode refuses U+000C (PROTOCOLS.md P2).
+    # safe=False: safe mode refuses U+000C (docs/protocols.md, P2).
     assert to_nquads(document, document_loader=cached_loader, safe=False) == [
         f"<{EX}s> <{EX}knows> _:b0 .\n",
         f'<{EX}s> <{EX}ok> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n',

@@ -293,7 +293,7 @@ def test_poison_graph(signed: Json) -> None:
 def test_characters_rdf_libraries_serialize_differently_are_refused(
     character: str, credential: Json, signed: Json, p256: KeyPair
 ) -> None:
-    """PROTOCOLS.md P2: refused at issuance, at verification and by canonicalize."""
+    """docs/protocols.md, P2: refused at issuance, at verification and by canonicalize."""
     document = {
         "@context": {"note": "https://example.org/ns#note"},
         "@id": "https://example.org/s",

@@ -117,7 +117,7 @@ def test_every_ascii_character_is_escaped_like_pyoxigraph() -> None:
 
 
 def test_u0008_in_a_json_ld_literal(reference_loader: Callable[..., Any]) -> None:
-    # Safe mode refuses it (PROTOCOLS.md P2); RDFC-1.0 itself writes \b.
+    # Safe mode refuses it (docs/protocols.md, P2); RDFC-1.0 itself writes \b.
     document = {"@context": {"@vocab": EX}, "@id": EX + "s", "note": "bell\u0008"}
     result = canonicalize(document, document_loader=reference_loader, safe=False)
     assert result.text == f'<{EX}s> <{EX}note> "bell\\b" .\n'

@@ -21,7 +21,7 @@ from vc_core.status import (
     set_status,
 )
 
-# PROTOCOLS.md §3.2: 131 072 entries, only index 94567 set.
+# docs/protocols.md, "Status list credential": 131 072 entries, only index 94567 set.
 EXAMPLE = "uH4sIAAAAAAACA-3QAQ0AAAwCIO1f2hz_IAIJAAAAAAAAAAAAAADfVAEAAADAOQNQdb5gAEAAAA"
 EXAMPLE_INDEX = 94567
 

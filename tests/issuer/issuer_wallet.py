@@ -1,4 +1,6 @@
-"""A minimal test-side OpenID4VCI wallet (PROTOCOLS.md §1.8) over any ``httpx.Client``.
+"""A minimal test-side OpenID4VCI wallet over any ``httpx.Client``.
+
+Its steps are those of docs/protocols.md, "Wallet sequence".
 
 It follows the wire format literally so the issuer tests do not depend on
 ``wallet_sdk``; each step is a method so tests can break one on purpose.

@@ -1,4 +1,4 @@
-"""The notebook persona (ARCHITECTURE.md §4): the wallet SDK against the in-process issuer app.
+"""The notebook persona (docs/architecture.md): the wallet SDK against the in-process issuer app.
 
 Also runs the docstring examples of the issuer modules (the repository's
 doctest run does not collect ``vc_issuer``).

@@ -1,6 +1,6 @@
 """Credential Issuer metadata and OAuth authorization-server metadata, one set per source.
 
-Protocol messages are plain JSON, never JSON-LD-processed (PROTOCOLS.md P30).
+Protocol messages are plain JSON, never JSON-LD-processed (docs/protocols.md, P30).
 Each source is its own Credential Issuer and its own authorization server
 (pre-authorized code only), so ``authorization_servers`` is omitted.
 """

@@ -3,7 +3,7 @@
 A nonce is ``base64url(issued_at ‖ random ‖ HMAC(secret, issued_at ‖ random))``
 (8 + 16 + 16 bytes). It is accepted while its HMAC is valid and it is younger
 than the nonce lifetime; the credential endpoint then records its hash as used
-until it would have expired anyway, so a replay is refused (PROTOCOLS.md §1.6).
+until it would have expired anyway, so a replay is refused (docs/protocols.md, "Nonce endpoint").
 
 Spec: openid-4-verifiable-credential-issuance-1_0#name-nonce-endpoint
 """

@@ -3,7 +3,8 @@
 The issuer canonicalizes the credential with HMAC-derived blank node labels,
 splits the N-Quads into mandatory and non-mandatory ones, signs each
 non-mandatory N-Quad with a fresh proof-scoped P-256 key, and signs
-``proofHash ‖ publicKey ‖ mandatoryHash`` with its own P-256 key (PROTOCOLS.md §6.3).
+``proofHash ‖ publicKey ‖ mandatoryHash`` with its own P-256 key
+(docs/protocols.md, "ecdsa-sd-2023 base proof").
 """
 
 from __future__ import annotations

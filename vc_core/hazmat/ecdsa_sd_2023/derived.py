@@ -3,7 +3,7 @@
 No new signature is made: the holder keeps the base signature, the
 proof-scoped public key and the per-statement signatures of the disclosed
 non-mandatory N-Quads, and tells the verifier which canonical labels map to
-which HMAC labels (PROTOCOLS.md §6.4).
+which HMAC labels (docs/protocols.md, "Derived proof").
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def create_disclosure_data(
     # Step 1: parse the base proof value.
     base = parse_base_proof_value(proof.get("proofValue"))
     mandatory_pointers = list(base.mandatory_pointers)
-    # Implementation note: disclosing nothing at all is refused (PROTOCOLS.md §6.4).
+    # Implementation note: disclosing nothing at all is refused
+    # (docs/protocols.md, "Derived proof").
     if not mandatory_pointers and not selective_pointers:
         raise ProofGenerationError("no mandatory and no selective pointers: nothing to disclose")
     # Step 2 and 3: the HMAC label map factory from the base proof's key.

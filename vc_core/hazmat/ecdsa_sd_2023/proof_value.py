@@ -4,7 +4,7 @@ A base proof value is ``u`` + base64url-no-pad(``d9 5d 00`` ‖ CBOR[baseSignatu
 publicKey, hmacKey, signatures, mandatoryPointers]); a derived one is ``u`` +
 base64url-no-pad(``d9 5d 01`` ‖ CBOR[baseSignature, publicKey, signatures,
 compressedLabelMap, mandatoryIndexes]). The parsers read untrusted text and
-check every element's type and length (PROTOCOLS.md P11, P14); any problem is
+check every element's type and length (docs/protocols.md, P11, P14); any problem is
 a ``ProofVerificationError`` (``PROOF_VERIFICATION_ERROR``), as the spec asks.
 """
 

@@ -3,7 +3,7 @@
 A verifier only ever accepts a derived proof (``u2V0B…``); a base proof holds
 the HMAC key and every signature and must never be presented (P15). The
 wallet checks a base proof once, before storing it, with
-:func:`confirm_base_proof` (PROTOCOLS.md §6.6).
+:func:`confirm_base_proof` (docs/protocols.md, "Confirm a base proof").
 """
 
 from __future__ import annotations
@@ -139,9 +139,9 @@ def confirm_base_proof(
 ) -> None:
     """Check a base proof the wallet received, before it stores the credential.
 
-    Not a spec algorithm (PROTOCOLS.md §6.6): it regenerates the base proof's
-    N-Quads with its own HMAC key and mandatory pointers, as the issuer did,
-    then checks every per-statement signature and the base signature.
+    Not a spec algorithm (docs/protocols.md, "Confirm a base proof"): it regenerates
+    the base proof's N-Quads with its own HMAC key and mandatory pointers, as the
+    issuer did, then checks every per-statement signature and the base signature.
     Raises ``ProofVerificationError`` (``PROOF_VERIFICATION_ERROR``).
     """
     if not isinstance(secured_document, dict) or not isinstance(

@@ -1,7 +1,7 @@
 """OpenID4VCI endpoints: offer by reference, token, nonce, credential, deferred, notification.
 
 CPU-heavy and database-bound handlers are plain ``def`` so they run in the
-threadpool, not on the event loop (PROTOCOLS.md P31).
+threadpool, not on the event loop (docs/protocols.md, P31).
 """
 
 from __future__ import annotations

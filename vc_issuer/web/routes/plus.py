@@ -1,7 +1,7 @@
 """Blauwe Knop Plus over HTTP: recipients fetch, citizens grant, list, read logs and revoke.
 
 Bodies are read by hand (OAuth-style errors, never 422); the work runs in the
-threadpool (PROTOCOLS.md P31). Citizen endpoints behind the login accept JSON
+threadpool (docs/protocols.md, P31). Citizen endpoints behind the login accept JSON
 bodies only, so a cross-site form cannot post to them (with the SameSite
 session cookie, the CSRF defence of this API; pages add their own tokens).
 The operator's routes come first: a ``/{source}/plus/…`` route would

@@ -1,4 +1,4 @@
-"""VC API endpoints for interoperability test suites (PROTOCOLS.md §4)."""
+"""VC API endpoints for interoperability test suites (docs/protocols.md, "VC API")."""
 
 from __future__ import annotations
 
