@@ -32,6 +32,7 @@ test: check
 bench: setup
 	$(BIN)/python benchmarks/bench_proofs.py --rounds 10 --seconds 5
 	$(BIN)/python benchmarks/bench_verifier.py
+	$(BIN)/python benchmarks/bench_sd_jwt.py --rounds 10 --seconds 5
 
 contexts: setup
 	$(BIN)/python scripts/vendor_contexts.py

@@ -9,7 +9,7 @@ import pytest
 from conftest import VENDORED, check_sha256sums
 
 
-@pytest.mark.parametrize("folder", ["w3c", "contexts"])
+@pytest.mark.parametrize("folder", ["w3c", "ietf", "contexts"])
 def test_every_vendored_file_matches_its_checksum(folder: str) -> None:
     check_sha256sums(VENDORED / folder)
 

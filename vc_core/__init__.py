@@ -1,9 +1,10 @@
-"""vc_core: the Data Integrity engine of blauwe-knop.
+"""vc_core: the credential engines of blauwe-knop.
 
 Recipes for signing, deriving, verifying and (as a holder) confirming W3C
 Verifiable Credentials with ``ecdsa-sd-2023``, ``ecdsa-rdfc-2019`` and
-``eddsa-rdfc-2022``, over an offline JSON-LD loader, plus keys, DIDs and
-Bitstring Status List checks.
+``eddsa-rdfc-2022``, over an offline JSON-LD loader; for issuing, presenting
+and verifying SD-JWT VCs (``vc_core.sd_jwt``); plus keys, DIDs, and Bitstring
+and Token Status List checks (``vc_core.status``).
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
         FetchError,
         InvalidChallengeError,
         InvalidDomainError,
+        IssuerKeyError,
         JwsError,
+        KeyBindingError,
         ParsingError,
         Problem,
         ProofExpiredError,
         ProofGenerationError,
         ProofTransformationError,
         ProofVerificationError,
+        SdJwtError,
         StatusListError,
         UnsupportedCryptosuiteError,
         VcError,
@@ -37,7 +41,15 @@ if TYPE_CHECKING:
     from vc_core.keys import Curve, KeyPair, PublicKey
     from vc_core.loader import document_loader
     from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
-    from vc_core.status import StatusList, StatusListCache, StatusResult, check_status
+    from vc_core.sd_jwt import VerifiedSdJwtVc, issue_sd_jwt_vc, present_sd_jwt_vc, verify_sd_jwt_vc
+    from vc_core.status import (
+        StatusList,
+        StatusListCache,
+        StatusResult,
+        TokenStatusResult,
+        check_status,
+        check_token_status,
+    )
     from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = [
@@ -54,8 +66,10 @@ __all__ = [
     "FetchError",
     "InvalidChallengeError",
     "InvalidDomainError",
+    "IssuerKeyError",
     "JsonObject",
     "JwsError",
+    "KeyBindingError",
     "KeyPair",
     "ParsingError",
     "Problem",
@@ -64,24 +78,31 @@ __all__ = [
     "ProofTransformationError",
     "ProofVerificationError",
     "PublicKey",
+    "SdJwtError",
     "StatusList",
     "StatusListCache",
     "StatusListError",
     "StatusResult",
+    "TokenStatusResult",
     "UnsupportedCryptosuiteError",
     "VcError",
     "VerificationError",
     "VerificationMethod",
     "VerifiedDocument",
+    "VerifiedSdJwtVc",
     "canonicalize",
     "check_status",
+    "check_token_status",
     "confirm",
     "derive",
     "did_key",
     "document_loader",
+    "issue_sd_jwt_vc",
+    "present_sd_jwt_vc",
     "resolve_did",
     "sign",
     "verify",
+    "verify_sd_jwt_vc",
 ]
 
 __getattr__, __dir__ = lazy_exports(
@@ -97,13 +118,16 @@ __getattr__, __dir__ = lazy_exports(
             "FetchError",
             "InvalidChallengeError",
             "InvalidDomainError",
+            "IssuerKeyError",
             "JwsError",
+            "KeyBindingError",
             "ParsingError",
             "Problem",
             "ProofExpiredError",
             "ProofGenerationError",
             "ProofTransformationError",
             "ProofVerificationError",
+            "SdJwtError",
             "StatusListError",
             "UnsupportedCryptosuiteError",
             "VcError",
@@ -119,7 +143,20 @@ __getattr__, __dir__ = lazy_exports(
             "sign",
             "verify",
         ),
-        "vc_core.status": ("StatusList", "StatusListCache", "StatusResult", "check_status"),
+        "vc_core.sd_jwt": (
+            "VerifiedSdJwtVc",
+            "issue_sd_jwt_vc",
+            "present_sd_jwt_vc",
+            "verify_sd_jwt_vc",
+        ),
+        "vc_core.status": (
+            "StatusList",
+            "StatusListCache",
+            "StatusResult",
+            "TokenStatusResult",
+            "check_status",
+            "check_token_status",
+        ),
         "vc_core.types": ("Clock", "CryptosuiteName", "DocumentLoader", "Fetch", "JsonObject"),
     },
 )

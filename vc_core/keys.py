@@ -138,7 +138,9 @@ class PublicKey:
         curve = _check_curve(curve)
         if curve == "Ed25519":
             return cls(curve, raw)
-        return cls(curve, _ecdsa.compress_point(_ecdsa.load_public_point(curve, raw)))
+        # Implementation note: keep the loaded point; building through __init__ would load
+        # it again from its compressed form (a point decompression, ~40 µs).
+        return cls._from_key_object(curve, _ecdsa.load_public_point(curve, raw))
 
     @classmethod
     def from_multikey_bytes(cls, data: bytes) -> PublicKey:
@@ -179,6 +181,10 @@ class PublicKey:
     def alg(self) -> str:
         """The JOSE ``alg`` for this key: ``ES256``, ``ES384`` or ``EdDSA``."""
         return _JOSE_ALGS[self.curve]
+
+    def fits_alg(self, alg: object) -> bool:
+        """Whether a JWS ``alg`` signs with this key (``Ed25519``: EdDSA, fully specified)."""
+        return alg == _JOSE_ALGS[self.curve] or (self.curve == "Ed25519" and alg == "Ed25519")
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         """Return whether ``signature`` signs ``data``; never raises for a bad signature.

@@ -20,6 +20,7 @@ from vc_core.errors import DidResolutionError, FetchError, JwsError
 from vc_core.jws import (
     ALLOWED_ALGS,
     UnverifiedJws,
+    loads_strict_json,
     parse_jws,
     resolve_kid_did,
     sign_jws,
@@ -470,3 +471,18 @@ def test_sign_refuses_non_objects(holder: KeyPair) -> None:
 def test_allowed_algs_never_include_weak_ones() -> None:
     assert {"ES256", "ES384", "EdDSA", "Ed25519"} == ALLOWED_ALGS
     assert not {"none", "HS256", "RS256"} & ALLOWED_ALGS
+
+
+def test_x5c_is_parsed_only_when_the_caller_checks_the_chain() -> None:
+    token = f"{_part({'alg': 'ES256', 'typ': PROOF_TYP, 'x5c': ['MIIB']})}.{BODY}.{SIGNATURE}"
+    assert parse_jws(token, allow_x5c=True).header["x5c"] == ["MIIB"]
+    with pytest.raises(JwsError, match="longer than"):
+        parse_jws(token, max_chars=10)
+
+
+@pytest.mark.parametrize(
+    "text", [b'{"a": 1, "a": 2}', b"[NaN]", b"[Infinity]", b"\xff", b"[" * 100_000]
+)
+def test_strict_json_refuses(text: bytes) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 (several messages)
+        loads_strict_json(text)

@@ -285,3 +285,14 @@ def test_key_pair_refuses_foreign_public_key(p256: KeyPair) -> None:
 def test_from_secret_bytes_refuses(curve: Any, secret: bytes) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - cryptography words the zero-scalar message
         KeyPair.from_secret_bytes(curve, secret)
+
+
+def test_fits_alg() -> None:
+    p256, p384, ed = (KeyPair.generate(c).public for c in ("P-256", "P-384", "Ed25519"))
+    fitting = {
+        (name, alg)
+        for name, key in (("p256", p256), ("p384", p384), ("ed", ed))
+        for alg in ("ES256", "ES384", "EdDSA", "Ed25519", "none", None)
+        if key.fits_alg(alg)
+    }
+    assert fitting == {("p256", "ES256"), ("p384", "ES384"), ("ed", "EdDSA"), ("ed", "Ed25519")}

@@ -11,6 +11,7 @@ from vc_core._multibase import (
     codec_name,
     decode_base58btc,
     decode_base64url,
+    decode_base64url_canonical,
     decode_base64url_nopad,
     encode_base58btc,
     encode_base64url,
@@ -86,3 +87,17 @@ def test_multicodec_unwrap_refuses(data: bytes) -> None:
 def test_codec_name_unregistered() -> None:
     with pytest.raises(ValueError, match=r"unregistered"):
         codec_name(0x7777777)
+
+
+@given(st.binary(max_size=40))
+def test_canonical_base64url_round_trips(data: bytes) -> None:
+    encoded = encode_base64url(data)[1:]
+    assert decode_base64url_canonical(encoded) == data
+
+
+@pytest.mark.parametrize("value", ["QR", "QUF", "QUJ", "AB", "QUFBQQ="])
+def test_non_canonical_base64url_is_refused(value: str) -> None:
+    # "QQ" and "QUE" are the canonical texts of b"A" and b"AA"; these differ only in unused bits.
+    with pytest.raises(ValueError):  # noqa: PT011
+        decode_base64url_canonical(value)
+    assert decode_base64url_canonical("QQ") == b"A"

@@ -5,6 +5,15 @@ from __future__ import annotations
 import vc_core
 
 EXPECTED = {
+    "verify_sd_jwt_vc",
+    "present_sd_jwt_vc",
+    "issue_sd_jwt_vc",
+    "check_token_status",
+    "VerifiedSdJwtVc",
+    "TokenStatusResult",
+    "SdJwtError",
+    "KeyBindingError",
+    "IssuerKeyError",
     "CanonicalizationLimitError",
     "Clock",
     "CredentialPolicyError",

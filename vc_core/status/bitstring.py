@@ -17,9 +17,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import threading
-import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +26,8 @@ from vc_core._multibase import decode_base64url, encode_base64url
 from vc_core.did import VerificationMethod
 from vc_core.errors import FetchError, ParsingError, StatusListError, VerificationError
 from vc_core.proofs import verify
+from vc_core.status.cache import StatusListCache
+from vc_core.status.compression import GZIP, inflate_bounded
 from vc_core.types import Clock, DocumentLoader, Fetch, JsonObject
 from vc_core.vcdm import (
     check_credential_shape,
@@ -42,7 +41,6 @@ __all__ = [
     "MIN_ENTRIES",
     "STATUS_LIST_ACCEPT",
     "StatusList",
-    "StatusListCache",
     "StatusResult",
     "check_status",
     "decode_list",
@@ -58,7 +56,6 @@ MIN_ENTRIES = 131_072
 MAX_LIST_BYTES = 16 * 2**20
 """Default cap on an expanded list (16 MiB)."""
 
-_GZIP_WBITS = 16 + zlib.MAX_WBITS  # gzip header and trailer, 32 KiB window
 _INDEX_DIGITS = re.compile(r"[0-9]+")
 # Implementation note: an index longer than this is out of range for any list
 # we would accept, and int() on huge digit strings is slow (or refused).
@@ -80,22 +77,6 @@ def encode_list(bits: bytes) -> str:
     return encode_base64url(gzip.compress(bits, mtime=0))
 
 
-def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    """Inflate one gzip member, refusing more than ``max_bytes`` of output."""
-    inflater = zlib.decompressobj(_GZIP_WBITS)
-    try:
-        expanded = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise StatusListError(f"encodedList is not valid GZIP: {exc}") from exc
-    if len(expanded) > max_bytes:
-        raise StatusListError(f"encodedList expands beyond {max_bytes} bytes; refused")
-    if not inflater.eof:
-        raise StatusListError("encodedList GZIP stream is truncated")
-    if inflater.unused_data:
-        raise StatusListError("encodedList has data after the GZIP stream")
-    return expanded
-
-
 def decode_list(value: str, *, max_bytes: int = MAX_LIST_BYTES) -> bytes:
     """Expand an untrusted ``encodedList`` value into the raw bitstring.
 
@@ -114,7 +95,7 @@ def decode_list(value: str, *, max_bytes: int = MAX_LIST_BYTES) -> bytes:
     except ValueError as exc:
         raise StatusListError(f"encodedList is not base64url: {exc}") from exc
     # Step 3: return the expanded bitstring.
-    return _gunzip_bounded(compressed, max_bytes)
+    return inflate_bounded(compressed, wbits=GZIP, max_bytes=max_bytes, what="encodedList")
 
 
 def _check_size(size: int) -> None:
@@ -297,85 +278,6 @@ class _VerifiedStatusList:
     ttl: timedelta | None
 
 
-@dataclass(frozen=True, slots=True)
-class _CachedStatusList:
-    status_list: _VerifiedStatusList
-    bits: bytes
-    expires: datetime
-
-
-class StatusListCache:
-    """A thread-safe cache of verified, expanded status lists, keyed by URL.
-
-    An entry lives for the list's ``ttl`` (milliseconds; ``default_ttl`` when
-    absent) and never past its ``validUntil``. At most ``max_entries`` lists
-    and ``max_bytes`` expanded bytes are kept; the least recently used go first.
-    Share one cache only among checks that use the same document loader and
-    verification-method resolver (what the cache holds was verified with them).
-    """
-
-    def __init__(
-        self,
-        *,
-        clock: Clock = _utc_now,
-        max_entries: int = 256,
-        default_ttl: timedelta = timedelta(minutes=5),
-        max_bytes: int = 64 * 2**20,
-    ) -> None:
-        if max_entries < 1 or max_bytes < 1:
-            raise ValueError("max_entries and max_bytes must be positive")
-        self._clock = clock
-        self._max_entries = max_entries
-        self._max_bytes = max_bytes
-        self._default_ttl = default_ttl
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[str, _CachedStatusList] = OrderedDict()
-        self._size = 0
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-    def clear(self) -> None:
-        """Forget every cached list."""
-        with self._lock:
-            self._entries.clear()
-            self._size = 0
-
-    def _lookup(self, url: str) -> _CachedStatusList | None:
-        now = self._clock()
-        with self._lock:
-            cached = self._entries.get(url)
-            if cached is None:
-                return None
-            if now >= cached.expires:
-                self._drop(url)
-                return None
-            self._entries.move_to_end(url)
-            return cached
-
-    def _store(self, url: str, status_list: _VerifiedStatusList, bits: bytes) -> None:
-        now = self._clock()
-        expires = now + (status_list.ttl if status_list.ttl is not None else self._default_ttl)
-        valid_until = status_list.document.get("validUntil")
-        if valid_until is not None:
-            expires = min(expires, datetime.fromisoformat(valid_until))
-        if expires <= now or len(bits) > self._max_bytes:
-            return
-        with self._lock:
-            self._drop(url)
-            self._entries[url] = _CachedStatusList(status_list, bits, expires)
-            self._size += len(bits)
-            while len(self._entries) > self._max_entries or self._size > self._max_bytes:
-                self._drop(next(iter(self._entries)))
-
-    def _drop(self, url: str) -> None:
-        """Remove ``url``'s entry; the caller holds the lock."""
-        cached = self._entries.pop(url, None)
-        if cached is not None:
-            self._size -= len(cached.bits)
-
-
 def _parse_status_messages(value: object, size: int) -> dict[int, str]:
     """Parse ``statusMessage``: exactly one message per possible status value."""
     if not isinstance(value, list) or len(value) != 2**size:
@@ -507,9 +409,9 @@ def validate_status_entry(
     # Step 3: status purpose is the entry's statusPurpose.
     status_purpose = parsed.status_purpose
     # Step 4: dereference statusListCredential and verify all its proofs.
-    cached = cache._lookup(url) if cache is not None else None
+    cached = cache._lookup(url, _VerifiedStatusList) if cache is not None else None
     status_list = (
-        cached.status_list
+        cached[0]
         if cached is not None
         else _dereference_status_list(
             url,
@@ -540,11 +442,18 @@ def validate_status_entry(
     credential_index = parsed.credential_index
     # Step 8: expand the bitstring (bounded; gzip bombs refused).
     if cached is not None:
-        bitstring = cached.bits
+        bitstring = cached[1]
     else:
         bitstring = decode_list(compressed_bitstring)
         if cache is not None:
-            cache._store(url, status_list, bitstring)
+            valid_until = status_list.document.get("validUntil")
+            cache._store(
+                url,
+                status_list,
+                bitstring,
+                ttl=status_list.ttl,
+                not_after=None if valid_until is None else datetime.fromisoformat(valid_until),
+            )
     # Step 9: fewer than minimumNumberOfEntries entries of statusSize bits -> length error.
     expanded = StatusList(bitstring, parsed.status_size)
     expanded.require_minimum_length()
