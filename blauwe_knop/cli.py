@@ -1,11 +1,12 @@
 """The ``blauwe-knop`` command line: every package's commands under one name, loaded when named.
 
 ``blauwe-knop vc|issuer|pdf|wallet|verifier|demo …``. Each group lives in its
-own package (``vc_core.cli``, ``vc_issuer.cli``, ``wallet_sdk.cli``,
-``vc_verifier.cli``, ``blauwe_knop.demo``) and is imported only when its name
-is on the command line, so ``blauwe-knop vc keygen`` never loads the issuer's
-web framework, database or PDF libraries. ``blauwe-knop --help`` lists the
-groups from :data:`COMMANDS` without importing any of them.
+own module (``vc_core.cli``, ``vc_issuer.cli``, ``wallet_sdk.cli``,
+``vc_verifier.cli``, ``blauwe_knop.pdf_cli``, ``blauwe_knop.demo``) and is
+imported only when its name is on the command line, so ``blauwe-knop vc
+keygen`` never loads the issuer's web framework, database or PDF libraries.
+``blauwe-knop --help`` lists the groups from :data:`COMMANDS` without importing
+any of them.
 """
 
 from __future__ import annotations
@@ -38,9 +39,8 @@ COMMANDS = MappingProxyType(
             "vc_issuer.cli:app", "Run and operate the issuer service of the sources.", "issuer"
         ),
         "pdf": Command(
-            "vc_issuer.cli:pdf_app",
-            "Certified PDF copies: make one, or verify the seal and embedded credential.",
-            "issuer",
+            "blauwe_knop.pdf_cli:app",
+            "Certified PDF copies: make one (Basis or Basis 2.0), or verify its seals and data.",
         ),
         "wallet": Command(
             "wallet_sdk.cli:app",

@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from blauwe_knop.cli import COMMANDS, app, load
+from vc_core.devtls import development_certificate
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = {
@@ -124,11 +125,17 @@ def test_a_missing_extra_is_named(tmp_path: Path) -> None:
 def test_no_third_party_warning_reaches_the_terminal(tmp_path: Path) -> None:
     """pyHanko's import warning stays silent; a warning of ours is still shown."""
     (tmp_path / "not.pdf").write_bytes(b"%PDF-1.7 nothing")
-    (tmp_path / "cert.pem").write_text("not a certificate")
+    certificate = development_certificate(tmp_path / "tls", "localhost").cert_path
     done = subprocess.run(
         [
             Path(sys.executable).with_name("blauwe-knop"),
-            *("pdf", "verify", tmp_path / "not.pdf", "--trust", tmp_path / "cert.pem"),
+            *(
+                "pdf",
+                "verify",
+                tmp_path / "not.pdf",
+                "--trust",
+                f"did:web:localhost:brp={certificate}",
+            ),
         ],
         capture_output=True,
         text=True,
@@ -141,7 +148,8 @@ def test_no_third_party_warning_reaches_the_terminal(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import warnings, vc_issuer.pdf; warnings.warn('ours stays', UserWarning)",
+            "import warnings, vc_issuer.pdf, vc_verifier.pdf_seals;"
+            "warnings.warn('ours stays', UserWarning)",
         ],
         cwd=REPO,
         capture_output=True,

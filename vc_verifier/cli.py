@@ -333,6 +333,13 @@ def serve(
     ] = None,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+    seal_certificate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A trusted PDF sealing certificate, [DID=]CERT.pem (repeatable; without DID= "
+            "the certificate's DID alternative names), for the 'upload a PDF' path."
+        ),
+    ] = None,
 ) -> None:
     """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
     from vc_core.devtls import development_certificate, serving_problem
@@ -352,6 +359,18 @@ def serve(
         if not equals:
             _fail(f"--route takes ORIGIN=URL, got {item!r}")
         overrides[origin] = target
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from vc_verifier.certified_pdf import read_seal_certificate
+
+    seals: dict[str, list[str]] = {}
+    for item in seal_certificate or ():
+        try:
+            dids, certificate = read_seal_certificate(item)
+        except ValueError as exc:
+            _fail(str(exc))
+        for did in dids:
+            seals.setdefault(did, []).append(certificate.public_bytes(Encoding.PEM).decode())
     try:
         settings = LandlordSettings(
             public_url=public_url,
@@ -360,28 +379,29 @@ def serve(
             trusted_issuers=_trusted_for_serve(trusted, trust_issuer),
             rule_year=year,
             fetch_overrides=overrides,
+            trusted_seals={did: tuple(pems) for did, pems in seals.items()},
         )
         HousingIncomeRule.load(year=year)
         landlord_state(settings)  # the key and secret, made once before serving
-        certificate = (
+        dev_certificate = (
             development_certificate(data_dir / "tls", urlsplit(settings.public_url).hostname or "")
             if dev_tls
             else None
         )
     except (OSError, ValueError) as exc:
         _fail(str(exc))
-    if certificate is not None:
-        ssl_certfile, ssl_keyfile = certificate.cert_path, certificate.key_path
+    if dev_certificate is not None:
+        ssl_certfile, ssl_keyfile = dev_certificate.cert_path, dev_certificate.key_path
     typer.echo(
         f"Landlord page at {settings.public_url}/ (listening on "
         f"{'https' if ssl_certfile else 'http'}://{host}:{port}); its DID: {settings.did}"
     )
     for did, types in settings.trusted_issuers.items():
         typer.echo(f"  trusts {did} for {', '.join(types)}")
-    if certificate is not None:
+    if dev_certificate is not None:
         typer.echo(
-            f"TLS: development certificate {certificate.cert_path} for {certificate.host} "
-            f"({certificate.status}); wallets must trust it (SSL_CERT_FILE, or a phone's CA "
+            f"TLS: development certificate {dev_certificate.cert_path} for {dev_certificate.host} "
+            f"({dev_certificate.status}); wallets must trust it (SSL_CERT_FILE, or a phone's CA "
             "certificates). The page reaches issuers with this process's trust store: start it "
             "with SSL_CERT_FILE naming a development issuer's certificate."
         )
