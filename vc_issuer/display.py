@@ -2,7 +2,9 @@
 
 The one place for display texts: each credential configuration carries its
 name and description as :class:`Text`, and :data:`TERM_LABELS` labels every
-term of our vocabulary (``contexts/nl-vc-v1.json``). Everything that shows a
+term of our vocabulary (``contexts/nl-vc-v1.json``; kept in
+:mod:`vc_core.vocabulary`, because the certified copy's printed claims, which
+the verifier checks too, use the same labels). Everything that shows a
 credential is built from here: the OpenID4VCI metadata
 (:func:`display_entries`, :func:`claim_display_entries`), the type document a
 wallet fetches at ``/<source>/types/<type>`` (:func:`credential_type_document`),
@@ -18,13 +20,12 @@ from the same :func:`credential_type_document` fields.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from vc_core.types import JsonObject
+from vc_core.vocabulary import LANGUAGES, TERM_LABELS, Language, Text, claim_label
 
 if TYPE_CHECKING:
     from vc_issuer.sources.base import CredentialConfiguration
@@ -41,78 +42,8 @@ __all__ = [
     "display_entries",
 ]
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
-"""Dutch first: the default for people who state no preference."""
 LOCALES: Mapping[Language, str] = MappingProxyType({"nl": "nl-NL", "en": "en-US"})
 """The BCP 47 language tag each language is published under in metadata."""
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A text people read, in Dutch and in English."""
-
-    nl: str
-    en: str
-
-    def __call__(self, language: Language) -> str:
-        """The text in ``language``."""
-        return self.en if language == "en" else self.nl
-
-
-TERM_LABELS: Mapping[str, Text] = MappingProxyType(
-    {
-        "id": Text("Kenmerk", "Identifier"),
-        "value": Text("Bedrag", "Amount"),
-        "currency": Text("Valuta", "Currency"),
-        "voornamen": Text("Voornamen", "First names"),
-        "voorvoegsel": Text("Voorvoegsel", "Surname prefix"),
-        "geslachtsnaam": Text("Achternaam", "Surname"),
-        "geboortedatum": Text("Geboortedatum", "Date of birth"),
-        "geboorteplaats": Text("Geboorteplaats", "Place of birth"),
-        "nationaliteit": Text("Nationaliteit", "Nationality"),
-        "adres": Text("Adres", "Address"),
-        "straat": Text("Straat", "Street"),
-        "huisnummer": Text("Huisnummer", "House number"),
-        "huisnummertoevoeging": Text("Toevoeging", "House number suffix"),
-        "postcode": Text("Postcode", "Postcode"),
-        "woonplaats": Text("Woonplaats", "Town"),
-        "gemeente": Text("Gemeente", "Municipality"),
-        "land": Text("Land", "Country"),
-        "belastingjaar": Text("Belastingjaar", "Tax year"),
-        "verzamelinkomen": Text("Verzamelinkomen", "Aggregate income"),
-        "inkomensklasse": Text("Inkomensklasse", "Income band"),
-        "inkomenstoets": Text("Inkomenstoets", "Income test"),
-        "regel": Text("Regel", "Rule"),
-        "regelJaar": Text("Jaar van de regel", "Year of the rule"),
-        "huishoudgrootte": Text("Huishoudgrootte", "Household size"),
-        "onderSocialeHuurgrens": Text("Onder de sociale huurgrens", "Below the social rent limit"),
-        "diploma": Text("Diploma", "Diploma"),
-        "opleiding": Text("Opleiding", "Programme"),
-        "niveau": Text("Niveau", "Level"),
-        "onderwijsinstelling": Text("Onderwijsinstelling", "Institution"),
-        "datumBehaald": Text("Datum behaald", "Date obtained"),
-        "crohoCode": Text("CROHO-code", "CROHO code"),
-        "voertuig": Text("Voertuig", "Vehicle"),
-        "kenteken": Text("Kenteken", "Registration number"),
-        "merk": Text("Merk", "Make"),
-        "handelsbenaming": Text("Handelsbenaming", "Model"),
-        "datumEersteToelating": Text("Datum eerste toelating", "Date first registered"),
-        "brandstof": Text("Brandstof", "Fuel"),
-        "tenaamstellingsdatum": Text("Datum tenaamstelling", "Date registered to you"),
-    }
-)
-"""A label per vocabulary term; a term without one is shown split at its capitals."""
-
-_CAPITAL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-def claim_label(language: Language, term: str) -> str:
-    """The label of a vocabulary term: ``datumBehaald`` -> ``Datum behaald`` / ``Date obtained``."""
-    if term in TERM_LABELS:
-        return TERM_LABELS[term](language)
-    words = _CAPITAL.sub(" ", term).lower()
-    return words[:1].upper() + words[1:]
 
 
 def display_entries(
