@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 NOTEBOOK_STAMP := $(VENV)/.notebooks
 
-.PHONY: setup demo test check bench contexts notebooks
+.PHONY: setup demo test check bench contexts conformance notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,11 @@ bench: setup
 
 contexts: setup
 	$(BIN)/python scripts/vendor_contexts.py
+
+# The W3C suites, offline: SUITES is a folder of their checkouts (see scripts/conformance.py).
+conformance: setup
+	@test -n "$(SUITES)" || { echo "usage: make conformance SUITES=<folder of the W3C suites' checkouts>" >&2; exit 2; }
+	$(BIN)/python scripts/conformance.py --suites "$(SUITES)"
 
 $(NOTEBOOK_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[notebooks]"

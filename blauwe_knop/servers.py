@@ -166,19 +166,21 @@ def run_until_ready(
     log_path: Path,
     ready_url: str,
     *,
+    verify: bool | ssl.SSLContext = True,
     trust: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command``, output to ``log_path``; yield once ``ready_url`` answers 200; stop it after.
 
-    ``trust`` is the certificate an https ``ready_url`` is checked against (a
-    development certificate, which may appear only once the server starts).
+    ``verify`` is how an https ``ready_url``'s certificate is checked (a context
+    trusting a self-signed one, for example); ``trust`` instead names a
+    certificate file the server makes itself when it starts (``--dev-tls``).
     Raises ``ServerError`` when the process exits first or does not answer in time.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(process, ready_url, log_path, trust)
+            _wait_until_up(process, ready_url, log_path, verify, trust)
             yield process
         finally:
             process.terminate()
@@ -190,14 +192,19 @@ def run_until_ready(
 
 
 def _wait_until_up(
-    process: subprocess.Popen[bytes], url: str, log_path: Path, trust: Path | None
+    process: subprocess.Popen[bytes],
+    url: str,
+    log_path: Path,
+    verify: bool | ssl.SSLContext,
+    trust: Path | None,
 ) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while True:
         if process.poll() is not None:
             raise ServerError(f"the server exited with {process.returncode}; see {log_path}")
         try:
-            verify = True if trust is None else ssl.create_default_context(cafile=trust)
+            if trust is not None:
+                verify = ssl.create_default_context(cafile=trust)
             if httpx.get(url, timeout=2, verify=verify).status_code == 200:
                 return
         except (httpx.TransportError, FileNotFoundError):

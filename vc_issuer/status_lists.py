@@ -7,9 +7,11 @@ in the open list: a random draw is claimed with an insert that the primary key
 redrawn, so two credentials never share an index, whatever the number of
 threads or processes. A list is closed at 75 % so a draw rarely misses.
 
-A list is published as a ``BitstringStatusListCredential`` signed with
-``ecdsa-rdfc-2019`` by the source's newest key, valid for a day, with a
-``ttl`` of five minutes (settings). The signed text is kept in the database
+A list is published as a ``BitstringStatusListCredential`` signed by the
+source's newest key (``ecdsa-rdfc-2019``, or ``eddsa-rdfc-2022`` for an
+Ed25519 key), valid for a day, with a ``ttl`` of five minutes (settings).
+Besides the sources, other publishers (the VC API's issuers) can be
+registered with their own URL prefix, DID and key series. The signed text is kept in the database
 and re-signed when a status changed or half its validity has passed.
 
 Spec: vc-bitstring-status-list#bitstringstatuslistcredential
@@ -92,9 +94,16 @@ class StatusLists:
         self._dids = dict(dids)
         self._ttl = ttl
         self._validity = validity
+        self._key_names: dict[str, str] = {}
         self._lock = threading.Lock()
         # (source, purpose) -> (looked up at, claims left before the next look-up, number)
         self._open: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+    def register(self, name: str, *, identifier: str, key_name: str) -> None:
+        """Publish lists as ``name`` too: under ``identifier``, signed by the key series
+        ``key_name`` and issued by that key's controller (its did:key)."""
+        self._identifiers[name] = identifier
+        self._key_names[name] = key_name
 
     def allocate(
         self,
@@ -154,11 +163,12 @@ class StatusLists:
         for index, value in set_entries:
             set_status(bits, index, value)
         url = status_list_url(self._identifiers[state.source], state.purpose, state.number)
+        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
         document: JsonObject = {
             "@context": [CREDENTIALS_V2_URL],
             "id": url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": self._dids[state.source],
+            "issuer": self._dids.get(state.source) or key.controller,
             "validFrom": _timestamp(now),
             "validUntil": _timestamp(now + self._validity),
             "credentialSubject": {
@@ -169,8 +179,7 @@ class StatusLists:
                 "ttl": int(self._ttl.total_seconds() * 1000),
             },
         }
-        key = self._keys.signing_key(state.source)
-        signed = sign(document, key, cryptosuite="ecdsa-rdfc-2019", created=now)
+        signed = sign(document, key, created=now)
         return json.dumps(signed, separators=(",", ":"))
 
     def publish(self, source: str, purpose: str, number: int, *, clock: Clock = _utc_now) -> str:
