@@ -25,9 +25,18 @@ from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from vc_core.did import check_did_web_host
+from vc_core.errors import DidResolutionError
 from vc_core.limits import Rate
 
 __all__ = [
@@ -38,6 +47,7 @@ __all__ = [
     "IssuerSettings",
     "did_web_for",
     "estimated_entropy_bits",
+    "settings_problem",
 ]
 
 DEVELOPMENT_PASSPHRASE = "development-only-passphrase"
@@ -133,6 +143,17 @@ def did_web_for(base_url: str, source: str) -> str:
     return ":".join(["did:web", host, *segments, source])
 
 
+def settings_problem(error: ValueError) -> str:
+    """What is wrong with refused settings, one ``field: reason`` per problem, on one line."""
+    if not isinstance(error, ValidationError):
+        return str(error)
+    return "; ".join(
+        f"{'.'.join(map(str, problem['loc'])) or 'settings'}: "
+        + str(problem["msg"]).removeprefix("Value error, ")
+        for problem in error.errors()
+    )
+
+
 class IssuerSettings(BaseSettings):
     """The issuer service's configuration; see the module docstring for sources and rules."""
 
@@ -213,6 +234,10 @@ class IssuerSettings(BaseSettings):
             raise ValueError("base_url must be an https URL with a host")
         if parts.query or parts.fragment:
             raise ValueError("base_url must not have a query or fragment")
+        try:
+            check_did_web_host(parts.hostname)
+        except DidResolutionError as exc:
+            raise ValueError(f"the sources' did:web DIDs are made from it: {exc.detail}") from None
         return value.rstrip("/")
 
     @field_validator("sources")

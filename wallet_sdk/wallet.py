@@ -72,7 +72,7 @@ class Wallet:
         holder_curve: HolderCurve = "P-256",
         timeout: float = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        resolve: Resolver = system_resolver,
+        resolve: Resolver | None = None,
     ) -> None:
         if not isinstance(store, WalletStore):
             raise TypeError("store must be an EncryptedStore or a MemoryStore")
@@ -83,7 +83,7 @@ class Wallet:
             timeout=timeout,
             max_response_bytes=max_response_bytes,
             trusted_origins=trusted_origins([*self._trusted, *trusted_verifiers]),
-            resolve=resolve,
+            resolve=resolve or system_resolver,
         )
         self._clock = clock
         self._keys = HolderKeys(store, clock=clock)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.types import JsonObject
+from vc_issuer.display import LOCALES, claim_display_entries, display_entries
 from vc_issuer.offers import PRE_AUTHORIZED_GRANT
 from vc_issuer.oid4vci.proofs import PROOF_ALGORITHMS
 from vc_issuer.settings import IssuerSettings
@@ -21,7 +22,8 @@ __all__ = [
     "credential_issuer_metadata",
 ]
 
-LOCALE = "nl-NL"
+LOCALE = LOCALES["nl"]
+"""The language of the sources' own names (proper names: one locale)."""
 
 
 def credential_configuration_metadata(configuration: CredentialConfiguration) -> JsonObject:
@@ -34,7 +36,7 @@ def credential_configuration_metadata(configuration: CredentialConfiguration) ->
         entry: JsonObject = {"path": list(claim.path)}
         if claim.mandatory:
             entry["mandatory"] = True
-        entry["display"] = [{"name": claim.name, "locale": LOCALE}]
+        entry["display"] = claim_display_entries(claim.path)
         claims.append(entry)
     return {
         "format": "ldp_vc",
@@ -49,15 +51,12 @@ def credential_configuration_metadata(configuration: CredentialConfiguration) ->
             "type": ["VerifiableCredential", configuration.credential_type],
         },
         "credential_metadata": {
-            "display": [
-                {
-                    "name": configuration.name,
-                    "locale": LOCALE,
-                    "description": configuration.description,
-                    "background_color": configuration.background_color,
-                    "text_color": configuration.text_color,
-                }
-            ],
+            "display": display_entries(
+                configuration.name,
+                configuration.description,
+                background_color=configuration.background_color,
+                text_color=configuration.text_color,
+            ),
             "claims": claims,
         },
     }

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from vc_core.limits import GUARD_RESPONSES, BodyLimit, ClientLimit, RateLimiter, RequestGuard
+from vc_core.limits import BodyLimit, ClientLimit, RateLimiter, RequestGuard
 from vc_core.types import Clock
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
 from vc_issuer.issuer import Issuer
@@ -30,9 +30,19 @@ from vc_issuer.plus import PlusService
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
+from vc_issuer.web.openapi import install_openapi
 from vc_issuer.web.portal import install_portal
 from vc_issuer.web.portal.sessions import PortalSessions
-from vc_issuer.web.routes import admin, basis, oid4vci, plus, status, vc_api, well_known
+from vc_issuer.web.routes import (
+    admin,
+    basis,
+    documents,
+    oid4vci,
+    plus,
+    status,
+    vc_api,
+    well_known,
+)
 
 __all__ = ["BODY_LIMITS", "DEFAULT_BODY_LIMIT", "create_app"]
 
@@ -151,7 +161,6 @@ def create_app(
             "The sources (BRP, Belastingdienst, DUO, RDW) as OpenID4VCI 1.0 credential "
             "issuers, with Bitstring Status Lists, a VC API and Basis downloads."
         ),
-        responses=GUARD_RESPONSES,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
@@ -176,6 +185,7 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(admin.router)
     app.include_router(plus.router)
+    app.include_router(documents.router)
     if isinstance(authenticator, DemoLogin):
         app.include_router(basis.demo_router)
     install_portal(app, issuer, authenticator, sessions=sessions)
@@ -190,4 +200,5 @@ def create_app(
         client_limits=[ClientLimit(".*", RateLimiter(settings.client_rate))] if limits else [],
     )
     app.add_middleware(_AccessLog)
+    install_openapi(app, issuer.sources)
     return app
