@@ -44,6 +44,7 @@ from vc_core.errors import ParsingError
 
 __all__ = [
     "GUARD_RESPONSES",
+    "PROBLEM_SCHEMA",
     "SERVER_LIMITS",
     "BodyLimit",
     "ClientLimit",
@@ -183,24 +184,25 @@ def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An RFC 9457 problem; code, where present, is the machine-readable reason.",
+    "required": ["type", "title", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+}
+"""The JSON Schema of an ``application/problem+json`` body (OpenAPI documents)."""
+
 GUARD_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {
         "description": description,
-        "content": {
-            PROBLEM_JSON: {
-                "schema": {
-                    "type": "object",
-                    "required": ["type", "title", "status", "detail", "code"],
-                    "properties": {
-                        "type": {"type": "string"},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                        "code": {"type": "string"},
-                    },
-                }
-            }
-        },
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
         **(
             {
                 "headers": {
