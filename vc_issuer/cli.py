@@ -329,6 +329,32 @@ def reinstate(credential_id: str, server: ServerOpt = None, data_dir: DataDirOpt
 
 
 @app.command()
+def migrate(data_dir: DataDirOpt = None) -> None:
+    """Bring the database's schema to this version (``serve`` also does it at start).
+
+    A database made before migrations is recognised and stamped first; revisions
+    that seal data use the key passphrase of the settings.
+    """
+    from vc_issuer.db import Database
+    from vc_issuer.migrations import upgrade_database
+
+    settings = _settings(data_dir)
+    if settings.database_url is None:
+        private_directory(settings.data_dir)
+    db = Database.open(settings.resolved_database_url)
+    try:
+        report = upgrade_database(db, settings=settings)
+    except IssuerError as exc:
+        _fail(str(exc))
+    finally:
+        db.dispose()
+    was = report.before or (
+        f"{report.stamped} (made before migrations)" if report.stamped else "empty"
+    )
+    typer.echo(f"database at revision {report.after} (was {was})")
+
+
+@app.command()
 def purge(data_dir: DataDirOpt = None) -> None:
     """Delete expired offers, tokens, used nonces and deferred requests (the service also
     does this every ten minutes)."""

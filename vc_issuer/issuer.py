@@ -43,6 +43,7 @@ from vc_issuer.bundle import aggregated_bundle
 from vc_issuer.db import CredentialRecord, Database, Unit
 from vc_issuer.errors import NotFound, StartupRefused
 from vc_issuer.keys import KeyRing
+from vc_issuer.migrations import upgrade_database
 from vc_issuer.offers import CreatedOffer, Offers
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.sources import (
@@ -183,8 +184,8 @@ class Issuer:
         sources: Mapping[str, Source] | None = None,
         clock: Clock = _utc_now,
     ) -> Issuer:
-        """Open the database (creating tables, limits, demo data), unlock and create keys
-        (the sources' and the VC API issuers').
+        """Open the database (migrating its schema to the newest revision; limits, demo
+        data), unlock and create keys (the sources' and the VC API issuers').
 
         Raises ``StartupRefused`` for a wrong passphrase, or in production for
         stored demo keys or a source without an adapter.
@@ -198,7 +199,7 @@ class Issuer:
         if settings.database_url is None:
             private_directory(settings.data_dir)
         db = Database.open(url)
-        db.create_tables()
+        upgrade_database(db, settings=settings)
         with db.write() as unit:
             load_published_limits(unit.session)
         if settings.demo_data:

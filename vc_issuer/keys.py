@@ -37,7 +37,7 @@ from vc_core.types import Clock
 from vc_issuer.db import Database, KekParams, StoredKey
 from vc_issuer.errors import StartupRefused
 
-__all__ = ["KeyRing", "PublishedKey", "demo_key"]
+__all__ = ["KeyRing", "PublishedKey", "demo_key", "open_kek", "open_subject", "seal_subject"]
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _SALT_BYTES = 16
@@ -86,6 +86,39 @@ def _seal(kek: bytes, plaintext: bytes, aad: bytes, nonce: bytes) -> bytes:
 
 def _open(kek: bytes, sealed: bytes, aad: bytes) -> bytes:
     return AESGCM(kek).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], aad)
+
+
+def open_kek(passphrase: str, params: KekParams) -> bytes:
+    """The key-encryption key the passphrase derives under ``params``, checked.
+
+    Raises ``StartupRefused`` when the passphrase does not open the check value.
+    """
+    kek = _derive_kek(passphrase, params)
+    try:
+        if _open(kek, params.check, _CHECK_AAD) != _CHECK_PLAINTEXT:
+            raise InvalidTag
+    except InvalidTag:
+        raise StartupRefused(
+            "the key passphrase does not open the issuer keys in this database"
+        ) from None
+    return kek
+
+
+def seal_subject(kek: bytes, bsn: str, *, bound_to: str, nonce: bytes) -> bytes:
+    """A citizen's BSN sealed under ``kek`` for one row (``offer:<id>``, ``token:<hash>``, …).
+
+    The row keeps this instead of the BSN: without the passphrase a copy of the
+    database reveals no BSN, and a sealed value opens only for its row.
+    """
+    return _seal(kek, bsn.encode("ascii"), f"subject:{bound_to}".encode(), nonce)
+
+
+def open_subject(kek: bytes, sealed: bytes, *, bound_to: str) -> str:
+    """The BSN :func:`seal_subject` sealed for ``bound_to``; ``StartupRefused`` if it fails."""
+    try:
+        return _open(kek, sealed, f"subject:{bound_to}".encode()).decode("ascii")
+    except (InvalidTag, UnicodeDecodeError):
+        raise StartupRefused(f"the sealed secret 'subject:{bound_to}' does not open") from None
 
 
 class KeyRing:
@@ -141,14 +174,7 @@ class KeyRing:
                 params = unit.kek_params()
             if params is None:
                 raise StartupRefused("the key-encryption parameters could not be stored")
-        kek = _derive_kek(passphrase, params)
-        try:
-            if _open(kek, params.check, _CHECK_AAD) != _CHECK_PLAINTEXT:
-                raise InvalidTag
-        except InvalidTag:
-            raise StartupRefused(
-                "the key passphrase does not open the issuer keys in this database"
-            ) from None
+        kek = open_kek(passphrase, params)
         return cls(db, kek, dids, use_demo_keys=use_demo_keys, random_bytes=random_bytes)
 
     def derived_secret(self, label: str) -> bytes:
@@ -168,16 +194,14 @@ class KeyRing:
             raise StartupRefused(f"the sealed secret {label!r} does not open") from None
 
     def seal_subject(self, bsn: str, *, bound_to: str) -> bytes:
-        """A citizen's BSN sealed for one row (``offer:<id>``, ``token:<hash>``, …).
-
-        The row keeps this instead of the BSN: without the passphrase a copy of
-        the database reveals no BSN, and a sealed value opens only for its row.
-        """
-        return self.seal(bsn.encode("ascii"), label=f"subject:{bound_to}")
+        """A citizen's BSN sealed for one row (:func:`seal_subject` under this ring's KEK)."""
+        return seal_subject(
+            self._kek, bsn, bound_to=bound_to, nonce=self._random_bytes(_NONCE_BYTES)
+        )
 
     def open_subject(self, sealed: bytes, *, bound_to: str) -> str:
         """The BSN :meth:`seal_subject` sealed for ``bound_to``; ``StartupRefused`` if it fails."""
-        return self.unseal(sealed, label=f"subject:{bound_to}").decode("ascii")
+        return open_subject(self._kek, sealed, bound_to=bound_to)
 
     def _controlled(self, source: str, number: int, pair: KeyPair) -> KeyPair:
         did = self._dids.get(source) or did_key(pair)

@@ -15,6 +15,7 @@ from vc_issuer.db.models import IssuerKeyRow
 from vc_issuer.errors import StartupRefused
 from vc_issuer.issuer import Issuer
 from vc_issuer.keys import KeyRing, demo_key
+from vc_issuer.migrations import upgrade_database
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
 
@@ -143,7 +144,7 @@ def test_demo_vc_api_keys_are_fixed_and_refused_in_production(
     development = settings_for(backend, demo_keys=False, key_passphrase=SecretStr(PASSPHRASE))
     # Only the VC API's keys are the public demo ones in this database.
     db = Database.open(development.resolved_database_url)
-    db.create_tables()
+    upgrade_database(db)
     demo_ring = KeyRing.unlock(db, PASSPHRASE, development.issuer_dids(), use_demo_keys=True)
     for api_issuer in API_ISSUERS:
         demo_ring.ensure(api_issuer.key_name, curve=api_issuer.curve)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from vc_issuer.db import Database
+from vc_issuer.migrations import upgrade_database
 from vc_issuer.sources import (
     DEMO_BSN,
     REVIEW_BSN,
@@ -26,7 +27,7 @@ from .support import CONFIGURATIONS, NOBODY_BSN
 @pytest.fixture
 def database(backend: str, new_database_url: Callable[[str], str]) -> Database:
     db = Database.open(new_database_url(backend))
-    db.create_tables()
+    upgrade_database(db)
     return db
 
 

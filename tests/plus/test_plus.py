@@ -413,7 +413,12 @@ def _triggers_off(db: Database) -> Iterator[None]:
         yield
     finally:
         if sqlite:
-            db.create_tables()
+            with db.engine.begin() as connection:
+                for action in ("UPDATE", "DELETE"):
+                    connection.exec_driver_sql(
+                        f"CREATE TRIGGER plus_access_no_{action.lower()} BEFORE {action} "
+                        "ON plus_access BEGIN SELECT RAISE(ABORT, 'append-only'); END"
+                    )
         else:
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("ALTER TABLE plus_access ENABLE TRIGGER USER")

@@ -55,7 +55,6 @@ from vc_issuer.db._statements import (
 )
 from vc_issuer.db.models import (
     AccessTokenRow,
-    Base,
     DeferredRow,
     IssuedCredentialRow,
     IssuerKeyRow,
@@ -81,6 +80,8 @@ __all__ = [
 ]
 
 _WRITE_OPTION = "blauwe_knop_write"
+# Implementation note: any number, the same in every process that migrates the schema.
+_SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
 _memory_lock = threading.Lock()
 
@@ -264,10 +265,17 @@ class Database:
         with self.read() as unit:
             return unit.sealing_certificates()
 
-    def create_tables(self) -> None:
-        """Create every declared table that does not exist yet (registers included)."""
-        with self._guard():
-            Base.metadata.create_all(self.engine)
+    @contextmanager
+    def schema_transaction(self) -> Iterator[Connection]:
+        """A connection in a writing transaction that one process at a time gets (migrations).
+
+        PostgreSQL: a transaction-scoped advisory lock; SQLite: ``BEGIN IMMEDIATE``.
+        Committed when the block ends, rolled back on an exception.
+        """
+        with self._guard(), self._write_engine.begin() as connection:
+            if self.backend == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+            yield connection
 
     def dispose(self) -> None:
         """Close the pooled connections."""

@@ -12,7 +12,7 @@ The BSN is kept sealed (AES-256-GCM under the issuer's key-encryption key),
 only while a grant or a wallet credential that needs it is valid. Access
 entries are only ever inserted; their hashes chain them per grant, and the
 database itself refuses ``UPDATE``, ``DELETE`` (and on PostgreSQL
-``TRUNCATE``) on them: triggers made with the tables.
+``TRUNCATE``) on them: triggers made with the tables (migration ``0001``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Connection,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    event,
     func,
     select,
     update,
@@ -150,36 +147,6 @@ class PlusAccessRow(Base):
     detail: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(_HASH))
     hash: Mapped[str] = mapped_column(String(_HASH))
-
-
-_APPEND_ONLY = "the Plus access log is append-only"
-# Implementation note: any number, the same in every process that creates the tables.
-_TRIGGER_LOCK = 0x706C7573
-
-
-@event.listens_for(Base.metadata, "after_create")
-def _protect_access_log(_metadata: MetaData, connection: Connection, **_: Any) -> None:
-    """Make ``plus_access`` append-only in the database (each ``create_all``; idempotent)."""
-    table = PlusAccessRow.__tablename__
-    if connection.dialect.name == "sqlite":
-        for action in ("UPDATE", "DELETE"):
-            connection.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} "
-                f"BEFORE {action} ON {table} BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
-            )
-    elif connection.dialect.name == "postgresql":
-        # Implementation note: workers may start together; the lock lets one create at a time.
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_TRIGGER_LOCK})")
-        connection.exec_driver_sql(
-            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{_APPEND_ONLY}'; END $$"
-        )
-        for name, when in (("append_only", "UPDATE OR DELETE"), ("no_truncate", "TRUNCATE")):
-            level = "STATEMENT" if when == "TRUNCATE" else "ROW"
-            connection.exec_driver_sql(
-                f"CREATE OR REPLACE TRIGGER {table}_{name} BEFORE {when} ON {table} "
-                f"FOR EACH {level} EXECUTE FUNCTION {table}_append_only()"
-            )
 
 
 class PlusUsedJtiRow(Base):
