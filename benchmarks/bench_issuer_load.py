@@ -1,15 +1,16 @@
 """Load benchmark of the issuer: concurrent wallets run the whole pre-authorized flow.
 
 Starts ``blauwe-knop issuer serve --demo`` on a free loopback port (uvicorn,
-``--workers`` processes, SQLite in a temporary folder unless
-``--database-url`` is given), then runs ``--wallets`` threads. Each wallet
-loops: the operator creates an offer (admin API), the wallet fetches it by
-reference, reads both metadata documents, redeems the code with the tx_code,
-gets a ``c_nonce``, and requests ``--copies`` ecdsa-sd-2023 credentials with
-one proof JWT (own P-256 key) each. Prints credentials/s, p50/p99 latency of
-the credential request and of the whole flow, and the error count. Not a test.
+``--workers`` processes) over SQLite in a temporary folder, or over PostgreSQL:
+a throwaway cluster with ``--postgres``, or ``--database-url``. Then runs
+``--wallets`` threads. Each wallet loops: the operator creates an offer (admin
+API), the wallet fetches it by reference, reads both metadata documents,
+redeems the code with the tx_code, gets a ``c_nonce``, and requests
+``--copies`` ecdsa-sd-2023 credentials with one proof JWT (own P-256 key)
+each. Prints credentials/s, p50/p99 latency of the credential request and of
+the whole flow, and the error count. Not a test.
 
-    python benchmarks/bench_issuer_load.py --wallets 16 --seconds 20 --workers 2
+    python benchmarks/bench_issuer_load.py --wallets 16 --seconds 20 --workers 2 --postgres
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +37,9 @@ import httpx
 from vc_core.did import did_key_verification_method_id
 from vc_core.jws import sign_jws
 from vc_core.keys import KeyPair
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.postgres import throwaway_postgres
 
 BASE_URL = "https://issuer.example.nl"
 ADMIN = {"Authorization": "Bearer development-only-admin-token"}
@@ -198,7 +203,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://… (default SQLite)")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
     args = parser.parse_args()
+    with ExitStack() as stack:
+        if args.postgres:
+            args.database_url = stack.enter_context(throwaway_postgres())
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bk-bench-"))
     port = free_port()
     process = start_server(args, folder, port)

@@ -8,12 +8,8 @@ and otherwise fails: the PostgreSQL half of the suite never passes silently.
 
 from __future__ import annotations
 
-import glob
 import os
 import secrets
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from tests.loopback import Hosts, cli_server
 from tests.loopback import blauwe_knop as blauwe_knop  # the tests import it from here
+from tests.postgres import ThrowawayCluster, postgres_bindir
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
@@ -33,74 +30,6 @@ from .support import BASE_URL, TEST_PEOPLE, free_port
 POSTGRES_URL_ENV = "BLAUWE_KNOP_TEST_POSTGRES_URL"
 
 
-def _postgres_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    if found:
-        return Path(found[0]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-class ThrowawayCluster:
-    """A PostgreSQL cluster in a temporary folder on a free port (as ``postgres`` when root)."""
-
-    def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        self.folder = Path(tempfile.mkdtemp(prefix="bk-pg-"))
-        self.port = free_port()
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_user:
-            shutil.chown(self.folder, "postgres")
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
-
-    def start(self) -> str:
-        data = self.folder / "data"
-        self._run(
-            str(self.bindir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        )
-        options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c max_connections=200"
-        )
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(self.folder / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-
-    def stop(self) -> None:
-        try:
-            self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.folder / "data"),
-                "-m",
-                "immediate",
-                "-w",
-                "stop",
-            )
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """A PostgreSQL server URL: from the environment, or a throwaway cluster."""
@@ -108,7 +37,7 @@ def postgres_server_url() -> Iterator[str]:
     if configured:
         yield configured
         return
-    bindir = _postgres_bindir()
+    bindir = postgres_bindir()
     if bindir is None:
         pytest.fail(
             f"the PostgreSQL half of the issuer suite needs {POSTGRES_URL_ENV} or the "
