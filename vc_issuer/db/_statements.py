@@ -1,5 +1,8 @@
 """The statement shapes the units of work share, and the mapping between rows and records.
 
+They run on a unit's Core connection (the hot paths), or on the ORM session
+over that same connection (the Plus tables, the registers).
+
 Every operation that can race is one statement whose result says whether this
 transaction won: :func:`insert_new` is ``INSERT … ON CONFLICT DO NOTHING
 RETURNING``; :func:`update_where` and :func:`delete_where` are one conditional
@@ -15,7 +18,18 @@ from dataclasses import fields
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Result, Table, delete, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Result,
+    Row,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,10 +39,13 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 __all__ = [
+    "Executor",
     "add_row",
     "delete_where",
     "found",
     "insert_new",
+    "row_where",
+    "rows_where",
     "table_of",
     "to_columns",
     "to_record",
@@ -36,10 +53,18 @@ __all__ = [
 ]
 
 RecordT = TypeVar("RecordT", bound="DataclassInstance")
-RowT = TypeVar("RowT", bound=Base)
+RowT = TypeVar("RowT")
 T = TypeVar("T")
 
 _INSERT_NEW: dict[tuple[str, type[Base]], Any] = {}
+Executor = Connection | Session
+"""Where a statement runs: a unit's connection (Core), or an ORM session over it."""
+
+
+def _dialect(executor: Executor) -> str:
+    if isinstance(executor, Connection):
+        return executor.dialect.name
+    return executor.get_bind().dialect.name
 
 
 def table_of(model: type[Base]) -> Table:
@@ -52,8 +77,9 @@ def _field_names(kind: type[DataclassInstance]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 
-def to_record(kind: type[RecordT], row: Base, **changes: Any) -> RecordT:
-    """The record ``kind`` from the row's attributes of the same names; ``changes`` replace some."""
+def to_record(kind: type[RecordT], row: object, **changes: Any) -> RecordT:
+    """The record ``kind`` from the row's attributes (a model or a Core row) of the same
+    names; ``changes`` replace some."""
     values = {name: getattr(row, name) for name in _field_names(kind) if name not in changes}
     return kind(**values, **changes)
 
@@ -69,15 +95,30 @@ def found(convert: Callable[[RowT], T], row: RowT | None) -> T | None:
     return None if row is None else convert(row)
 
 
-def add_row(session: Session, model: type[Base], record: DataclassInstance, **changes: Any) -> None:
-    """Insert the row of a record (``changes`` replace some columns) and flush it."""
-    session.add(model(**to_columns(record, **changes)))
-    session.flush()
+def rows_where(
+    executor: Executor, model: type[Base], /, *where: ColumnElement[bool]
+) -> Sequence[Row[Any]]:
+    """The Core rows of ``model``'s table that match every ``where`` (no ORM objects)."""
+    return executor.execute(select(table_of(model)).where(*where)).all()
 
 
-def insert_new(session: Session, model: type[Base], key: Sequence[str], /, **values: Any) -> bool:
+def row_where(
+    executor: Executor, model: type[Base], /, *where: ColumnElement[bool]
+) -> Row[Any] | None:
+    """The one Core row of ``model``'s table that matches every ``where``, or None."""
+    return executor.execute(select(table_of(model)).where(*where)).first()
+
+
+def add_row(
+    executor: Executor, model: type[Base], record: DataclassInstance, **changes: Any
+) -> None:
+    """Insert the row of a record (``changes`` replace some columns)."""
+    executor.execute(insert(table_of(model)), to_columns(record, **changes))
+
+
+def insert_new(executor: Executor, model: type[Base], key: Sequence[str], /, **values: Any) -> bool:
     """Insert a row unless its ``key`` exists; True when this call inserted it."""
-    dialect = session.get_bind().dialect.name
+    dialect = _dialect(executor)
     statement = _INSERT_NEW.get((dialect, model))
     if statement is None:
         # Implementation note: built once per table and backend, as a Core statement,
@@ -90,19 +131,19 @@ def insert_new(session: Session, model: type[Base], key: Sequence[str], /, **val
             insert(core).on_conflict_do_nothing(index_elements=list(key)).returning(core.c[key[0]])
         )
         _INSERT_NEW[(dialect, model)] = statement
-    return session.execute(statement, values).first() is not None
+    return executor.execute(statement, values).first() is not None
 
 
 def update_where(
-    session: Session, model: type[Base], /, *where: ColumnElement[bool], **values: Any
+    executor: Executor, model: type[Base], /, *where: ColumnElement[bool], **values: Any
 ) -> int:
     """Set ``values`` on the rows that match every ``where``; return how many it changed."""
-    return _row_count(session.execute(update(model).where(*where).values(**values)))
+    return _row_count(executor.execute(update(model).where(*where).values(**values)))
 
 
-def delete_where(session: Session, model: type[Base], /, *where: ColumnElement[bool]) -> int:
+def delete_where(executor: Executor, model: type[Base], /, *where: ColumnElement[bool]) -> int:
     """Delete the rows that match every ``where``; return how many it deleted."""
-    return _row_count(session.execute(delete(model).where(*where)))
+    return _row_count(executor.execute(delete(model).where(*where)))
 
 
 def _row_count(result: Result[Any]) -> int:

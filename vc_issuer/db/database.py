@@ -30,6 +30,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Row,
     create_engine,
     event,
     func,
@@ -48,6 +49,8 @@ from vc_issuer.db._statements import (
     delete_where,
     found,
     insert_new,
+    row_where,
+    rows_where,
     table_of,
     to_columns,
     to_record,
@@ -237,7 +240,10 @@ class Database:
         if url.startswith("sqlite"):
             self.engine = _sqlite_engine(url)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # Implementation note: no pool_pre_ping (one extra round trip per unit of
+            # work); a connection the server dropped fails one request, and SQLAlchemy
+            # then discards the whole pool, so the next request reconnects.
+            self.engine = create_engine(url, pool_size=10, max_overflow=20)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._memory_lock: threading.RLock | None = (
             threading.RLock() if _is_memory_sqlite(url) else None
@@ -305,36 +311,42 @@ class Database:
             session.commit()
 
 
-def _offer(row: OfferRow) -> OfferRecord:
+def _offer(row: Row[Any]) -> OfferRecord:
     return to_record(OfferRecord, row, configuration_ids=tuple(row.configuration_ids))
 
 
-def _token(row: AccessTokenRow) -> AccessTokenRecord:
+def _token(row: Row[Any]) -> AccessTokenRecord:
     return to_record(AccessTokenRecord, row, configuration_ids=tuple(row.configuration_ids))
 
 
-def _deferred(row: DeferredRow) -> DeferredRecord:
+def _deferred(row: Row[Any]) -> DeferredRecord:
     return to_record(DeferredRecord, row, holder_dids=tuple(row.holder_dids))
 
 
-def _credential(row: IssuedCredentialRow) -> CredentialRecord:
+def _credential(row: Row[Any]) -> CredentialRecord:
     return to_record(CredentialRecord, row)
 
 
-def _status_list(row: StatusListRow) -> StatusListState:
+def _status_list(row: Row[Any]) -> StatusListState:
     return to_record(StatusListState, row)
 
 
 class Unit:
-    """One transaction; ``session`` is for the register adapters in ``vc_issuer.sources``."""
+    """One transaction; ``session`` is for the register adapters in ``vc_issuer.sources``.
+
+    Implementation note: the unit's own statements run as Core statements on the
+    session's connection (the same transaction): no ORM identity map, no
+    unit-of-work flush, no objects per row on the issuance path.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.connection = session.connection()
 
     # Keys -----------------------------------------------------------------------------------
 
     def kek_params(self) -> KekParams | None:
-        row = self.session.get(KeyEncryptionRow, 1)
+        row = row_where(self.connection, KeyEncryptionRow, KeyEncryptionRow.id == 1)
         if row is None:
             return None
         return KekParams(row.salt, row.scrypt_n, row.scrypt_r, row.scrypt_p, row.check)
@@ -342,7 +354,7 @@ class Unit:
     def add_kek_params(self, params: KekParams) -> bool:
         """Store the KEK parameters unless another process did first."""
         return insert_new(
-            self.session,
+            self.connection,
             KeyEncryptionRow,
             ["id"],
             id=1,
@@ -354,23 +366,25 @@ class Unit:
         )
 
     def keys(self, source: str) -> list[StoredKey]:
-        rows = self.session.scalars(
-            select(IssuerKeyRow).where(IssuerKeyRow.source == source).order_by(IssuerKeyRow.number)
+        rows = self.connection.execute(
+            select(table_of(IssuerKeyRow))
+            .where(IssuerKeyRow.source == source)
+            .order_by(IssuerKeyRow.number)
         )
         return [to_record(StoredKey, row) for row in rows]
 
     def add_key(self, key: StoredKey) -> bool:
         """Store a key unless that number exists already (two processes starting at once)."""
-        return insert_new(self.session, IssuerKeyRow, ["source", "number"], **to_columns(key))
+        return insert_new(self.connection, IssuerKeyRow, ["source", "number"], **to_columns(key))
 
     def sealing_identity(self, source: str) -> tuple[str, bytes] | None:
         """The sealing certificate PEM and sealed identity of ``source``, if made."""
-        row = self.session.get(SealingIdentityRow, source)
+        row = row_where(self.connection, SealingIdentityRow, SealingIdentityRow.source == source)
         return None if row is None else (row.certificate_pem, row.sealed_identity)
 
     def sealing_certificates(self) -> dict[str, str]:
         """Source -> its sealing certificate (PEM); public, no key needed."""
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(SealingIdentityRow.source, SealingIdentityRow.certificate_pem)
         )
         return {str(source): str(pem) for source, pem in rows}
@@ -380,7 +394,7 @@ class Unit:
     ) -> bool:
         """Store a sealing identity unless one exists for ``source``."""
         return insert_new(
-            self.session,
+            self.connection,
             SealingIdentityRow,
             ["source"],
             source=source,
@@ -392,14 +406,13 @@ class Unit:
     # Offers and tokens ------------------------------------------------------------------------
 
     def add_offer(self, offer: OfferRecord) -> None:
-        add_row(self.session, OfferRow, offer, configuration_ids=list(offer.configuration_ids))
+        add_row(self.connection, OfferRow, offer, configuration_ids=list(offer.configuration_ids))
 
     def offer(self, offer_id: str) -> OfferRecord | None:
-        return found(_offer, self.session.get(OfferRow, offer_id))
+        return found(_offer, row_where(self.connection, OfferRow, OfferRow.id == offer_id))
 
     def offer_by_code(self, code_hash: str) -> OfferRecord | None:
-        row = self.session.scalars(select(OfferRow).where(OfferRow.code_hash == code_hash)).first()
-        return found(_offer, row)
+        return found(_offer, row_where(self.connection, OfferRow, OfferRow.code_hash == code_hash))
 
     def count_failed_tx_code(self, offer_id: str) -> int:
         """Add one failed tx_code attempt; return the new count (0 if the offer is gone)."""
@@ -409,7 +422,7 @@ class Unit:
             .values(failed_attempts=OfferRow.failed_attempts + 1)
             .returning(OfferRow.failed_attempts)
         )
-        count = self.session.execute(statement).scalar()
+        count = self.connection.execute(statement).scalar()
         return 0 if count is None else int(count)
 
     def delete_offer(self, offer_id: str, *, below_attempts: int | None = None) -> bool:
@@ -417,21 +430,24 @@ class Unit:
         condition: list[ColumnElement[bool]] = [OfferRow.id == offer_id]
         if below_attempts is not None:
             condition.append(OfferRow.failed_attempts < below_attempts)
-        return delete_where(self.session, OfferRow, *condition) == 1
+        return delete_where(self.connection, OfferRow, *condition) == 1
 
     def add_token(self, token: AccessTokenRecord) -> None:
         add_row(
-            self.session, AccessTokenRow, token, configuration_ids=list(token.configuration_ids)
+            self.connection, AccessTokenRow, token, configuration_ids=list(token.configuration_ids)
         )
 
     def token(self, token_hash: str) -> AccessTokenRecord | None:
-        return found(_token, self.session.get(AccessTokenRow, token_hash))
+        return found(
+            _token,
+            row_where(self.connection, AccessTokenRow, AccessTokenRow.token_hash == token_hash),
+        )
 
     def reserve_credentials(self, token_hash: str, count: int, *, limit: int) -> bool:
         """Count ``count`` more credentials against the token unless that exceeds ``limit``."""
         issued = AccessTokenRow.credentials_issued
         changed = update_where(
-            self.session,
+            self.connection,
             AccessTokenRow,
             AccessTokenRow.token_hash == token_hash,
             issued + count <= limit,
@@ -442,7 +458,7 @@ class Unit:
     def extend_token(self, token_hash: str, expires_at: datetime) -> None:
         """Let a token live until ``expires_at`` (never shortens it)."""
         update_where(
-            self.session,
+            self.connection,
             AccessTokenRow,
             AccessTokenRow.token_hash == token_hash,
             AccessTokenRow.expires_at < expires_at,
@@ -452,32 +468,38 @@ class Unit:
     def consume_nonce(self, nonce_hash: str, expires_at: datetime) -> bool:
         """Record a nonce as used; False when it was used before."""
         return insert_new(
-            self.session, UsedNonceRow, ["nonce_hash"], nonce_hash=nonce_hash, expires_at=expires_at
+            self.connection,
+            UsedNonceRow,
+            ["nonce_hash"],
+            nonce_hash=nonce_hash,
+            expires_at=expires_at,
         )
 
     def purge_expired(self, now: datetime) -> int:
         """Delete expired offers, tokens, used nonces and deferred requests; return the count."""
         tables = (OfferRow, AccessTokenRow, UsedNonceRow, DeferredRow)
-        return sum(delete_where(self.session, table, table.expires_at < now) for table in tables)
+        return sum(delete_where(self.connection, table, table.expires_at < now) for table in tables)
 
     # Deferred issuance -----------------------------------------------------------------------
 
     def add_deferred(self, record: DeferredRecord) -> None:
-        add_row(self.session, DeferredRow, record, holder_dids=list(record.holder_dids))
+        add_row(self.connection, DeferredRow, record, holder_dids=list(record.holder_dids))
 
     def deferred(self, deferred_id: str) -> DeferredRecord | None:
-        return found(_deferred, self.session.get(DeferredRow, deferred_id))
+        return found(
+            _deferred, row_where(self.connection, DeferredRow, DeferredRow.id == deferred_id)
+        )
 
     def deferred_by_transaction(self, transaction_hash: str) -> DeferredRecord | None:
-        row = self.session.scalars(
-            select(DeferredRow).where(DeferredRow.transaction_hash == transaction_hash)
-        ).first()
+        row = row_where(
+            self.connection, DeferredRow, DeferredRow.transaction_hash == transaction_hash
+        )
         return found(_deferred, row)
 
     def set_deferred_state(self, deferred_id: str, *, old: str, new: str) -> bool:
         """Move a deferred request from state ``old`` to ``new``; False if it was not in ``old``."""
         changed = update_where(
-            self.session,
+            self.connection,
             DeferredRow,
             DeferredRow.id == deferred_id,
             DeferredRow.state == old,
@@ -486,8 +508,8 @@ class Unit:
         return changed == 1
 
     def pending_deferred(self) -> list[DeferredRecord]:
-        rows = self.session.scalars(
-            select(DeferredRow)
+        rows = self.connection.execute(
+            select(table_of(DeferredRow))
             .where(DeferredRow.state == "pending")
             .order_by(DeferredRow.created_at)
         )
@@ -496,16 +518,19 @@ class Unit:
     # Issued credentials ----------------------------------------------------------------------
 
     def add_credentials(self, records: Sequence[CredentialRecord]) -> None:
-        self.session.execute(
+        self.connection.execute(
             insert(table_of(IssuedCredentialRow)), [to_columns(record) for record in records]
         )
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
-        return found(_credential, self.session.get(IssuedCredentialRow, credential_id))
+        row = row_where(
+            self.connection, IssuedCredentialRow, IssuedCredentialRow.id == credential_id
+        )
+        return found(_credential, row)
 
     def credentials_of(self, subject_ref: str) -> list[CredentialRecord]:
-        rows = self.session.scalars(
-            select(IssuedCredentialRow)
+        rows = self.connection.execute(
+            select(table_of(IssuedCredentialRow))
             .where(IssuedCredentialRow.subject_ref == subject_ref)
             .order_by(IssuedCredentialRow.issued_at)
         )
@@ -514,7 +539,7 @@ class Unit:
     def record_notification(self, notification_id: str, token_hash: str, event: str) -> int:
         """Store the wallet's event on the credentials of one response; return how many."""
         return update_where(
-            self.session,
+            self.connection,
             IssuedCredentialRow,
             IssuedCredentialRow.notification_id == notification_id,
             IssuedCredentialRow.token_hash == token_hash,
@@ -527,11 +552,11 @@ class Unit:
         """Return the newest list of (source, purpose) if it has fewer than ``capacity``
         entries, else open the next one (numbers start at 1)."""
         lists, entries = StatusListRow, StatusEntryRow
-        highest = self.session.scalar(
+        highest = self.connection.scalar(
             select(func.max(lists.number)).where(lists.source == source, lists.purpose == purpose)
         )
         if highest is not None:
-            used = self.session.scalar(
+            used = self.connection.scalar(
                 select(func.count()).where(
                     entries.source == source,
                     entries.purpose == purpose,
@@ -542,7 +567,7 @@ class Unit:
                 return int(highest)
         number = 1 if highest is None else int(highest) + 1
         insert_new(
-            self.session,
+            self.connection,
             lists,
             ["source", "purpose", "number"],
             source=source,
@@ -557,7 +582,7 @@ class Unit:
     ) -> bool:
         """Claim ``index`` in a list for a credential; False when it is taken."""
         return insert_new(
-            self.session,
+            self.connection,
             StatusEntryRow,
             ["source", "purpose", "list_number", "index"],
             source=source,
@@ -569,8 +594,8 @@ class Unit:
         )
 
     def status_entries(self, credential_id: str) -> list[StatusEntryRecord]:
-        rows = self.session.scalars(
-            select(StatusEntryRow).where(StatusEntryRow.credential_id == credential_id)
+        rows = rows_where(
+            self.connection, StatusEntryRow, StatusEntryRow.credential_id == credential_id
         )
         return [to_record(StatusEntryRecord, row) for row in rows]
 
@@ -578,7 +603,7 @@ class Unit:
         """Set one entry's status and bump its list's version; False if it already had it."""
         entries, lists = StatusEntryRow, StatusListRow
         changed = update_where(
-            self.session,
+            self.connection,
             entries,
             entries.source == entry.source,
             entries.purpose == entry.purpose,
@@ -589,7 +614,7 @@ class Unit:
         )
         if changed:
             update_where(
-                self.session,
+                self.connection,
                 lists,
                 lists.source == entry.source,
                 lists.purpose == entry.purpose,
@@ -599,11 +624,19 @@ class Unit:
         return changed == 1
 
     def status_list(self, source: str, purpose: str, number: int) -> StatusListState | None:
-        return found(_status_list, self.session.get(StatusListRow, (source, purpose, number)))
+        lists = StatusListRow
+        row = row_where(
+            self.connection,
+            lists,
+            lists.source == source,
+            lists.purpose == purpose,
+            lists.number == number,
+        )
+        return found(_status_list, row)
 
     def set_indexes(self, source: str, purpose: str, number: int) -> list[tuple[int, int]]:
         """Every ``(index, status)`` with a non-zero status in one list."""
-        rows = self.session.execute(
+        rows = self.connection.execute(
             select(StatusEntryRow.index, StatusEntryRow.status).where(
                 StatusEntryRow.source == source,
                 StatusEntryRow.purpose == purpose,
@@ -617,7 +650,7 @@ class Unit:
         """Publish a signed list made from ``state.version``, unless the list changed since."""
         lists = StatusListRow
         changed = update_where(
-            self.session,
+            self.connection,
             lists,
             lists.source == state.source,
             lists.purpose == state.purpose,

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from importlib import resources
 
-from sqlalchemy import Numeric, String, UniqueConstraint, func, select
+from sqlalchemy import Numeric, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
@@ -101,25 +102,48 @@ def load_published_limits(session: Session) -> int:
     return added
 
 
-def _limit(session: Session, rule: str, year: int, household: int) -> Decimal | None:
-    """The newest published limit of ``rule`` in ``year`` for a household of ``household``."""
-    limits = InkomensgrensRow
-    newest = (
-        select(func.max(limits.versie))
-        .where(limits.regel == rule, limits.jaar == year)
-        .scalar_subquery()
-    )
-    return session.scalar(
-        select(limits.grens)
-        .where(
-            limits.regel == rule,
-            limits.jaar == year,
-            limits.versie == newest,
-            limits.huishoudgrootte_vanaf <= household,
-        )
-        .order_by(limits.huishoudgrootte_vanaf.desc())
-        .limit(1)
-    )
+_LATEST_INCOME = (
+    select(InkomenRow.__table__)
+    .where(InkomenRow.__table__.c.bsn == bindparam("bsn"))
+    .order_by(InkomenRow.__table__.c.belastingjaar.desc())
+    .limit(1)
+)
+_LIMITS = select(
+    InkomensgrensRow.regel,
+    InkomensgrensRow.jaar,
+    InkomensgrensRow.huishoudgrootte_vanaf,
+    InkomensgrensRow.versie,
+    InkomensgrensRow.grens,
+).where(InkomensgrensRow.regel.in_([_BAND_MIDDLE, _BAND_HIGH, SOCIAL_HOUSING_RULE]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """The newest published limits of the rules the statement uses (one query)."""
+
+    # (rule, year) -> [(household size from, limit)], of the newest version only
+    newest: dict[tuple[str, int], list[tuple[int, Decimal]]]
+
+    @classmethod
+    def read(cls, session: Session) -> _Limits:
+        versions: dict[tuple[str, int], int] = {}
+        rows = session.execute(_LIMITS).all()
+        for rule, year, _, version, _ in rows:
+            versions[(rule, year)] = max(version, versions.get((rule, year), version))
+        newest: dict[tuple[str, int], list[tuple[int, Decimal]]] = {}
+        for rule, year, household_from, version, limit in rows:
+            if version == versions[(rule, year)]:
+                newest.setdefault((rule, year), []).append((household_from, limit))
+        return cls(newest)
+
+    def limit(self, rule: str, year: int, household: int) -> Decimal | None:
+        """The limit of ``rule`` in ``year`` for a household of ``household`` people."""
+        fitting = [row for row in self.newest.get((rule, year), []) if row[0] <= household]
+        return max(fitting)[1] if fitting else None
+
+    def latest_year(self, rule: str) -> int | None:
+        """The latest year ``rule`` has limits for."""
+        return max((year for name, year in self.newest if name == rule), default=None)
 
 
 INKOMENSVERKLARING = CredentialConfiguration(
@@ -166,12 +190,7 @@ class BelastingdienstSource:
         """The statement over the latest tax year on record; ``None`` without income data."""
         if configuration_id not in self.configurations:
             return None
-        income = session.scalars(
-            select(InkomenRow)
-            .where(InkomenRow.bsn == bsn)
-            .order_by(InkomenRow.belastingjaar.desc())
-            .limit(1)
-        ).first()
+        income = session.execute(_LATEST_INCOME, {"bsn": bsn}).first()
         if income is None:
             return None
         year, amount = income.belastingjaar, income.verzamelinkomen
@@ -180,7 +199,8 @@ class BelastingdienstSource:
             "belastingjaar": year,
             "verzamelinkomen": money(amount),
         }
-        middle, high = _limit(session, _BAND_MIDDLE, year, 1), _limit(session, _BAND_HIGH, year, 1)
+        limits = _Limits.read(session)
+        middle, high = limits.limit(_BAND_MIDDLE, year, 1), limits.limit(_BAND_HIGH, year, 1)
         if middle is not None and high is not None:
             claims["inkomensklasse"] = (
                 "laag" if amount < middle else "hoog" if amount >= high else "midden"
@@ -188,15 +208,11 @@ class BelastingdienstSource:
         # The fact answers the question a landlord asks now: the income of the latest tax
         # year against the newest published limits (the allocation year), which look back at
         # most two tax years. A fact without such limits is left out rather than guessed.
-        rule_year = session.scalar(
-            select(func.max(InkomensgrensRow.jaar)).where(
-                InkomensgrensRow.regel == SOCIAL_HOUSING_RULE
-            )
-        )
+        rule_year = limits.latest_year(SOCIAL_HOUSING_RULE)
         limit = (
             None
             if rule_year is None or not rule_year - _LOOK_BACK_YEARS <= year <= rule_year
-            else _limit(session, SOCIAL_HOUSING_RULE, rule_year, income.huishoudgrootte)
+            else limits.limit(SOCIAL_HOUSING_RULE, rule_year, income.huishoudgrootte)
         )
         if rule_year is not None and limit is not None:
             claims["inkomenstoets"] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
@@ -36,6 +36,8 @@ class PersoonRow(Base):
     gemeente: Mapped[str] = mapped_column(String(100))
     land: Mapped[str] = mapped_column(String(60))
 
+
+_PERSON = select(PersoonRow.__table__).where(PersoonRow.__table__.c.bsn == bindparam("bsn"))
 
 PERSOONSGEGEVENS = CredentialConfiguration(
     id="PersoonsgegevensCredential_ldp_vc",
@@ -84,7 +86,7 @@ class BrpSource:
         """Name, birth and address of ``bsn``; ``None`` when not registered."""
         if configuration_id not in self.configurations:
             return None
-        person = session.get(PersoonRow, bsn)
+        person = session.execute(_PERSON, {"bsn": bsn}).first()
         if person is None:
             return None
         address: JsonObject = {"type": "Adres", "straat": person.straat}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, select
+from sqlalchemy import Date, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
@@ -34,6 +34,14 @@ class DiplomaRow(Base):
     croho_code: Mapped[str | None] = mapped_column(String(10))
     handmatige_controle: Mapped[bool] = mapped_column(default=False)
 
+
+_DIPLOMAS = DiplomaRow.__table__
+_LATEST_DIPLOMA = (
+    select(_DIPLOMAS)
+    .where(_DIPLOMAS.c.bsn == bindparam("bsn"))
+    .order_by(_DIPLOMAS.c.datum_behaald.desc(), _DIPLOMAS.c.id.desc())
+    .limit(1)
+)
 
 DIPLOMA = CredentialConfiguration(
     id="DiplomaCredential_ldp_vc",
@@ -67,12 +75,7 @@ class DuoSource:
         """The most recent diploma of ``bsn``; ``None`` when the register has none."""
         if configuration_id not in self.configurations:
             return None
-        row = session.scalars(
-            select(DiplomaRow)
-            .where(DiplomaRow.bsn == bsn)
-            .order_by(DiplomaRow.datum_behaald.desc(), DiplomaRow.id.desc())
-            .limit(1)
-        ).first()
+        row = session.execute(_LATEST_DIPLOMA, {"bsn": bsn}).first()
         if row is None:
             return None
         diploma: JsonObject = {

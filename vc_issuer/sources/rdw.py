@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, select
+from sqlalchemy import Date, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
@@ -29,6 +29,14 @@ class VoertuigRow(Base):
     brandstof: Mapped[str] = mapped_column(String(40))
     tenaamstellingsdatum: Mapped[date] = mapped_column(Date)
 
+
+_VEHICLES = VoertuigRow.__table__
+_LATEST_VEHICLE = (
+    select(_VEHICLES)
+    .where(_VEHICLES.c.bsn == bindparam("bsn"))
+    .order_by(_VEHICLES.c.tenaamstellingsdatum.desc(), _VEHICLES.c.kenteken)
+    .limit(1)
+)
 
 VOERTUIGREGISTRATIE = CredentialConfiguration(
     id="VoertuigregistratieCredential_ldp_vc",
@@ -64,12 +72,7 @@ class RdwSource:
         """The vehicle most recently registered to ``bsn``; ``None`` when there is none."""
         if configuration_id not in self.configurations:
             return None
-        row = session.scalars(
-            select(VoertuigRow)
-            .where(VoertuigRow.bsn == bsn)
-            .order_by(VoertuigRow.tenaamstellingsdatum.desc(), VoertuigRow.kenteken)
-            .limit(1)
-        ).first()
+        row = session.execute(_LATEST_VEHICLE, {"bsn": bsn}).first()
         if row is None:
             return None
         vehicle: JsonObject = {
