@@ -7,6 +7,7 @@ import json
 import logging
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 from vc_core import KeyPair
 from vc_core.proofs import verify
 from vc_issuer.auth import DEMO_SESSION_COOKIE
+from vc_issuer.db import AccessTokenRecord
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import SOURCE_NAMES, IssuerSettings
 from vc_issuer.sources import (
@@ -230,6 +232,32 @@ def test_expired_protocol_state_is_purged(issuer: Issuer, client: TestClient) ->
     assert client.get(offer.offer_url).status_code == 410
     assert issuer.purge_expired() >= 1
     assert client.get(offer.offer_url).status_code == 404
+
+
+def test_the_service_purges_expired_state_before_its_first_request(issuer: Issuer) -> None:
+    """Expired offers, tokens and used nonces go when an instance starts; live ones stay."""
+    now = datetime.now(UTC)
+    long_ago = now - timedelta(hours=2)
+    offer = issuer.create_offer("rdw", DEMO_BSN, clock=lambda: long_ago)
+    token = AccessTokenRecord(
+        token_hash=f"expired-{offer.id}",
+        source="rdw",
+        sealed_subject=b"",
+        configuration_ids=("VoertuigregistratieCredential_ldp_vc",),
+        credentials_issued=0,
+        expires_at=long_ago,
+    )
+    live = replace(token, token_hash=f"live-{offer.id}", expires_at=now + timedelta(hours=1))
+    with issuer.db.write() as unit:
+        unit.add_token(token)
+        unit.add_token(live)
+        assert unit.consume_nonce(f"nonce-{offer.id}", long_ago)
+    with TestClient(create_app(issuer), base_url=BASE_URL), issuer.db.read() as unit:
+        assert unit.offer(offer.id) is None
+        assert unit.token(token.token_hash) is None
+        assert unit.token(live.token_hash) == live
+    with issuer.db.write() as unit:
+        assert unit.consume_nonce(f"nonce-{offer.id}", long_ago)  # its record was purged
 
 
 def test_every_operation_documents_the_guards_answers(client: TestClient) -> None:
