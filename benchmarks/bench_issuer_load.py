@@ -27,7 +27,8 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -201,59 +202,76 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1, help="credentials per request (batch)")
     parser.add_argument("--seconds", type=float, default=20, help="measured duration")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per instance")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="servers over one database (needs PostgreSQL)"
+    )
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://… (default SQLite)")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
     args = parser.parse_args()
+    if args.instances > 1 and not (args.postgres or args.database_url):
+        parser.error("several instances share one PostgreSQL database: add --postgres")
     with ExitStack() as stack:
         if args.postgres:
             args.database_url = stack.enter_context(throwaway_postgres())
         run(args)
 
 
+def drive(ports: list[int], *, wallets: int, copies: int, seconds: float) -> tuple[Results, float]:
+    """Run ``wallets`` wallet threads (wallet n on ``ports[n % len(ports)]``) for ``seconds``."""
+    results = Results()
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(
+            target=wallet,
+            args=(ports[n % len(ports)], copies, started + seconds, results, n),
+        )
+        for n in range(wallets)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+@contextmanager
+def servers(args: argparse.Namespace, folder: Path) -> Iterator[list[int]]:
+    """``args.instances`` servers over one database (each its own data folder); their ports."""
+    ports = [free_port() for _ in range(args.instances)]
+    with ExitStack() as stack:
+        for number, port in enumerate(ports):
+            instance = folder / f"instance-{number}"
+            instance.mkdir(parents=True)
+            process = start_server(args, instance, port)
+            stack.callback(process.wait, timeout=30)
+            stack.callback(process.terminate)
+        yield ports
+
+
 def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bk-bench-"))
-    port = free_port()
-    process = start_server(args, folder, port)
     try:
-        warmup = Results()
-        threads = [
-            threading.Thread(
-                target=wallet,
-                args=(port, args.copies, time.perf_counter() + args.warmup, warmup, n),
+        with servers(args, folder) as ports:
+            drive(ports, wallets=args.wallets, copies=args.copies, seconds=args.warmup)
+            client_cpu = resource.getrusage(resource.RUSAGE_SELF)
+            results, elapsed = drive(
+                ports, wallets=args.wallets, copies=args.copies, seconds=args.seconds
             )
-            for n in range(args.wallets)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        results = Results()
-        client_cpu = resource.getrusage(resource.RUSAGE_SELF)
-        started = time.perf_counter()
-        threads = [
-            threading.Thread(
-                target=wallet, args=(port, args.copies, started + args.seconds, results, n)
-            )
-            for n in range(args.wallets)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        client_end = resource.getrusage(resource.RUSAGE_SELF)
+            client_end = resource.getrusage(resource.RUSAGE_SELF)
+        routes: dict[str, list[float]] = {}
+        for log in folder.glob("instance-*/server.log"):
+            for route, values in server_timings(log).items():
+                routes.setdefault(route, []).extend(values)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        routes = server_timings(folder / "server.log")
         shutil.rmtree(folder, ignore_errors=True)
     server = resource.getrusage(resource.RUSAGE_CHILDREN)
     client_seconds = (client_end.ru_utime + client_end.ru_stime) - (
         client_cpu.ru_utime + client_cpu.ru_stime
     )
     print(
-        f"wallets={args.wallets} copies={args.copies} workers={args.workers} "
+        f"wallets={args.wallets} copies={args.copies} instances={args.instances} "
+        f"workers={args.workers} "
         f"database={'postgresql' if args.database_url else 'sqlite'} seconds={elapsed:.1f}"
     )
     print(f"credentials: {results.credentials} ({results.credentials / elapsed:.1f}/s)")
