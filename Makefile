@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 NOTEBOOK_STAMP := $(VENV)/.notebooks
 
-.PHONY: setup demo test check bench contexts conformance notebooks
+.PHONY: setup demo test check bench bench-issuer bench-issuer-batch bench-issuer-scale-out \
+	bench-issuer-growth contexts conformance notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +34,22 @@ bench: setup
 	$(BIN)/python benchmarks/bench_proofs.py --rounds 10 --seconds 5
 	$(BIN)/python benchmarks/bench_verifier.py
 	$(BIN)/python benchmarks/bench_sd_jwt.py --rounds 10 --seconds 5
+
+# The issuer's figures (README, "Performance"): each starts its own servers and a throwaway
+# PostgreSQL cluster, and stops them when done.
+bench-issuer: setup
+	$(BIN)/python benchmarks/bench_issuer_load.py --postgres --workers 2 --wallets 16 --seconds 30
+
+bench-issuer-batch: setup
+	$(BIN)/python benchmarks/bench_issuer_load.py --postgres --workers 2 --wallets 16 --seconds 30 --copies 10
+
+# One instance with one worker, then two instances with one worker each, over one database.
+bench-issuer-scale-out: setup
+	$(BIN)/python benchmarks/bench_issuer_load.py --postgres --instances 1 --workers 1 --seconds 30
+	$(BIN)/python benchmarks/bench_issuer_load.py --postgres --instances 2 --workers 1 --seconds 30
+
+bench-issuer-growth: setup
+	$(BIN)/python benchmarks/bench_issuer_growth.py --credentials 1000000 --revocations 100000
 
 contexts: setup
 	$(BIN)/python scripts/vendor_contexts.py
