@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from tests.loopback import Hosts, cli_server
 from tests.loopback import blauwe_knop as blauwe_knop  # the tests import it from here
-from tests.postgres import ThrowawayCluster, postgres_bindir
+from tests.postgres import postgres_bindir, throwaway_postgres
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
@@ -44,12 +44,8 @@ def postgres_server_url() -> Iterator[str]:
             "PostgreSQL server binaries (initdb, pg_ctl); make test installs them",
             pytrace=False,
         )
-    cluster = ThrowawayCluster(bindir)
-    url = cluster.start()
-    try:
+    with throwaway_postgres() as url:
         yield url
-    finally:
-        cluster.stop()
 
 
 def _create_postgres_database(server_url: str) -> str:
