@@ -38,6 +38,7 @@ from sqlalchemy import (
     inspect,
     make_url,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -86,6 +87,7 @@ _WRITE_OPTION = "blauwe_knop_write"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
+_STATUS_SET = text("status_entries.status <> 0")
 _memory_lock = threading.Lock()
 
 
@@ -635,13 +637,17 @@ class Unit:
         return found(_status_list, row)
 
     def set_indexes(self, source: str, purpose: str, number: int) -> list[tuple[int, int]]:
-        """Every ``(index, status)`` with a non-zero status in one list."""
+        """Every ``(index, status)`` with a non-zero status in one list.
+
+        Implementation note: ``status <> 0`` is written out, not bound as a parameter,
+        so that both planners match it to the partial index ``ix_status_entries_set``.
+        """
         rows = self.connection.execute(
             select(StatusEntryRow.index, StatusEntryRow.status).where(
                 StatusEntryRow.source == source,
                 StatusEntryRow.purpose == purpose,
                 StatusEntryRow.list_number == number,
-                StatusEntryRow.status != 0,
+                _STATUS_SET,
             )
         )
         return [(int(index), int(status)) for index, status in rows]

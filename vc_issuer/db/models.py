@@ -14,7 +14,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -196,7 +206,20 @@ class StatusEntryRow(Base):
     """A claimed index in a status list; the primary key makes every index unique."""
 
     __tablename__ = "status_entries"
-    __table_args__ = (Index("ix_status_entries_credential", "credential_id"),)
+    __table_args__ = (
+        Index("ix_status_entries_credential", "credential_id"),
+        # Re-signing a list reads only its set entries (revision 0003).
+        Index(
+            "ix_status_entries_set",
+            "source",
+            "purpose",
+            "list_number",
+            "index",
+            "status",
+            postgresql_where=text("status <> 0"),
+            sqlite_where=text("status <> 0"),
+        ),
+    )
 
     source: Mapped[str] = mapped_column(String(_NAME), primary_key=True)
     purpose: Mapped[str] = mapped_column(String(16), primary_key=True)
