@@ -245,6 +245,7 @@ def main() -> None:
     parser.add_argument("--revokes", type=int, default=50, help="revocations timed")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: throwaway)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it goes
     if args.revocations > args.credentials:
         parser.error("--revocations must not exceed --credentials")
     with ExitStack() as stack:
