@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import secrets
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -258,6 +259,27 @@ def test_the_service_purges_expired_state_before_its_first_request(issuer: Issue
         assert unit.token(live.token_hash) == live
     with issuer.db.write() as unit:
         assert unit.consume_nonce(f"nonce-{offer.id}", long_ago)  # its record was purged
+
+
+def test_a_read_unit_writes_nothing(issuer: Issuer) -> None:
+    """On PostgreSQL a read unit runs without a transaction, so a write there is refused;
+    on SQLite it is rolled back. Either way the token is not stored."""
+    token = AccessTokenRecord(
+        token_hash=f"read-unit-{secrets.token_hex(8)}",
+        source="rdw",
+        sealed_subject=b"",
+        configuration_ids=("VoertuigregistratieCredential_ldp_vc",),
+        credentials_issued=0,
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
+    if issuer.db.backend == "postgresql":
+        with pytest.raises(RuntimeError, match="does not write"), issuer.db.read() as unit:
+            unit.add_token(token)
+    else:
+        with issuer.db.read() as unit:
+            unit.add_token(token)
+    with issuer.db.read() as unit:
+        assert unit.token(token.token_hash) is None
 
 
 def test_every_operation_documents_the_guards_answers(client: TestClient) -> None:
