@@ -202,7 +202,9 @@ class StatusLists:
         if fresh and state.signed is not None:
             return state.signed
         with self._db.read() as unit:
-            # Implementation note: read the version and the bits in one snapshot.
+            # Implementation note: the version first, then the bits, so the bits are at
+            # least that new (each statement may see its own snapshot); the save below
+            # stores the list only while the version is still the one read.
             state = unit.status_list(source, purpose, number) or state
             set_entries = unit.set_indexes(source, purpose, number)
         text = self._sign(state, set_entries, now)
