@@ -43,7 +43,7 @@ from vc_issuer.errors import (
     NotFound,
     OAuthError,
 )
-from vc_issuer.issuer import Issuer
+from vc_issuer.issuer import IssuedCredential, Issuer
 from vc_issuer.oid4vci.nonces import NonceService
 from vc_issuer.plus.chain import ChainCheck, entry_json, seal_entry, verify_access_log
 from vc_issuer.plus.holders import HolderLinker, Holders
@@ -202,7 +202,7 @@ class GrantView:
 class FetchResult:
     """What a recipient's fetch served: the credential and its access-log entry."""
 
-    credential: JsonObject
+    credential: IssuedCredential
     grant_id: str
     entry: AccessRecord
 

@@ -25,7 +25,7 @@ from vc_issuer.settings import IssuerSettings
 from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
 from vc_issuer.web.portal import install_portal
-from vc_issuer.web.routes import admin, basis, oid4vci, plus, status, vc_api, well_known
+from vc_issuer.web.routes import admin, basis, oid4vci, plus, sd_jwt, status, vc_api, well_known
 
 __all__ = ["create_app"]
 
@@ -147,6 +147,7 @@ def create_app(
     install_portal(app, issuer, authenticator)
     app.include_router(well_known.router)
     app.include_router(oid4vci.router)
+    app.include_router(sd_jwt.router)
     app.include_router(status.router)
     app.include_router(basis.router)
     app.add_middleware(_AccessLog)
