@@ -167,11 +167,13 @@ def test_full_flow_for_each_source(client: TestClient, wallet: TestWallet, sourc
     assert response.status_code == 200, response.text
     (item,) = response.json()["credentials"]
     issued = item["credential"]
-    assert isinstance(issued, str) and issued.endswith("~")
+    assert isinstance(issued, str)
+    assert issued.endswith("~")
     verified = holder_check(client, source, issued)
     assert verified.vct == VCTS[source]
     assert verified.holder_key == session.keys[0].public
-    assert verified.id is not None and verified.id.startswith("urn:uuid:")
+    assert verified.id is not None
+    assert verified.id.startswith("urn:uuid:")
     assert verified.valid_until is not None
     assert "type" not in json.dumps(verified.claims)
     header = parse_sd_jwt(issued).jws.header
