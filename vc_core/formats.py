@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
 from vc_core.errors import ParsingError
 from vc_core.hazmat.sd_jwt import parse_sd_jwt, process_sd_jwt_payload
@@ -39,6 +39,7 @@ __all__ = [
     "SD_JWT_VC",
     "ClaimPath",
     "CredentialFormat",
+    "Embedder",
     "Presented",
     "Presenter",
     "claim_pointer",
@@ -67,6 +68,13 @@ class Presented:
 
     value: JsonObject | str
     disclosed: JsonObject
+
+
+class Embedder(Protocol):
+    """The credential with every claim disclosed, as one ``verifiableCredential`` entry of a
+    VCDM 2.0 presentation (a holder's export)."""
+
+    def __call__(self, credential: JsonObject | str) -> JsonObject: ...
 
 
 class Presenter(Protocol):
@@ -134,15 +142,6 @@ def _present_ldp_vc(
     return Presented(signed, {name: value for name, value in derived.items() if name != "proof"})
 
 
-def _visible(value: Any) -> Any:
-    """A processed SD-JWT payload without the digest bookkeeping (``_sd``, ``_sd_alg``)."""
-    if isinstance(value, dict):
-        return {k: _visible(v) for k, v in value.items() if k not in ("_sd", "_sd_alg")}
-    if isinstance(value, list):
-        return [_visible(item) for item in value]
-    return value
-
-
 def _present_sd_jwt_vc(
     credential: JsonObject | str,
     claim_paths: Sequence[ClaimPath],
@@ -164,8 +163,31 @@ def _present_sd_jwt_vc(
         clock=lambda: created,
     )
     parsed = parse_sd_jwt(presented)
-    disclosed = process_sd_jwt_payload(parsed.jws.payload, parsed.disclosures)
-    return Presented(presented, _visible(disclosed))
+    return Presented(presented, process_sd_jwt_payload(parsed.jws.payload, parsed.disclosures))
+
+
+def _embed_ldp_vc(credential: JsonObject | str) -> JsonObject:
+    """A disclosure of every property (never the base proof itself, docs/protocols.md, P15)."""
+    if not isinstance(credential, dict):
+        raise TypeError("an ldp_vc credential is a JSON object")
+    pointers = [claim_pointer([name]) for name in credential if name not in ("@context", "proof")]
+    return derive(credential, selective_pointers=pointers)
+
+
+def _embed_sd_jwt_vc(credential: JsonObject | str) -> JsonObject:
+    """The SD-JWT VC with all its Disclosures, enveloped in a ``data:`` URL (VCDM 2.0).
+
+    Its characters (base64url, ``.`` and ``~``) need no percent-encoding.
+
+    Spec: vc-data-model-2.0#enveloped-verifiable-credentials
+    """
+    if not isinstance(credential, str):
+        raise TypeError("an SD-JWT VC is a compact string")
+    return {
+        "@context": [CREDENTIALS_V2_URL],
+        "id": f"data:application/{SD_JWT_VC},{credential}",
+        "type": "EnvelopedVerifiableCredential",
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +201,8 @@ class CredentialFormat:
     SD-JWT VC). ``types_member`` names the DCQL ``meta`` member that lists the
     accepted types (``type_values``: sets of type IRIs; ``vct_values``).
     ``compact`` says a credential travels as a string rather than a JSON
-    object. ``present`` makes a holder's ``vp_token`` entry.
+    object. ``present`` makes a holder's ``vp_token`` entry, ``embed`` its
+    entry in a presentation that discloses everything (an export).
     """
 
     identifier: str
@@ -188,6 +211,7 @@ class CredentialFormat:
     types_member: str
     compact: bool
     present: Presenter
+    embed: Embedder
 
     def claim_path(self, subject_path: Sequence[str | int | None]) -> tuple[str | int | None, ...]:
         """A claims path into this format's credentials for a path among the subject's claims.
@@ -220,6 +244,7 @@ FORMATS: Mapping[str, CredentialFormat] = MappingProxyType(
             types_member="type_values",
             compact=False,
             present=_present_ldp_vc,
+            embed=_embed_ldp_vc,
         ),
         SD_JWT_VC: CredentialFormat(
             identifier=SD_JWT_VC,
@@ -228,6 +253,7 @@ FORMATS: Mapping[str, CredentialFormat] = MappingProxyType(
             types_member="vct_values",
             compact=True,
             present=_present_sd_jwt_vc,
+            embed=_embed_sd_jwt_vc,
         ),
     }
 )
