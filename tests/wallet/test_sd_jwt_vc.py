@@ -168,7 +168,7 @@ def test_deferred_sd_jwt_vc_is_picked_up_later(client: TestClient, issuer: Issue
     assert wallet.pending() == []
 
 
-# --- presenting ------------------------------------------------------------------------------------
+# --- presenting ---------------------------------------------------------------------------------
 
 
 def test_present_only_the_requested_claims_with_key_binding(
@@ -259,7 +259,7 @@ def test_a_verifier_that_takes_only_ldp_vc_gets_no_sd_jwt_vc(
     assert raised.value.error == "vp_formats_not_supported"
 
 
-# --- keeping: encrypted store, backup, export --------------------------------------------------------
+# --- keeping: encrypted store, backup, export -----------------------------------------------
 
 
 def test_store_backup_and_export_keep_sd_jwt_vcs(
