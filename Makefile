@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e ".[issuer,postgres,image,verifier-web]" --group dev
+	$(BIN)/python -m pip install --quiet -e ".[issuer,postgres,image,verifier-web,verifier-pdf]" --group dev
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -7,12 +7,14 @@ thread, and a wallet in an encrypted file in the output folder. The steps:
 1. Basis: the citizen logs in at the tax office and downloads a sealed PDF and the
    credential; both are verified.
 2. The citizen scans an offer QR code of each of the four sources into the wallet.
-3. Basis 2.0: one holder-signed export bundling several sources, verified.
-4. The landlord's request QR; the wallet reveals only the income facts; the
+3. Basis 2.0: the aggregated PDF (a cover, a section and a seal per source) and the
+   bundle of the same credentials, downloaded together and checked per source.
+4. Basis 2.0 from the wallet: one holder-signed export bundling several sources.
+5. The landlord's request QR; the wallet reveals only the income facts; the
    landlord's decision and its signed verification record, verified.
-5. Plus: the citizen consents; the housing corporation fetches the income straight
+6. Plus: the citizen consents; the housing corporation fetches the income straight
    from the tax office and decides; the citizen revokes; the next fetch is refused.
-6. The tax office revokes the income statement; the landlord refuses a new presentation.
+7. The tax office revokes the income statement; the landlord refuses a new presentation.
 
 Every artefact lands in the output folder, named at the end. The exit code is 0
 only when every step succeeded. With ``--serve`` the citizen portal (part of the
@@ -22,13 +24,15 @@ running on loopback until Ctrl-C or SIGTERM.
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,7 +60,7 @@ from blauwe_knop.servers import (
 from vc_core.keys import KeyPair
 from vc_core.proofs import verify
 from vc_core.types import JsonObject
-from vc_issuer.pdf import verify_certified_pdf
+from vc_issuer.issuer import BASIS_2_BUNDLE, BASIS_2_PDF, BASIS_2_ZIP
 from vc_issuer.qr import qr_png
 from vc_issuer.settings import SOURCE_NAMES, did_web_for
 from vc_issuer.sources import DEMO_BSN
@@ -70,7 +74,9 @@ from vc_verifier import (
     http_fetch,
     verify_record,
 )
+from vc_verifier.certified_pdf import CertifiedPdfReport
 from vc_verifier.policy.housing import INCOME_CREDENTIAL_TYPE
+from vc_verifier.trust import ANY_TYPE
 from vc_verifier.web import create_router
 from wallet_sdk import (
     EXPORT_DOMAIN,
@@ -215,6 +221,40 @@ class Journey:
 # --- the steps ----------------------------------------------------------------------------------
 
 
+def _pdf_checker(journey: Journey, sources: Sequence[str]) -> Verifier:
+    """A verifier trusting each source's published seal certificate, checking online."""
+    seals: dict[str, list[x509.Certificate]] = {}
+    for source in sources:
+        response = journey.http.get(f"{ISSUER_BASE_URL}/{source}/seal-certificate.pem")
+        if response.status_code != 200:
+            raise DemoStepError(f"{response.request.url} answered {response.status_code}")
+        journey.save(f"certificates/{source}-seal.pem", response.content)
+        certificate = x509.load_pem_x509_certificate(response.content)
+        seals[did_web_for(ISSUER_BASE_URL, source)] = [certificate]
+    return Verifier(
+        client_id="redirect_uri:https://verhuur.example.nl/pdf",
+        signing_key=KeyPair.generate("P-256"),
+        trusted_issuers={did: [ANY_TYPE] for did in seals},
+        trusted_seals=seals,
+        fetch=journey.fetch,
+    )
+
+
+def _pdf_table(report: CertifiedPdfReport) -> Table:
+    table = Table("source", "seal (revision)", "credential", "status", "printed data")
+    for source in report.sources:
+        seal = source.seal
+        table.add_row(
+            source.source,
+            f"{'intact' if seal.intact else 'BROKEN'}, "
+            f"{'trusted' if seal.trusted else 'NOT trusted'} ({seal.revision}/{seal.revisions})",
+            "verified" if source.credential.verified else "NOT verified",
+            source.credential.status,
+            "matches" if source.printed.matches else "DIFFERS",
+        )
+    return table
+
+
 def basis_download(journey: Journey) -> str:
     """Log in at the tax office (DEMO login), download the sealed PDF and the credential."""
     http = journey.http
@@ -224,26 +264,22 @@ def basis_download(journey: Journey) -> str:
         raise DemoStepError(f"demo login answered {login.status_code}")
     pdf = http.get(f"{base}/basis/afschrift.pdf")
     credential = http.get(f"{base}/basis/credential.json")
-    certificate = http.get(f"{base}/seal-certificate.pem")
-    for response in (pdf, credential, certificate):
+    for response in (pdf, credential):
         if response.status_code != 200:
             raise DemoStepError(f"{response.request.url} answered {response.status_code}")
     journey.save("basis/belastingdienst-afschrift.pdf", pdf.content)
     journey.save("basis/belastingdienst-credential.json", credential.json())
-    journey.save("basis/belastingdienst-seal-certificate.pem", certificate.content)
-    report = verify_certified_pdf(
-        pdf.content, trusted_certificates=[x509.load_pem_x509_certificate(certificate.content)]
-    )
-    if not report.ok:
-        raise DemoStepError("the PDF did not verify: " + ", ".join(p.code for p in report.problems))
+    report = _pdf_checker(journey, ["belastingdienst"]).check_certified_pdf(pdf.content)
+    journey.save("basis/belastingdienst-afschrift-check.json", report.to_json())
+    if not report.valid:
+        raise DemoStepError(f"the PDF did not verify: {report.summary()}")
     verified = verify(credential.json(), fetch=journey.fetch)
-    table = Table("Basis download", "checked")
-    table.add_row("afschrift.pdf", f"seal intact, sealed by {report.signer_subject}")
-    table.add_row("embedded credential", _short(report.credential and report.credential["id"]))
+    journey.console.print(_pdf_table(report))
     proof = verified.proofs[0]
-    table.add_row("credential.json", f"{proof['cryptosuite']} by {proof['verificationMethod']}")
-    journey.console.print(table)
-    journey.summary["basis"] = {"pdf_ok": report.ok, "signer": report.signer_subject}
+    journey.console.print(
+        f"credential.json: {proof['cryptosuite']} by {proof['verificationMethod']}"
+    )
+    journey.summary["basis"] = {"pdf_valid": report.valid, "signer": report.sources[0].seal.signer}
     return "sealed PDF and credential downloaded and verified"
 
 
@@ -279,11 +315,40 @@ def receive_from_all_sources(journey: Journey) -> str:
     return f"{total} credentials from {len(SOURCE_NAMES)} sources in the wallet"
 
 
-def aggregated_export(journey: Journey) -> str:
-    """Basis 2.0: one holder-signed presentation of several sources, checked offline."""
+def aggregated_download(journey: Journey) -> str:
+    """Basis 2.0 from the portal: the aggregated PDF and the bundle of all sources, checked."""
+    response = journey.http.get(f"{ISSUER_BASE_URL}/basis-2.0/{BASIS_2_ZIP}")
+    if response.status_code != 200:
+        raise DemoStepError(f"the Basis 2.0 download answered {response.status_code}")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        pdf, bundle = archive.read(BASIS_2_PDF), json.loads(archive.read(BASIS_2_BUNDLE))
+    journey.save(f"basis-2.0/{BASIS_2_PDF}", pdf)
+    journey.save(f"basis-2.0/{BASIS_2_BUNDLE}", bundle)
+    checker = _pdf_checker(journey, SOURCE_NAMES)
+    report = checker.check_certified_pdf(pdf)
+    journey.save("basis-2.0/pdf-check.json", report.to_json())
+    journey.console.print(_pdf_table(report))
+    if not report.valid:
+        raise DemoStepError(f"the aggregated PDF did not verify: {report.summary()}")
+    checked = checker.check_bundle(bundle)
+    if checked.presentation is None:
+        raise DemoStepError(f"the bundle did not verify: {', '.join(checked.codes)}")
+    in_pdf = {s.credential.unverified_id for s in report.sources}
+    in_bundle = {c.id for c in checked.presentation.credentials}
+    if in_pdf != in_bundle:
+        raise DemoStepError("the PDF and the bundle do not carry the same credentials")
+    journey.summary["basis_2"] = {"sources": [s.source for s in report.sources]}
+    return (
+        f"aggregated PDF: {len(report.sources)} sources, each seal intact and trusted, each "
+        f"credential verified online; bundle: {len(in_bundle)} credentials, the same"
+    )
+
+
+def wallet_export(journey: Journey) -> str:
+    """The wallet's own Basis 2.0: one holder-signed presentation of several sources."""
     ids = [journey.received[source][0].id for source in EXPORTED]
     exported = journey.wallet.export(ids)
-    journey.save("basis-2.0/export.json", exported)
+    journey.save("basis-2.0/wallet-export.json", exported)
     verify(
         exported,
         domain=EXPORT_DOMAIN,
@@ -479,7 +544,8 @@ def revocation(journey: Journey) -> str:
 STEPS: tuple[tuple[str, Callable[[Journey], str]], ...] = (
     ("Basis: sealed PDF and credential from the tax office", basis_download),
     ("Receive credentials from the four sources by QR", receive_from_all_sources),
-    ("Basis 2.0: aggregated export of several sources", aggregated_export),
+    ("Basis 2.0: the aggregated PDF and bundle of every source", aggregated_download),
+    ("Basis 2.0 from the wallet: a holder-signed export", wallet_export),
     ("Landlord: request QR, selective presentation, decision, record", landlord_check),
     ("Plus: consent to share directly with the housing corporation", plus_consent),
     ("Revocation by the source, refusal by the landlord", revocation),

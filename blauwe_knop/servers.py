@@ -138,13 +138,20 @@ def landlord_page_process(*, data_dir: Path, log_path: Path, issuer_port: int) -
     """Start the landlord's page (``blauwe-knop verifier serve``); yield its local URL.
 
     The page fetches the issuer's did:web documents and status lists from the
-    issuer process on ``issuer_port``.
+    issuer process on ``issuer_port``, and trusts the tax office's published
+    sealing certificate for uploaded PDFs.
     """
     port = free_port()
+    local_issuer = f"http://127.0.0.1:{issuer_port}"
+    certificate = data_dir / "belastingdienst-seal.pem"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    answer = httpx.get(f"{local_issuer}/belastingdienst/seal-certificate.pem", timeout=30)
+    certificate.write_bytes(answer.raise_for_status().content)
     command = [
         *blauwe_knop_command(),
         *("verifier", "serve", "--port", str(port), "--data-dir", str(data_dir)),
-        *("--route", f"{ISSUER_BASE_URL}=http://127.0.0.1:{issuer_port}"),
+        *("--route", f"{ISSUER_BASE_URL}={local_issuer}"),
+        *("--seal-certificate", str(certificate)),
     ]
     url = f"http://127.0.0.1:{port}"
     with run_until_ready(command, dict(os.environ), log_path, url + "/"):

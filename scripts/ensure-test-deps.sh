@@ -2,7 +2,10 @@
 # Make sure the system programs the test suite needs are installed, before `make test` runs it:
 #   - Debian's chromium and chromedriver (the browser tests in tests/web; never a downloaded browser);
 #   - the PostgreSQL server binaries initdb and pg_ctl (the tests start a throwaway cluster),
-#     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead.
+#     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead;
+#   - poppler's pdfsig (poppler-utils), the second, independent validator of the PDF seals;
+#   - node and npm, then the pinned test-only npm project tests/web/axe (axe-core, injected into
+#     Chromium to audit every page), installed with `npm ci` when its node_modules are missing.
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
 set -euo pipefail
@@ -19,12 +22,26 @@ has_initdb() {
 if [ -z "${BLAUWE_KNOP_TEST_POSTGRES_URL:-}" ] && ! has_initdb; then
     missing+=(postgresql)
 fi
+command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-[ "${#missing[@]}" -eq 0 ] && exit 0
+axe_dir="$(dirname "$0")/../tests/web/axe"
+install_axe() {
+    if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
+        echo "make test: installing axe-core (npm ci in tests/web/axe)" >&2
+        (cd "$axe_dir" && npm ci --no-audit --no-fund --silent)
+    fi
+}
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    install_axe
+    exit 0
+fi
 
 install_cmd="apt-get install -y ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "make test: missing ${missing[*]} (no apt-get here: install Chromium with its chromedriver and the PostgreSQL server, or set BLAUWE_KNOP_TEST_POSTGRES_URL)" >&2
+    echo "make test: missing ${missing[*]} (no apt-get here: install them; for PostgreSQL you may set BLAUWE_KNOP_TEST_POSTGRES_URL instead)" >&2
     exit 1
 fi
 sudo=()
@@ -40,3 +57,4 @@ echo "make test: installing ${missing[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+install_axe

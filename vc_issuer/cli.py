@@ -1,4 +1,4 @@
-"""``blauwe-knop issuer …`` and ``blauwe-knop pdf …``: run and operate the issuer service.
+"""``blauwe-knop issuer …``: run and operate the issuer service.
 
 Settings come from ``BLAUWE_KNOP_ISSUER_*`` environment variables or ``.env``
 (see :class:`~vc_issuer.settings.IssuerSettings`); ``--data-dir`` overrides
@@ -25,15 +25,10 @@ from vc_issuer.settings import IssuerSettings
 if TYPE_CHECKING:
     from vc_issuer.issuer import Issuer
 
-__all__ = ["app", "pdf_app"]
+__all__ = ["app"]
 
 app = typer.Typer(
     help="Run and operate the issuer service of the sources.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-pdf_app = typer.Typer(
-    help="Certified PDF copies: make one, or verify the seal and embedded credential.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -249,73 +244,6 @@ def rotate_key(
         typer.echo(issuer.rotate_key(source))
     except IssuerError as exc:
         _fail(str(exc), 1)
-
-
-@pdf_app.command("make")
-def make_pdf(
-    source: Annotated[str, typer.Option(help="brp, belastingdienst, duo or rdw.")],
-    bsn: Annotated[str, typer.Option(help="The citizen's BSN.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
-    data_dir: DataDirOpt = None,
-) -> None:
-    """Make a sealed PDF copy of a citizen's data from the local database."""
-    issuer = _issuer(_settings(data_dir))
-    try:
-        output.write_bytes(issuer.certified_pdf(source, bsn))
-    except IssuerError as exc:
-        _fail(str(exc), 1)
-    typer.echo(str(output))
-
-
-@pdf_app.command("verify")
-def verify_pdf(
-    file: Annotated[Path, typer.Argument(help="The PDF to check.")],
-    trust: Annotated[
-        list[Path] | None,
-        typer.Option(
-            help="Trusted sealing certificate (PEM; repeatable). Default: the local DB's."
-        ),
-    ] = None,
-    data_dir: DataDirOpt = None,
-) -> None:
-    """Check a certified PDF offline: the seal, tampering, and the embedded credential."""
-    from cryptography import x509
-
-    from vc_issuer.pdf import verify_certified_pdf
-
-    try:
-        data = file.read_bytes()
-        pems = [path.read_bytes() for path in trust or ()]
-    except OSError as exc:
-        _fail(f"cannot read: {exc}")
-    if not pems:
-        from vc_issuer.db import Database
-
-        settings = _settings(data_dir)
-        local = settings.data_dir / "issuer.db"
-        if settings.database_url is None and not local.exists():
-            _fail("no local issuer database to take certificates from; give --trust CERT.pem")
-        pems = [
-            pem.encode()
-            for pem in Database.open(settings.resolved_database_url).sealing_certificates()
-        ]
-    try:
-        certificates = [x509.load_pem_x509_certificate(pem) for pem in pems]
-        report = verify_certified_pdf(data, trusted_certificates=certificates)
-    except (ValueError, IssuerError) as exc:
-        typer.echo(f"NOT VALID: {exc}")
-        raise typer.Exit(1) from None
-    typer.echo(f"seal intact:    {'yes' if report.seal_intact else 'NO'}")
-    typer.echo(f"sealed by:      {report.signer_subject or '-'}")
-    typer.echo(f"signer trusted: {'yes' if report.signer_trusted else 'NO'}")
-    if report.credential is not None:
-        types = report.credential.get("type")
-        typer.echo(f"credential:     {report.credential.get('id')} {json.dumps(types)}")
-    for problem in report.problems:
-        typer.echo(f"{problem.code}: {problem.detail}")
-    typer.echo("VALID" if report.ok else "NOT VALID")
-    if not report.ok:
-        raise typer.Exit(1)
 
 
 # Blauwe Knop Plus: recipients, grants and their access logs ------------------------------------

@@ -31,8 +31,6 @@ RFC 9457 problems::
         ├── NotFound                     404 (unknown source, subject, credential, transaction)
         ├── Unauthorized                 401 (admin token or citizen login missing or wrong)
         └── StartupRefused               settings or stored keys unfit for the mode
-    VerificationError (vc_core)
-    └── PdfVerificationError             PDF_VERIFICATION_ERROR: input is not a PDF at all
 """
 
 # ruff: noqa: N818 (the OAuth error names of docs/architecture.md, Errors carry no Error suffix)
@@ -41,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vc_core.errors import VcError, VerificationError
+from vc_core.errors import VcError
 
 __all__ = [
     "AccessDenied",
@@ -63,7 +61,6 @@ __all__ = [
     "OAuthError",
     "OfferExpired",
     "OfferNotFound",
-    "PdfVerificationError",
     "StartupRefused",
     "Unauthorized",
     "UnknownCredentialConfiguration",
@@ -221,9 +218,3 @@ class Unauthorized(IssuerError, code="UNAUTHORIZED", status=401):
 
 class StartupRefused(IssuerError, code="STARTUP_REFUSED", status=500):
     """The service refuses to start: a development secret or demo key in production, etc."""
-
-
-class PdfVerificationError(VerificationError):
-    """The file handed to ``verify_certified_pdf`` is not a PDF document at all."""
-
-    default_code = "PDF_VERIFICATION_ERROR"

@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
+import json
 import secrets
 import threading
 import uuid
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
 from vc_core.errors import ProofGenerationError, VcError
@@ -39,6 +42,7 @@ from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.proofs import sign
 from vc_core.sd_jwt import create_jwt_vc_issuer_metadata, issue_sd_jwt_vc
 from vc_core.types import Clock, CryptosuiteName, JsonObject
+from vc_issuer.bundle import aggregated_bundle
 from vc_issuer.db import CredentialRecord, Database, Unit
 from vc_issuer.errors import NotFound, StartupRefused
 from vc_issuer.keys import KeyRing
@@ -68,8 +72,13 @@ if TYPE_CHECKING:
     from vc_issuer.pdf import SealingIdentity
 
 __all__ = [
+    "BASIS_2_BUNDLE",
+    "BASIS_2_PDF",
+    "BASIS_2_ZIP",
     "DEFAULT_MANDATORY_POINTERS",
     "DEMO_TX_CODE",
+    "Basis2Format",
+    "Download",
     "IssuedCredential",
     "IssuedHook",
     "Issuer",
@@ -96,6 +105,19 @@ IssuedHook = Callable[[Unit, str, Sequence[CredentialRecord]], None]
 IssuedCredential = JsonObject | str
 """A credential as issued: a JSON object (``ldp_vc``) or a compact SD-JWT VC (``dc+sd-jwt``)."""
 _SD_JWT_DECOYS = 2
+Basis2Format = Literal["pdf", "bundle", "both"]
+BASIS_2_PDF = "gewaarmerkt-overzicht.pdf"
+BASIS_2_BUNDLE = "gewaarmerkt-overzicht.json"
+BASIS_2_ZIP = "gewaarmerkt-overzicht.zip"
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file for the citizen: its name, media type and content."""
+
+    filename: str
+    media_type: str
+    content: bytes
 
 
 def _utc_now() -> datetime:
@@ -631,6 +653,7 @@ class Issuer:
                 made = create_sealing_identity(
                     organisation=display_name.removesuffix(" (demo)"),
                     common_name=f"{display_name} waarmerk",
+                    did=self.settings.issuer_did(source),
                     clock=clock,
                 )
                 sealed = self.keys.seal(made.to_pem(None), label=label)
@@ -653,19 +676,122 @@ class Issuer:
         subject: str,
         configuration_id: str | None = None,
         *,
+        credential: JsonObject | None = None,
         clock: Clock = _utc_now,
     ) -> bytes:
-        """A sealed PDF showing the citizen's data, with the credential embedded and as QR."""
+        """A sealed PDF showing the citizen's data, with the credential embedded and as QR.
+
+        A fresh Basis credential is issued unless ``credential`` (one of
+        :meth:`basis_set`) is given.
+        """
         from vc_issuer.pdf import certified_pdf
 
-        credential = self.basis_credential(source, subject, configuration_id, clock=clock)
+        if credential is None:
+            credential = self.basis_credential(source, subject, configuration_id, clock=clock)
         return certified_pdf(
             credential,
             source_name=source,
             source_display_name=self.source(source).display_name,
             identity=self.sealing_identity(source, clock=clock),
+            did_document=self.did_document(source),
             clock=clock,
         )
+
+    # Basis 2.0: one aggregated, certified set of several sources --------------------------------
+
+    def sources_holding(self, subject: str) -> list[str]:
+        """The sources whose register holds data for ``subject`` (default configuration)."""
+        return [
+            name
+            for name in self.sources
+            if self.claims(name, subject, self.default_configuration(name)) is not None
+        ]
+
+    def basis_set(
+        self, subject: str, sources: Sequence[str] | None = None, *, clock: Clock = _utc_now
+    ) -> dict[str, JsonObject]:
+        """A fresh Basis credential (``ecdsa-rdfc-2019``) of each source, in the given order.
+
+        ``None`` takes every source that holds data for the citizen. Raises
+        ``NotFound`` for an unknown source, one that holds nothing for the
+        citizen, or when no source holds anything.
+        """
+        chosen = self.sources_holding(subject) if sources is None else list(dict.fromkeys(sources))
+        if not chosen:
+            raise NotFound("no source holds data for this citizen")
+        return {source: self.basis_credential(source, subject, clock=clock) for source in chosen}
+
+    def citizen_name(self, subject: str) -> str:
+        """How a cover names the citizen: the BRP name, else the last digits of the BSN."""
+        if "brp" in self.sources:
+            found = self.claims("brp", subject, self.default_configuration("brp"))
+            if found is not None:
+                parts = [found.claims.get(k) for k in ("voornamen", "voorvoegsel", "geslachtsnaam")]
+                name = " ".join(part for part in parts if isinstance(part, str) and part)
+                if name:
+                    return name
+        return f"de burger met BSN eindigend op {subject[-4:]}"
+
+    def aggregated_pdf(
+        self, subject: str, credentials: Mapping[str, JsonObject], *, clock: Clock = _utc_now
+    ) -> bytes:
+        """The Basis 2.0 PDF of :meth:`basis_set` credentials: a cover, a section and seal each."""
+        from vc_issuer.pdf import SealedPart, aggregated_pdf
+
+        parts = [
+            SealedPart(
+                source=source,
+                name=self.source(source).display_name,
+                credential=credential,
+                did_document=self.did_document(source),
+                identity=self.sealing_identity(source, clock=clock),
+            )
+            for source, credential in credentials.items()
+        ]
+        return aggregated_pdf(parts, made_for=self.citizen_name(subject), clock=clock)
+
+    def aggregated_bundle(
+        self, credentials: Mapping[str, JsonObject], *, clock: Clock = _utc_now
+    ) -> JsonObject:
+        """The Basis 2.0 bundle of :meth:`basis_set` credentials (see :mod:`vc_issuer.bundle`)."""
+        return aggregated_bundle(
+            list(credentials.values()),
+            signers=[self.keys.signing_key(source) for source in credentials],
+            created=clock(),
+        )
+
+    def aggregated_download(
+        self,
+        subject: str,
+        sources: Sequence[str] | None = None,
+        *,
+        what: Basis2Format = "both",
+        clock: Clock = _utc_now,
+    ) -> Download:
+        """Basis 2.0 as a file: the aggregated PDF, the bundle, or both in one ZIP.
+
+        One :meth:`basis_set` serves both, so the PDF and the bundle carry
+        the very same credentials. Raises ``NotFound`` like :meth:`basis_set`.
+        """
+        credentials = self.basis_set(subject, sources, clock=clock)
+        now = clock()
+        files: list[tuple[str, bytes]] = []
+        if what in ("pdf", "both"):
+            files.append((BASIS_2_PDF, self.aggregated_pdf(subject, credentials, clock=clock)))
+        if what in ("bundle", "both"):
+            bundle = self.aggregated_bundle(credentials, clock=clock)
+            text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+            files.append((BASIS_2_BUNDLE, text.encode("utf-8")))
+        if what == "pdf":
+            return Download(BASIS_2_PDF, "application/pdf", files[0][1])
+        if what == "bundle":
+            return Download(BASIS_2_BUNDLE, "application/json", files[0][1])
+        archive = io.BytesIO()
+        stamp = now.astimezone(UTC).timetuple()[:6]
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle_zip:
+            for name, content in files:
+                bundle_zip.writestr(zipfile.ZipInfo(name, date_time=stamp), content)
+        return Download(BASIS_2_ZIP, "application/zip", archive.getvalue())
 
     # Housekeeping -----------------------------------------------------------------------------
 

@@ -1,66 +1,51 @@
-"""Certified PDF copies ("gewaarmerkt afschrift") of a credential, sealed with PAdES.
+"""Certified PDF copies ("gewaarmerkt afschrift"), sealed with PAdES by each source.
 
-The only module of ``vc_issuer`` that imports fpdf2 and pyHanko. A source
-hands a signed credential to :func:`certified_pdf` and gets an A4 PDF that
+The only module of ``vc_issuer`` that imports fpdf2 and pyHanko. Two kinds:
 
-- shows the claims in Dutch in a two-column table, with the credential's id,
-  issuer DID and validity;
-- carries the credential as the attached file ``credential.json`` (compact
-  JSON, ASCII only; an associated file of the document);
-- shows a QR code (level M) holding that same ``credential.json`` text when it
-  fits in one QR code (at most 2331 bytes, QR version 40), and otherwise the
-  small JSON object ``{"id": <credential id>, "sha256": <hex SHA-256 of
-  credential.json>}``; a base-proof ecdsa-sd-2023 credential with a status
-  entry usually exceeds that limit;
-- is sealed with the source's certificate: a PAdES baseline B-B certification
-  signature (field ``Waarmerk``, SubFilter ``ETSI.CAdES.detached``, DocMDP "no
-  changes", signer certificate embedded) made with pyHanko.
+- :func:`certified_pdf` (Basis): one source's credential on A4;
+- :func:`aggregated_pdf` (Basis 2.0): a cover page (for whom, when, which
+  sources, how to check it), then one section per source in the Basis
+  layout.
 
-:func:`verify_certified_pdf` checks such a file offline and returns a
-:class:`CertifiedPdfReport`. Its ``problems`` carry these codes:
+Each section shows its credential's claims in Dutch (the rows, headings and
+sentences of :mod:`vc_core.certified_copy`, which the checker in
+``vc_verifier`` rebuilds to compare), a QR code (level M) holding the whole
+credential when it fits in one code and otherwise its id and SHA-256, and
+carries as associated files ``<source>-credential.json`` (the credential)
+and ``<source>-did.json`` (the source's DID document, so that the copy can
+be checked offline). ``manifest.json`` lists the sections and their pages.
 
-=============================  ==================================================
-``PDF_UNREADABLE``             the file is too large or pyHanko cannot parse it
-``SEAL_MISSING``               no signature field ``Waarmerk``
-``SEAL_BROKEN``                the sealed bytes or the seal's signature do not verify
-``DOCUMENT_MODIFIED``          bytes were added after sealing (an incremental update)
-``SIGNER_UNTRUSTED``           the sealing certificate is not one of the trusted ones
-                               (or is expired or otherwise invalid)
-``CREDENTIAL_MISSING``         no single readable ``credential.json`` JSON object
-``PARSING_ERROR``              ``credential.json`` is not a VCDM 2.0 credential
-=============================  ==================================================
+Then every source seals with its own certificate, one incremental PAdES
+baseline B-B signature each (field ``Waarmerk-<source>``, SubFilter
+``ETSI.CAdES.detached``, signer certificate embedded), in the order of the
+sections: each later revision only adds the next seal. A copy of one
+source is a certification signature (DocMDP "no changes"); in an aggregated
+copy every seal is an approval signature, so no organisation certifies the
+document for the others.
 
-The embedded credential carries its issuer's ecdsa-sd-2023 *base* proof, which
-only the holder may verify; the seal is what protects it inside the PDF, so the
-report gives its parsed JSON and SHA-256 and checks its shape, not its proof.
-
-Both functions are synchronous and also work in a thread that runs an asyncio
-event loop (a notebook, ``async def`` code): pyHanko's coroutines then run on a
-loop of their own in a short-lived worker thread while the caller waits.
+The PDF is tagged (a structure tree of headings, paragraphs and figures in
+reading order, ``/Lang nl``, the title shown by viewers; table rules are
+artifacts): as far as fpdf2's public and documented internal structure
+builder allow, since fpdf2 has no table structure elements.
 
 Sealing certificates from :func:`create_sealing_identity` are self-signed demo
-certificates ("(demo)" in the organisation name); production seals need a
-certificate from a qualified trust service, loaded with
-:meth:`SealingIdentity.from_pem`.
+certificates ("(demo)" in the organisation name, the source's DID as a
+subject alternative name); production seals need a certificate from a
+qualified trust service, loaded with :meth:`SealingIdentity.from_pem`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import json
 import logging
-import re
-import unicodedata
-from collections.abc import Coroutine, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import aclosing
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -69,39 +54,41 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+from fpdf.prefs import ViewerPreferences
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
-from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from vc_core.errors import ParsingError, Problem
+from vc_core.certified_copy import (
+    MANIFEST_FILE,
+    Block,
+    Cover,
+    Manifest,
+    Section,
+    cover_blocks,
+    cover_qr_text,
+    credential_bytes,
+    manifest_bytes,
+    reduce_to_windows_1252,
+    section_blocks,
+    type_label,
+)
+from vc_core.sync import run_sync
 from vc_core.types import Clock, JsonObject
-from vc_core.vcdm import check_credential_shape
-from vc_issuer.errors import PdfVerificationError
 from vc_issuer.qr import qr_fits, qr_png
 
 __all__ = [
-    "CREDENTIAL_FILE_NAME",
-    "MAX_PDF_BYTES",
-    "SEAL_FIELD_NAME",
-    "CertifiedPdfReport",
+    "SealedPart",
     "SealingIdentity",
+    "aggregated_pdf",
     "certified_pdf",
     "create_sealing_identity",
-    "verify_certified_pdf",
 ]
 
-SEAL_FIELD_NAME = "Waarmerk"
-CREDENTIAL_FILE_NAME = "credential.json"
-MAX_PDF_BYTES = 10 * 1024 * 1024
-"""Larger files are not parsed (a certified copy is well under 1 MiB)."""
-
-# Implementation note: pyHanko logs path-building failures (an untrusted seal) with a
-# traceback; without this handler Python's last-resort handler prints them on stderr.
+# Implementation note: pyHanko logs path-building failures with a traceback; without
+# this handler Python's last-resort handler prints them on stderr.
 logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 
 _UNICODE_FONT_DIRS = (
@@ -109,53 +96,26 @@ _UNICODE_FONT_DIRS = (
     Path("/usr/share/fonts/dejavu"),  # Fedora
     Path("/usr/share/fonts/TTF"),  # Arch
 )
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
-# Terms whose label is not simply the term split at its capitals.
-_LABELS = {
-    "id": "Kenmerk",
-    "value": "Bedrag",
-    "currency": "Valuta",
-    "crohoCode": "CROHO-code",
-    "regelJaar": "Jaar van de regel",
-    "onderSocialeHuurgrens": "Onder de sociale huurgrens",
-    "huisnummertoevoeging": "Toevoeging",
-    "tenaamstellingsdatum": "Datum tenaamstelling",
+_MARGIN = 20.0
+_LABEL_WIDTH = 60.0
+_VALUE_WIDTH = 110.0
+_PADDING = 1.0
+_LINE = 5.0
+_STYLES: Mapping[str, tuple[str, float, float]] = {
+    # kind: (font style, size in pt, space after in mm)
+    "h1": ("B", 16, 1),
+    "h2": ("B", 13, 3),
+    "h3": ("B", 10, 0),
+    "text": ("", 10, 3),
+    "small": ("", 9, 2),
+    "note": ("B", 9, 2),
+    "figure": ("", 9, 1),
 }
-
-
-_T = TypeVar("_T")
+_STRUCTURE_TYPES = {"h1": "H1", "h2": "H2", "h3": "H3"}
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run a pyHanko coroutine to its end from sync code, with or without a running loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    # Implementation note: asyncio.run refuses to start where a loop already runs (a Jupyter
-    # kernel, async code), so the coroutine gets a loop of its own in a short-lived thread;
-    # the caller's thread blocks meanwhile, as any sync call would.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vc-issuer-pdf") as worker:
-        return worker.submit(asyncio.run, coroutine).result()
 
 
 # --- Sealing identity -------------------------------------------------------------------------
@@ -182,6 +142,11 @@ class SealingIdentity:
     def certificate_pem(self) -> bytes:
         """The certificate in PEM form, for publishing next to the DID documents."""
         return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def self_signed(self) -> bool:
+        """Whether the certificate is its own issuer (a demo seal)."""
+        return self.certificate.issuer == self.certificate.subject
 
     def to_pem(self, passphrase: bytes | None) -> bytes:
         """Serialise as the certificate PEM followed by the PKCS #8 key PEM.
@@ -217,6 +182,7 @@ def create_sealing_identity(
     *,
     organisation: str,
     common_name: str,
+    did: str | None = None,
     key: ec.EllipticCurvePrivateKey | None = None,
     clock: Clock = _utc_now,
     valid_days: int = 1095,
@@ -224,11 +190,13 @@ def create_sealing_identity(
 ) -> SealingIdentity:
     """Make a self-signed demo sealing certificate for a source.
 
-    The subject is ``C=NL, O=<organisation> (demo), CN=<common_name>``; the
-    certificate is valid from the clock's time for ``valid_days`` and allows
-    digital signatures and non-repudiation (the key usages of a seal). A new
-    P-256 key is generated unless ``key`` is given; ``serial_number`` defaults
-    to a random one.
+    The subject is ``C=NL, O=<organisation> (demo), CN=<common_name>``; with
+    ``did`` the source's DID is a subject alternative name (URI), which binds
+    the seal to the issuer of the credentials it seals. The certificate is
+    valid from the clock's time for ``valid_days`` and allows digital
+    signatures and non-repudiation (the key usages of a seal). A new P-256 key
+    is generated unless ``key`` is given; ``serial_number`` defaults to a
+    random one.
     """
     if not organisation or not common_name:
         raise ValueError("organisation and common_name must not be empty")
@@ -244,7 +212,7 @@ def create_sealing_identity(
         ]
     )
     public_key = private_key.public_key()
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -268,12 +236,42 @@ def create_sealing_identity(
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .sign(private_key, hashes.SHA256())
     )
-    return SealingIdentity(certificate, private_key)
+    if did is not None:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.UniformResourceIdentifier(did)]), critical=False
+        )
+    return SealingIdentity(builder.sign(private_key, hashes.SHA256()), private_key)
 
 
-# --- Rendering --------------------------------------------------------------------------------
+# --- What goes in ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SealedPart:
+    """One source's part of a certified copy: its credential, DID document and seal.
+
+    ``source`` is the short name (``belastingdienst``), ``name`` the name
+    printed on top (``Belastingdienst``), ``title`` the section's title
+    (default ``Gewaarmerkt afschrift – <credential type>``). The credential
+    and the DID document are trusted JSON from the issuer.
+    """
+
+    source: str
+    name: str
+    credential: JsonObject
+    did_document: JsonObject
+    identity: SealingIdentity
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.credential, Mapping) or not isinstance(self.did_document, Mapping):
+            raise TypeError("credential and did_document must be JSON objects")
+        if not isinstance(self.identity, SealingIdentity):
+            raise TypeError("identity must be a SealingIdentity")
+
+
+# --- Tagged drawing ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,20 +282,7 @@ class _Typeface:
     unicode: bool
 
     def text(self, value: str) -> str:
-        if self.unicode:
-            return value
-        return "".join(_windows_1252(char) for char in value)
-
-
-def _windows_1252(char: str) -> str:
-    """``char`` if the core fonts have it, else its base letter (Ş -> S), else ``?``."""
-    for candidate in (char, unicodedata.normalize("NFKD", char)[:1]):
-        try:
-            candidate.encode("cp1252")
-        except UnicodeEncodeError:
-            continue
-        return candidate
-    return "?"
+        return value if self.unicode else reduce_to_windows_1252(value)
 
 
 def _typeface(pdf: FPDF) -> _Typeface:
@@ -309,228 +294,164 @@ def _typeface(pdf: FPDF) -> _Typeface:
             pdf.add_font("DejaVuSans", "B", str(bold))
             return _Typeface("DejaVuSans", unicode=True)
     # Implementation note: the PDF core fonts cover Windows-1252, enough for Dutch text
-    # (€, –, ë); other characters are reduced by _windows_1252.
+    # (€, –, ë); other characters are reduced.
     pdf.core_fonts_encoding = "windows-1252"
     return _Typeface("Helvetica", unicode=False)
 
 
-def _dutch_date(value: date) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+@contextmanager
+def _tagged(pdf: FPDF, structure_type: str) -> Iterator[None]:
+    """Content drawn inside is one structure element (``H1``, ``P``, …) in reading order.
+
+    Implementation note: fpdf2 builds a flat structure tree (every element a
+    child of ``/Document``) and exposes marked content only for images and
+    links; this uses the same builder for text.
+    """
+    mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+    pdf._add_marked_content(struct_type=f"/{structure_type}", mcid=mcid)
+    pdf._out(f"/{structure_type} <</MCID {mcid}>> BDC")
+    yield
+    pdf._out("EMC")
 
 
-def _label(term: str) -> str:
-    """A Dutch label for a vocabulary term: ``datumBehaald`` -> ``Datum behaald``."""
-    if term in _LABELS:
-        return _LABELS[term]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", term).lower()
-    return words[:1].upper() + words[1:]
+@contextmanager
+def _artifact(pdf: FPDF) -> Iterator[None]:
+    """Content drawn inside is decoration (table rules), left out of the reading order."""
+    pdf._out("/Artifact BMC")
+    yield
+    pdf._out("EMC")
 
 
-def _type_label(credential: Mapping[str, Any]) -> str:
-    types = credential.get("type")
-    names = types if isinstance(types, list) else [types]
-    specific = [
-        _label(name.removesuffix("Credential"))
-        for name in names
-        if isinstance(name, str) and name != "VerifiableCredential"
-    ]
-    return ", ".join(specific) or "Verifiable Credential"
+class _Writer:
+    """Draws :class:`~vc_core.certified_copy.Block` sequences on A4 pages, tagged."""
+
+    def __init__(self, *, title: str, subject: str, author: str, now: datetime) -> None:
+        pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        pdf.set_margins(_MARGIN, 18, _MARGIN)
+        pdf.set_auto_page_break(True, margin=18)
+        pdf.set_creation_date(now)
+        pdf.set_lang("nl")
+        pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        self.face = _typeface(pdf)
+        pdf.set_title(self.face.text(title))
+        pdf.set_author(self.face.text(author))
+        pdf.set_subject(self.face.text(subject))
+        pdf.set_creator("blauwe-knop vc_issuer")
+        self.pdf = pdf
+        self.now = now
+
+    def _lines(self, text: str, width: float, height: float = _LINE) -> int:
+        """How many lines ``text`` takes at ``width`` in the current font."""
+        lines = self.pdf.multi_cell(
+            width, height, text, dry_run=True, output=MethodReturnValue.LINES
+        )
+        return max(1, len(lines) if isinstance(lines, list) else 1)
+
+    def _paragraph(self, kind: str, text: str) -> None:
+        style, size, after = _STYLES[kind]
+        pdf = self.pdf
+        pdf.set_font(self.face.family, style, size)
+        height = size * 0.5
+        if pdf.will_page_break(height * self._lines(text, pdf.epw, height)):
+            pdf.add_page()
+        with _tagged(pdf, _STRUCTURE_TYPES.get(kind, "P")):
+            pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(after)
+
+    def _row(self, label: str, value: str, *, heading: bool) -> None:
+        pdf = self.pdf
+        pdf.set_font(self.face.family, "B" if heading else "", 10)
+        inner_label, inner_value = _LABEL_WIDTH - 2 * _PADDING, _VALUE_WIDTH - 2 * _PADDING
+        rows = max(self._lines(label, inner_label), self._lines(value, inner_value) if value else 1)
+        height = rows * _LINE + 2 * _PADDING
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        x, y = pdf.l_margin, pdf.y
+        with _artifact(pdf):
+            if heading:
+                pdf.set_fill_color(230, 236, 245)
+                pdf.rect(x, y, _LABEL_WIDTH + _VALUE_WIDTH, height, style="DF")
+            else:
+                pdf.rect(x, y, _LABEL_WIDTH, height)
+                pdf.rect(x + _LABEL_WIDTH, y, _VALUE_WIDTH, height)
+        with _tagged(pdf, "H3" if heading else "P"):
+            pdf.set_xy(x + _PADDING, y + _PADDING)
+            pdf.multi_cell(inner_label, _LINE, label, align="L")
+            if value:
+                pdf.set_xy(x + _LABEL_WIDTH + _PADDING, y + _PADDING)
+                pdf.multi_cell(inner_value, _LINE, value, align="L")
+        pdf.set_xy(x, y + height)
+
+    def _table(self, heading: str, rows: Sequence[tuple[str, str]]) -> None:
+        self._row(heading, "", heading=True)
+        for label, value in rows:
+            self._row(label, value, heading=False)
+        self.pdf.ln(5)
+
+    def _figure(self, caption: str, alt: str, png: bytes, size: float) -> None:
+        """The caption and the QR image on one page, the image centred."""
+        pdf = self.pdf
+        style, points, after = _STYLES["figure"]
+        pdf.set_font(self.face.family, style, points)
+        height = points * 0.5
+        if pdf.will_page_break(height * self._lines(caption, pdf.epw, height) + after + size):
+            pdf.add_page()
+        with _tagged(pdf, "P"):
+            pdf.multi_cell(0, height, caption, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.ln(after)
+        pdf.image(io.BytesIO(png), x=(pdf.w - size) / 2, w=size, h=size, alt_text=alt)
+
+    def draw(self, blocks: Sequence[Block], *, qr_text: str, qr_size: float) -> tuple[int, int]:
+        """Draw ``blocks`` from a new page; return the first and last page they took."""
+        self.pdf.add_page()
+        first = self.pdf.page
+        for block in blocks:
+            text = self.face.text(block.text)
+            if block.kind == "table":
+                rows = [(self.face.text(a), self.face.text(b)) for a, b in block.rows]
+                self._table(text, rows)
+            elif block.kind == "figure":
+                self._figure(text, self.face.text(block.alt), qr_png(qr_text), qr_size)
+            else:
+                self._paragraph(block.kind, text)
+        return first, self.pdf.page
+
+    def attach(self, name: str, data: bytes, *, description: str, relationship: str) -> None:
+        self.pdf.embed_file(
+            bytes=data,
+            basename=name,
+            mime_type="application/json",
+            associated_file_relationship=relationship,
+            modification_date=self.now,
+            desc=self.face.text(description),
+            compress=True,
+        )
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
 
 
-def _format_scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, str):
-        try:
-            if _DATE.fullmatch(value):
-                return _dutch_date(date.fromisoformat(value))
-            if _DATE_TIME.fullmatch(value):
-                moment = datetime.fromisoformat(value).astimezone(UTC)
-                return f"{_dutch_date(moment.date())}, {moment:%H:%M} UTC"
-        except ValueError:
-            return value
-        return value
-    if value is None:
-        return "–"
-    return str(value)
+# --- Making and sealing -----------------------------------------------------------------------
 
 
-def _money(node: Mapping[str, Any]) -> str:
-    """``{"value": "41250.00", "currency": "EUR"}`` -> ``€ 41.250,00``."""
-    currency = str(node.get("currency", ""))
-    try:
-        amount = f"{Decimal(str(node['value'])):,.2f}"
-    except (InvalidOperation, KeyError):
-        return " ".join(str(node.get(part, "")) for part in ("value", "currency")).strip()
-    amount = amount.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€ {amount}" if currency == "EUR" else f"{amount} {currency}".strip()
-
-
-def _value_rows(label: tuple[str, ...], value: Any) -> list[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        if value.get("type") == "MonetaryAmount":
-            return [(" · ".join(label), _money(value))]
-        return _claim_rows(value, label)
-    if isinstance(value, list):
-        if not any(isinstance(item, Mapping | list) for item in value):
-            return [(" · ".join(label), ", ".join(_format_scalar(item) for item in value))]
-        rows: list[tuple[str, str]] = []
-        for number, item in enumerate(value, start=1):
-            rows.extend(_value_rows((*label[:-1], f"{label[-1]} {number}"), item))
-        return rows
-    return [(" · ".join(label), _format_scalar(value))]
-
-
-def _claim_rows(node: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """Flatten a subject into (label, text) rows; nested nodes become ``Adres · Straat``."""
-    rows: list[tuple[str, str]] = []
-    for term, value in node.items():
-        if term in ("type", "@context"):
-            continue
-        label = "Houder (DID)" if term == "id" and not prefix else _label(term)
-        rows.extend(_value_rows((*prefix, label), value))
-    return rows
-
-
-def _subject_rows(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
-    subjects = credential.get("credentialSubject")
-    if isinstance(subjects, Mapping):
-        return _claim_rows(subjects)
-    if isinstance(subjects, list):
-        return _value_rows(("Onderwerp",), subjects)
-    return []
-
-
-def _issuer_id(credential: Mapping[str, Any]) -> str:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return str(issuer) if issuer is not None else "–"
-
-
-def _credential_bytes(credential: Mapping[str, Any]) -> bytes:
-    """The exact bytes of ``credential.json``: compact, ASCII-only JSON."""
-    return json.dumps(credential, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode(
-        "ascii"
-    )
-
-
-def _qr_content(credential: Mapping[str, Any], embedded: bytes) -> tuple[str, str, float]:
-    """The QR payload, the sentence that explains it and its printed width in mm.
+def _section_qr(embedded: bytes, credential: Mapping[str, Any]) -> tuple[str, str, float]:
+    """The QR content mode, its text and its printed width in mm.
 
     Implementation note: a QR code with the whole credential (up to version 40)
     needs 90 mm to stay scannable on paper; a reference QR code is small.
     """
     whole = embedded.decode("ascii")
     if qr_fits(whole):
-        explanation = "De QR-code bevat de volledige verklaring (de tekst van credential.json)."
-        return whole, explanation, 90.0
+        return "credential", whole, 90.0
     reference = {"id": credential.get("id"), "sha256": hashlib.sha256(embedded).hexdigest()}
-    explanation = (
-        "De verklaring is te groot voor één QR-code; de QR-code bevat het kenmerk en de "
-        "SHA-256-vingerafdruk van credential.json."
-    )
-    return json.dumps(reference, ensure_ascii=True, separators=(",", ":")), explanation, 45.0
+    return "reference", json.dumps(reference, ensure_ascii=True, separators=(",", ":")), 45.0
 
 
-def _table(pdf: FPDF, face: _Typeface, rows: Sequence[tuple[str, str]], heading: str) -> None:
-    with pdf.table(
-        col_widths=(60, 110),
-        text_align="LEFT",
-        line_height=5,
-        padding=1,
-        first_row_as_headings=True,
-    ) as table:
-        for label, text in [(heading, ""), *rows]:
-            row = table.row()
-            row.cell(face.text(label))
-            row.cell(face.text(text))
-
-
-def _render(
-    credential: Mapping[str, Any],
-    embedded: bytes,
-    *,
-    display_name: str,
-    source_name: str,
-    title: str,
-    now: datetime,
-    self_signed: bool,
+def _seal(
+    document: bytes, part: SealedPart, *, field_name: str, reason: str, certify: bool
 ) -> bytes:
-    """Lay out the unsealed A4 page(s) and attach ``credential.json``."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_creation_date(now)
-    pdf.set_lang("nl")
-    face = _typeface(pdf)
-    pdf.set_title(face.text(title))
-    pdf.set_author(face.text(display_name))
-    pdf.set_subject(face.text(f"{title} ({source_name})"))
-    pdf.set_creator("blauwe-knop vc_issuer")
-    pdf.add_page()
-
-    def paragraph(text: str, *, size: float = 10, style: str = "", gap: float = 2) -> None:
-        pdf.set_font(face.family, style, size)
-        pdf.multi_cell(0, size * 0.5, face.text(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    paragraph(display_name, size=16, style="B", gap=1)
-    paragraph(title, size=13, style="B", gap=1)
-    paragraph(f"Afgegeven op {_dutch_date(now.astimezone(UTC).date())}", gap=5)
-
-    pdf.set_font(face.family, "", 10)
-    _table(pdf, face, _subject_rows(credential), "Gegevens")
-    pdf.ln(5)
-    digest = hashlib.sha256(embedded).hexdigest()
-    about = [
-        ("Soort", _type_label(credential)),
-        ("Kenmerk", str(credential.get("id", "–"))),
-        ("Uitgever (DID)", _issuer_id(credential)),
-    ]
-    for term, label in (("validFrom", "Geldig vanaf"), ("validUntil", "Geldig tot")):
-        if term in credential:
-            about.append((label, _format_scalar(credential[term])))
-    about.append(("SHA-256 van credential.json", digest))
-    _table(pdf, face, about, "Over deze verklaring")
-    pdf.ln(5)
-
-    qr_text, qr_caption, size = _qr_content(credential, embedded)
-    paragraph(
-        f"Dit document is digitaal gewaarmerkt door {display_name} met een elektronisch "
-        "zegel (PAdES). Het zegel bewijst dat het document na het waarmerken niet is "
-        "gewijzigd. De gegevens zitten ook als verifieerbaar digitaal bewijs (W3C "
-        "Verifiable Credential) in dit PDF-bestand, als bijlage credential.json. "
-        "Controleer het zegel met een PDF-lezer die handtekeningen toont, of met "
-        f"'blauwe-knop pdf verify'. {qr_caption}",
-        size=9,
-    )
-    if self_signed:
-        paragraph(
-            "Let op: dit is een demonstratie. Het zegelcertificaat is zelf ondertekend en "
-            "niet uitgegeven door een erkende vertrouwensdienst.",
-            size=9,
-            style="B",
-        )
-    if pdf.will_page_break(size):
-        pdf.add_page()
-        paragraph(f"{title} – QR-code", size=11, style="B")
-    pdf.image(io.BytesIO(qr_png(qr_text)), x=(pdf.w - size) / 2, w=size, h=size)
-
-    pdf.embed_file(
-        bytes=embedded,
-        basename=CREDENTIAL_FILE_NAME,
-        mime_type="application/json",
-        associated_file_relationship="Data",
-        modification_date=now,
-        desc=face.text(f"{_type_label(credential)} van {display_name} (W3C Verifiable Credential)"),
-        compress=True,
-    )
-    return bytes(pdf.output())
-
-
-def _seal(document: bytes, identity: SealingIdentity, *, display_name: str) -> bytes:
-    """Add the PAdES B-B certification signature ``Waarmerk`` with pyHanko."""
+    """Add one PAdES B-B signature of ``part``'s source (a new incremental revision)."""
+    identity = part.identity
     key_der = identity.private_key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -544,18 +465,89 @@ def _seal(document: bytes, identity: SealingIdentity, *, display_name: str) -> b
         cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
     )
     metadata = signers.PdfSignatureMetadata(
-        field_name=SEAL_FIELD_NAME,
+        field_name=field_name,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
-        certify=True,
+        certify=certify,
         docmdp_permissions=MDPPerm.NO_CHANGES,
-        reason="Gewaarmerkt afschrift",
-        name=display_name,
+        reason=reason,
+        name=part.name,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(document))
-    sealed = _run(signers.async_sign_pdf(writer, metadata, signer))
+    sealed = run_sync(signers.async_sign_pdf(writer, metadata, signer))
     data: bytes = sealed.getvalue()
     return data
+
+
+def _make(parts: Sequence[SealedPart], *, made_for: str | None, now: datetime) -> bytes:
+    """Lay out the cover (if ``made_for``) and the sections, attach the files, then seal."""
+    if not parts:
+        raise ValueError("a certified copy needs at least one source")
+    if len({part.source for part in parts}) != len(parts):
+        raise ValueError("each source can have only one section")
+    embedded = [credential_bytes(part.credential) for part in parts]
+    qr = [_section_qr(data, part.credential) for data, part in zip(embedded, parts, strict=True)]
+    sections = [
+        Section(
+            source=part.source,
+            name=part.name,
+            issuer=str(part.did_document.get("id", "")),
+            title=part.title or f"Gewaarmerkt afschrift – {type_label(part.credential)}",
+            credential_sha256=hashlib.sha256(data).hexdigest(),
+            pages=(0, 0),  # known once drawn
+            qr="credential" if mode == "credential" else "reference",
+            demo=part.identity.self_signed,
+        )
+        for part, data, (mode, _, _) in zip(parts, embedded, qr, strict=True)
+    ]
+    cover = None if made_for is None else Cover(made_for, (1, 1))
+    manifest = Manifest(made_at=now, sections=tuple(sections), cover=cover)
+    names = ", ".join(part.name for part in parts)
+    if cover is None:
+        title, subject = sections[0].title, f"{sections[0].title} ({parts[0].source})"
+    else:
+        title = "Gewaarmerkt overzicht van uw gegevens"
+        subject = f"Gegevens van {cover.made_for} bij {names}"
+    writer = _Writer(title=title, subject=subject, author=names, now=now)
+    if cover is not None:
+        pages = writer.draw(cover_blocks(manifest), qr_text=cover_qr_text(manifest), qr_size=45.0)
+        cover = replace(cover, pages=pages)
+    for index, (part, (_, qr_text, qr_size)) in enumerate(zip(parts, qr, strict=True)):
+        blocks = section_blocks(part.credential, sections[index], now)
+        sections[index] = replace(
+            sections[index], pages=writer.draw(blocks, qr_text=qr_text, qr_size=qr_size)
+        )
+    manifest = Manifest(made_at=now, sections=tuple(sections), cover=cover)
+    for part, section, data in zip(parts, sections, embedded, strict=True):
+        kind = type_label(part.credential)
+        writer.attach(
+            section.names.credential_file,
+            data,
+            description=f"{kind} van {part.name} (W3C Verifiable Credential)",
+            relationship="Data",
+        )
+        writer.attach(
+            section.names.did_file,
+            credential_bytes(part.did_document),
+            description=f"DID-document van {part.name}: de sleutels waarmee het tekent",
+            relationship="Supplement",
+        )
+    writer.attach(
+        MANIFEST_FILE,
+        manifest_bytes(manifest),
+        description="Inhoud van dit document: de delen, hun pagina's, zegels en bijlagen",
+        relationship="Supplement",
+    )
+    document = writer.output()
+    for part, section in zip(parts, sections, strict=True):
+        document = _seal(
+            document,
+            part,
+            field_name=section.names.seal_field,
+            reason=f"Waarmerk {part.name}: {section.title}",
+            certify=len(parts) == 1,
+        )
+    return document
 
 
 def certified_pdf(
@@ -564,211 +556,37 @@ def certified_pdf(
     source_name: str,
     source_display_name: str,
     identity: SealingIdentity,
+    did_document: Mapping[str, Any],
     clock: Clock = _utc_now,
     title: str | None = None,
 ) -> bytes:
-    """Return a sealed A4 PDF that shows ``credential`` and carries it as ``credential.json``.
+    """Return the sealed Basis PDF of one source: ``credential`` shown, attached and as QR.
 
     ``source_name`` is the source's short name (``belastingdienst``),
-    ``source_display_name`` the name printed on top (``Belastingdienst``).
+    ``source_display_name`` the name printed on top (``Belastingdienst``),
+    ``did_document`` the source's DID document (attached for offline checks).
     ``title`` defaults to ``Gewaarmerkt afschrift – <credential type>``. The
     clock gives the printed issue date and the PDF's creation date; pyHanko
     stamps the seal with the system time. ``credential`` is trusted JSON from
     the issuer (``TypeError``/``ValueError`` when it is not JSON).
     """
-    if not isinstance(credential, Mapping):
-        raise TypeError("credential must be a JSON object")
-    if not isinstance(identity, SealingIdentity):
-        raise TypeError("identity must be a SealingIdentity")
-    embedded = _credential_bytes(credential)
-    now = clock()
-    document = _render(
-        credential,
-        embedded,
-        display_name=source_display_name,
-        source_name=source_name,
-        title=title or f"Gewaarmerkt afschrift – {_type_label(credential)}",
-        now=now,
-        self_signed=identity.certificate.issuer == identity.certificate.subject,
+    part = SealedPart(
+        source=source_name,
+        name=source_display_name,
+        credential=dict(credential),
+        did_document=dict(did_document),
+        identity=identity,
+        title=title,
     )
-    return _seal(document, identity, display_name=source_display_name)
+    return _make([part], made_for=None, now=clock())
 
 
-# --- Verification -----------------------------------------------------------------------------
+def aggregated_pdf(parts: Sequence[SealedPart], *, made_for: str, clock: Clock = _utc_now) -> bytes:
+    """Return the sealed Basis 2.0 PDF: a cover for ``made_for``, a section and seal per part.
 
-
-@dataclass(frozen=True, slots=True)
-class CertifiedPdfReport:
-    """What :func:`verify_certified_pdf` found; ``ok`` only when ``problems`` is empty.
-
-    ``seal_intact``: the seal's digest and signature verify and it covers the
-    whole file. ``signer_trusted``: the seal verifies and its certificate
-    chains to a trusted certificate and is valid at the clock's time.
-    ``signer_subject`` is that certificate's subject (RFC 4514), empty when
-    there is no readable seal. ``credential`` is the parsed ``credential.json``
-    under an intact seal, else ``None``; ``credential_sha256`` is the hex
-    SHA-256 of the sealed ``credential.json`` bytes.
+    The sections and seals follow the order of ``parts``; each part's
+    source seals with its own identity.
     """
-
-    seal_intact: bool
-    signer_subject: str
-    signer_trusted: bool
-    credential: JsonObject | None
-    credential_sha256: str | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _embedded_files(root: Any, name: str) -> list[bytes]:
-    """The contents of every attachment called ``name`` in a document catalog."""
-    names_dict = root.get("/Names")
-    files = names_dict.get("/EmbeddedFiles") if names_dict is not None else None
-    entries = list(files.get("/Names", [])) if files is not None else []
-    found: list[bytes] = []
-    for index in range(0, len(entries) - 1, 2):
-        if str(entries[index].get_object()) == name:
-            stream = entries[index + 1].get_object()["/EF"]["/F"].get_object()
-            found.append(bytes(stream.data))
-    return found
-
-
-def _parse_credential(data: bytes) -> JsonObject:
-    """``credential.json`` as a VCDM 2.0 credential; ``ParsingError`` otherwise."""
-
-    def refuse_constant(name: str) -> None:
-        raise ParsingError(f"{name} is not JSON")
-
-    try:
-        value = json.loads(data.decode("utf-8"), parse_constant=refuse_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ParsingError(f"{CREDENTIAL_FILE_NAME} is not JSON: {exc}") from exc
-    check_credential_shape(value)
-    if not isinstance(value, dict):
-        raise ParsingError(f"{CREDENTIAL_FILE_NAME} is not a JSON object")
-    return value
-
-
-def verify_certified_pdf(
-    data: bytes,
-    *,
-    trusted_certificates: Sequence[x509.Certificate] = (),
-    clock: Clock = _utc_now,
-) -> CertifiedPdfReport:
-    """Check a certified PDF's seal and embedded credential, offline.
-
-    The seal must be intact, cover the whole file (nothing appended after
-    sealing) and chain to one of ``trusted_certificates`` at the clock's time
-    (a self-signed demo certificate is trusted when it is listed itself);
-    revocation is not fetched. Every finding is a :class:`Problem` in the
-    report, never an exception; only input that is not a PDF at all raises
-    ``PdfVerificationError`` (``PDF_VERIFICATION_ERROR``).
-    """
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError("data must be bytes")
-    data = bytes(data)
-    if b"%PDF-" not in data[:1024]:
-        raise PdfVerificationError("the input is not a PDF document")
-    if len(data) > MAX_PDF_BYTES:
-        return _report(problem=Problem("PDF_UNREADABLE", f"larger than {MAX_PDF_BYTES} bytes"))
-    trust_roots = [
-        asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-        for cert in trusted_certificates
-    ]
-    # Implementation note: pyHanko parses hostile bytes and may fail with any exception
-    # class (its own, ValueError, KeyError, RecursionError, ...); each becomes a problem.
-    try:
-        reader = PdfFileReader(io.BytesIO(data))
-        seals = [s for s in reader.embedded_signatures if s.field_name == SEAL_FIELD_NAME]
-    except Exception as exc:
-        return _report(problem=Problem("PDF_UNREADABLE", f"cannot read the PDF: {exc}"))
-    if len(seals) != 1:
-        return _report(problem=Problem("SEAL_MISSING", f"no single '{SEAL_FIELD_NAME}' seal"))
-    seal = seals[0]
-    now = clock()
-    try:
-        context = ValidationContext(trust_roots=trust_roots, allow_fetching=False, moment=now)
-        status = _run(_validate_seal(seal, context))
-        signer = x509.load_der_x509_certificate(status.signing_cert.dump())
-    except Exception as exc:
-        return _report(problem=Problem("SEAL_BROKEN", f"the seal cannot be validated: {exc}"))
-    subject = signer.subject.rfc4514_string()
-    problems: list[Problem] = []
-    cryptographically_valid = bool(status.intact and status.valid)
-    if not cryptographically_valid:
-        problems.append(Problem("SEAL_BROKEN", "the sealed bytes or the seal signature changed"))
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        problems.append(Problem("DOCUMENT_MODIFIED", "the document was changed after sealing"))
-    # Implementation note: path validation takes a trust anchor as it is, so a trusted
-    # self-signed certificate's own validity period is checked here.
-    in_period = signer.not_valid_before_utc <= now <= signer.not_valid_after_utc
-    trusted = bool(status.trusted) and in_period
-    if cryptographically_valid and not trusted:  # pyHanko checks trust only for a valid seal
-        when = (
-            ""
-            if in_period
-            else f" at {now.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ} (outside its validity)"
-        )
-        problems.append(
-            Problem("SIGNER_UNTRUSTED", f"the sealing certificate {subject!r} is not trusted{when}")
-        )
-    seal_intact = cryptographically_valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    credential, digest = None, None
-    if cryptographically_valid:
-        credential, digest = _sealed_credential(reader, seal.signed_revision, problems)
-    return CertifiedPdfReport(
-        seal_intact=seal_intact,
-        signer_subject=subject,
-        signer_trusted=trusted,
-        credential=credential if seal_intact else None,
-        credential_sha256=digest,
-        problems=tuple(problems),
-    )
-
-
-async def _validate_seal(
-    seal: EmbeddedPdfSignature, context: ValidationContext
-) -> PdfSignatureStatus:
-    """pyHanko's validation of the seal alone (no difference analysis: coverage is checked)."""
-    async with aclosing(context):
-        return await async_validate_pdf_signature(
-            seal, signer_validation_context=context, skip_diff=True
-        )
-
-
-def _sealed_credential(
-    reader: PdfFileReader, revision: int, problems: list[Problem]
-) -> tuple[JsonObject | None, str | None]:
-    """Read ``credential.json`` from the sealed revision and compare it with the latest one."""
-    try:
-        sealed = _embedded_files(reader.get_historical_root(revision), CREDENTIAL_FILE_NAME)
-        latest = _embedded_files(reader.root, CREDENTIAL_FILE_NAME)
-    except Exception as exc:
-        problems.append(Problem("CREDENTIAL_MISSING", f"cannot read the attachments: {exc}"))
-        return None, None
-    if len(sealed) != 1:
-        problems.append(Problem("CREDENTIAL_MISSING", f"no single sealed {CREDENTIAL_FILE_NAME}"))
-        return None, None
-    if latest != sealed:
-        problems.append(
-            Problem("DOCUMENT_MODIFIED", f"{CREDENTIAL_FILE_NAME} was replaced after sealing")
-        )
-    digest = hashlib.sha256(sealed[0]).hexdigest()
-    try:
-        return _parse_credential(sealed[0]), digest
-    except ParsingError as exc:
-        problems.extend(exc.problems)
-        return None, digest
-
-
-def _report(*, problem: Problem) -> CertifiedPdfReport:
-    return CertifiedPdfReport(
-        seal_intact=False,
-        signer_subject="",
-        signer_trusted=False,
-        credential=None,
-        credential_sha256=None,
-        problems=(problem,),
-    )
+    if not made_for.strip():
+        raise ValueError("made_for must name the citizen")
+    return _make(parts, made_for=made_for, now=clock())

@@ -296,6 +296,13 @@ def serve(
     ] = None,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+    seal_certificate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A trusted PDF sealing certificate, [DID=]CERT.pem (repeatable; without DID= "
+            "the certificate's DID alternative names), for the 'upload a PDF' path."
+        ),
+    ] = None,
 ) -> None:
     """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
     from vc_verifier.landlord import DEMO_TRUSTED_ISSUERS, LandlordSettings, landlord_state
@@ -318,6 +325,18 @@ def serve(
         if not equals:
             _fail(f"--route takes ORIGIN=URL, got {item!r}")
         overrides[origin] = target
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from vc_verifier.certified_pdf import read_seal_certificate
+
+    seals: dict[str, list[str]] = {}
+    for item in seal_certificate or ():
+        try:
+            dids, certificate = read_seal_certificate(item)
+        except ValueError as exc:
+            _fail(str(exc))
+        for did in dids:
+            seals.setdefault(did, []).append(certificate.public_bytes(Encoding.PEM).decode())
     try:
         settings = LandlordSettings(
             public_url=public_url,
@@ -326,6 +345,7 @@ def serve(
             trusted_issuers=trusted_issuers,
             rule_year=year,
             fetch_overrides=overrides,
+            trusted_seals={did: tuple(pems) for did, pems in seals.items()},
         )
         HousingIncomeRule.load(year=year)
         landlord_state(settings)  # the key and secret, made once before serving

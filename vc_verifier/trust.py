@@ -11,6 +11,10 @@ A registry file is a JSON object::
 
     {"did:web:issuer.example.nl:belastingdienst": ["InkomensverklaringCredential"],
      "did:web:issuer.example.nl:duo": ["DiplomaCredential"]}
+
+The type list ``["*"]`` (:data:`ANY_TYPE`) trusts an issuer for every type:
+for tools that check where a credential comes from, not what it may be used
+for (``blauwe-knop pdf verify`` trusts each sealing organisation so).
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from types import MappingProxyType
 
 from vc_verifier._vocab import expand_term
 
-__all__ = ["TrustDecision", "TrustedIssuers"]
+__all__ = ["ANY_TYPE", "TrustDecision", "TrustedIssuers"]
 
+ANY_TYPE = "*"
+"""As the only type of an issuer: it is trusted for every credential type."""
 _BASE_TYPE = "https://www.w3.org/2018/credentials#VerifiableCredential"
 
 
@@ -68,7 +74,11 @@ class TrustedIssuers:
                 raise ValueError(f"trusted issuer {issuer!r} is not a DID or URL")
             if isinstance(types, str) or not all(isinstance(t, str) and t for t in types):
                 raise ValueError(f"the types of {issuer} must be a list of type names")
-            entries[issuer] = frozenset(expand_term(name) for name in types)
+            if ANY_TYPE in types and len(types) != 1:
+                raise ValueError(f'"{ANY_TYPE}" must be the only type of {issuer}')
+            entries[issuer] = frozenset(
+                ANY_TYPE if name == ANY_TYPE else expand_term(name) for name in types
+            )
         self._allowed: Mapping[str, frozenset[str]] = MappingProxyType(entries)
 
     @classmethod
@@ -112,5 +122,7 @@ class TrustedIssuers:
             return TrustDecision(known=False, not_allowed=())
         specific = set(type_iris) - {_BASE_TYPE}
         allowed = self._allowed[issuer]
+        if ANY_TYPE in allowed:
+            return TrustDecision(known=True, not_allowed=())
         refused = sorted(specific - allowed) if specific else [_BASE_TYPE]
         return TrustDecision(known=True, not_allowed=tuple(refused))

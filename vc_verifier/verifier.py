@@ -29,7 +29,9 @@ import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from cryptography import x509
 
 from vc_core.did import (
     VerificationMethod,
@@ -90,6 +92,9 @@ from vc_verifier.transactions import (
     TransactionStore,
 )
 from vc_verifier.trust import TrustedIssuers
+
+if TYPE_CHECKING:
+    from vc_verifier.certified_pdf import CertifiedPdfReport
 
 __all__ = [
     "DEFAULT_CREDENTIAL_CRYPTOSUITES",
@@ -166,7 +171,11 @@ class Verifier:
     ``status_unverified`` set). ``accepted_cryptosuites`` are the suites
     accepted on credentials (default only derived ecdsa-sd-2023 proofs).
     ``did_web_base_urls`` maps did:web DIDs to another base URL (tests,
-    local development). Nothing is fetched or verified in the constructor.
+    local development). ``trusted_seals`` maps an issuer DID to the
+    certificates its PDF seals must chain to (for :meth:`check_certified_pdf`).
+    ``did_documents`` pins issuers' did:web documents (offline checks): they
+    are used as they are and never fetched. Nothing is fetched or verified in
+    the constructor.
     """
 
     def __init__(
@@ -185,6 +194,8 @@ class Verifier:
         signing_kid: str | None = None,
         did_web_base_urls: Mapping[str, str] | None = None,
         did_cache_ttl: timedelta = timedelta(minutes=5),
+        trusted_seals: Mapping[str, Sequence[x509.Certificate]] | None = None,
+        did_documents: Mapping[str, JsonObject] | None = None,
     ) -> None:
         openid4vp.check_client_id(client_id)
         if not isinstance(signing_key, KeyPair):
@@ -223,6 +234,14 @@ class Verifier:
         self._base_urls = dict(did_web_base_urls or {})
         self._did_cache_ttl = did_cache_ttl
         self._did_cache: dict[str, _CachedDid] = {}
+        for did, document in (did_documents or {}).items():
+            if not isinstance(document, Mapping) or document.get("id") != did:
+                raise ValueError(f"the pinned DID document of {did} is not {did}'s")
+            self._did_cache[did] = _CachedDid(datetime.max.replace(tzinfo=UTC), dict(document))
+        self._trusted_seals = {did: tuple(certs) for did, certs in (trusted_seals or {}).items()}
+        for did, certificates in self._trusted_seals.items():
+            if not all(isinstance(c, x509.Certificate) for c in certificates):
+                raise TypeError(f"the trusted seals of {did} must be x509.Certificate objects")
         self._did_lock = threading.Lock()
         self.client_metadata: JsonObject = {
             "vp_formats_supported": openid4vp.vp_formats_supported(
@@ -291,8 +310,17 @@ class Verifier:
         holder: str | None,
         *,
         cryptosuites: Collection[str] | None = None,
+        holder_bound: bool = True,
+        resolve: Callable[[str], VerificationMethod] | None = None,
+        status_offline: bool = False,
     ) -> _CredentialCheck:
-        """Run the credential checks in order; every problem is collected."""
+        """Run the credential checks in order; every problem is collected.
+
+        A certified copy checks an unbound credential (``holder_bound`` false),
+        may resolve the issuer's keys from a sealed DID document (``resolve``)
+        and, offline, states its status as unknown (``status_offline``).
+        """
+        resolve_issuer = self._issuer_method if resolve is None else resolve
         # Shape: a credential that is not even a VC stops here.
         try:
             check_credential_shape(unverified_vc)
@@ -323,7 +351,7 @@ class Verifier:
                 unverified_vc,
                 expected_proof_purpose="assertionMethod",
                 cryptosuites=self._accepted if cryptosuites is None else cryptosuites,
-                resolve_verification_method=self._issuer_method,
+                resolve_verification_method=resolve_issuer,
                 clock=self._clock,
             ).document
             check_issuer_is_controller(unverified_vc, proof)
@@ -337,8 +365,8 @@ class Verifier:
             problems.extend(exc.problems)
         # Status: only for a verified credential of a known issuer (no fetch for strangers).
         status: tuple[StatusResult, ...] = ()
-        status_unverified = False
-        if verified is not None and decision.known:
+        status_unverified = status_offline
+        if verified is not None and decision.known and not status_offline:
             try:
                 status = check_status(
                     verified,
@@ -377,7 +405,7 @@ class Verifier:
             )
         # Holder binding: the subject is the DID that signed the presentation.
         ids = subject_ids(unverified_vc)
-        if holder is None or ids != (holder,):
+        if holder_bound and (holder is None or ids != (holder,)):
             problems.append(
                 Problem(
                     HOLDER_BINDING_ERROR,
@@ -551,6 +579,42 @@ class Verifier:
         if report.presentation is None:
             raise error_for(report.problems)
         return report.presentation
+
+    # --- certified PDFs (Basis, Basis 2.0) ------------------------------------------------
+
+    def check_certified_pdf(self, data: bytes) -> CertifiedPdfReport:
+        """Check a certified PDF: each source's seal, embedded credential and printed data.
+
+        The seals must chain to :attr:`trusted_seals` of the section's issuer;
+        each credential passes this verifier's checks (its trusted issuers,
+        unbound, ``ecdsa-rdfc-2019`` or ``eddsa-rdfc-2022``). With an HTTP
+        client or fetch the issuers' DID documents and status lists are
+        fetched; without one the sealed DID documents are used and the status
+        is reported as unknown. Needs the ``verifier-pdf`` extra; see
+        :mod:`vc_verifier.certified_pdf`. Returns a report, never raises for bad
+        input; ``report.problems_for(verifier.trusted_issuers.issuers)`` is
+        what a decision that uses only trusted issuers must see empty.
+        """
+        from vc_verifier.certified_pdf import check_certified_pdf
+
+        return check_certified_pdf(
+            data, verifier=self, trusted_seals=self._trusted_seals, offline=self._fetch is None
+        )
+
+    def check_bundle(self, unverified_bundle: object) -> PresentationReport:
+        """Check a Basis 2.0 bundle: the sources' proof set and every credential in it.
+
+        See :mod:`vc_verifier.bundle`. The presentation's holder is the
+        bundle's SHA-256 as a URN; without a fetch the status is unknown.
+        """
+        from vc_verifier.bundle import check_bundle
+
+        return check_bundle(unverified_bundle, verifier=self, offline=self._fetch is None)
+
+    @property
+    def trusted_seals(self) -> Mapping[str, tuple[x509.Certificate, ...]]:
+        """Issuer DID -> the certificates its PDF seals must chain to."""
+        return dict(self._trusted_seals)
 
     # --- OpenID4VP ------------------------------------------------------------------------
 

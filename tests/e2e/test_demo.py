@@ -19,10 +19,12 @@ from cryptography import x509
 
 from blauwe_knop.servers import ISSUER_BASE_URL
 from vc_core import verify
+from vc_core.certified_copy import BUNDLE_DOMAIN
 from vc_core.errors import FetchError, ProofVerificationError
+from vc_core.keys import KeyPair
 from vc_core.types import Fetch
-from vc_issuer.pdf import verify_certified_pdf
-from vc_verifier import verify_record
+from vc_verifier import Verifier, verify_record
+from vc_verifier.trust import ANY_TYPE
 from wallet_sdk import EXPORT_DOMAIN
 from wallet_sdk.qr_image import decode_qr_image
 
@@ -141,22 +143,56 @@ def test_serve_kept_the_portal_and_the_landlord_page_running(
 def test_every_step_ran(demo_out: Path) -> None:
     summary = read(demo_out / "summary.json")
     statuses = [status for _, status in summary["steps"]]
-    assert statuses == ["ok"] * 6
+    assert statuses == ["ok"] * 7
     assert (demo_out / "logs" / "issuer.log").stat().st_size > 0
     assert "Revocation by the source" in (demo_out / "logs" / "demo.txt").read_text()
 
 
+def _offline_checker(out: Path, sources: list[str]) -> Verifier:
+    """Trusts the seal certificates the demo saved; no network (the keys are in the PDF)."""
+    seals = {
+        f"did:web:issuer.example.nl:{source}": [
+            x509.load_pem_x509_certificate(
+                (out / "certificates" / f"{source}-seal.pem").read_bytes()
+            )
+        ]
+        for source in sources
+    }
+    return Verifier(
+        client_id="redirect_uri:http://localhost/tests",
+        signing_key=KeyPair.generate("P-256"),
+        trusted_issuers={did: [ANY_TYPE] for did in seals},
+        trusted_seals=seals,
+    )
+
+
 def test_the_basis_pdf_verifies_against_the_sources_certificate(demo_out: Path) -> None:
     pdf = (demo_out / "basis" / "belastingdienst-afschrift.pdf").read_bytes()
-    pem = (demo_out / "basis" / "belastingdienst-seal-certificate.pem").read_bytes()
-    report = verify_certified_pdf(pdf, trusted_certificates=[x509.load_pem_x509_certificate(pem)])
-    assert report.ok, report.problems
-    assert report.credential is not None
-    assert report.credential["credentialSubject"]["belastingjaar"] == 2024
+    checker = _offline_checker(demo_out, ["belastingdienst"])
+    report = checker.check_certified_pdf(pdf)
+    assert report.valid, report.to_json()
+    assert report.presentation is not None
+    (credential,) = report.presentation.credentials
+    assert credential.claim("belastingjaar") == 2024
     tampered = pdf.replace(b"Belastingdienst", b"Belastingdienxt", 1)
-    assert not verify_certified_pdf(
-        tampered, trusted_certificates=[x509.load_pem_x509_certificate(pem)]
-    ).ok
+    assert not checker.check_certified_pdf(tampered).valid
+    assert read(demo_out / "basis" / "belastingdienst-afschrift-check.json")["valid"] is True
+
+
+def test_the_aggregated_pdf_and_bundle_carry_the_same_four_credentials(demo_out: Path) -> None:
+    folder = demo_out / "basis-2.0"
+    sources = ["brp", "belastingdienst", "duo", "rdw"]
+    checker = _offline_checker(demo_out, sources)
+    report = checker.check_certified_pdf((folder / "gewaarmerkt-overzicht.pdf").read_bytes())
+    assert report.valid, report.to_json()
+    assert [s.source for s in report.sources] == sources
+    online = read(folder / "pdf-check.json")  # the demo checked it online
+    assert {s["credential"]["status"] for s in online["sources"]} == {"valid"}
+    bundle = read(folder / "gewaarmerkt-overzicht.json")
+    assert {c["id"] for c in bundle["verifiableCredential"]} == {
+        s.credential.unverified_id for s in report.sources
+    }
+    verify(bundle, domain=BUNDLE_DOMAIN, fetch=offline_fetch(demo_out))
 
 
 def test_the_qr_images_hold_the_offers_and_the_request(demo_out: Path) -> None:
@@ -168,7 +204,7 @@ def test_the_qr_images_hold_the_offers_and_the_request(demo_out: Path) -> None:
 
 
 def test_the_export_verifies_offline(demo_out: Path) -> None:
-    exported = read(demo_out / "basis-2.0" / "export.json")
+    exported = read(demo_out / "basis-2.0" / "wallet-export.json")
     fetch = offline_fetch(demo_out)
     verify(exported, domain=EXPORT_DOMAIN, expected_proof_purpose="authentication", fetch=fetch)
     types = [credential["type"][-1] for credential in exported["verifiableCredential"]]

@@ -12,8 +12,9 @@ import zxingcpp
 from PIL import Image
 from typer.testing import CliRunner
 
+from blauwe_knop.pdf_cli import app as pdf_app
 from vc_core import KeyPair, did_key
-from vc_issuer.cli import app, pdf_app
+from vc_issuer.cli import app
 from vc_issuer.issuer import Issuer
 from vc_issuer.pdf import create_sealing_identity
 from vc_issuer.settings import IssuerSettings
@@ -102,27 +103,33 @@ def test_rotate_key(data_dir: Path) -> None:
     assert result.stdout.strip() == "did:web:issuer.example.nl:brp#key-2"
 
 
-def test_pdf_make_and_verify(data_dir: Path, tmp_path: Path) -> None:
-    pdf = tmp_path / "afschrift.pdf"
+def _make(data_dir: Path, out: Path, source: str, *extra: str) -> None:
     made = runner.invoke(
         pdf_app,
         [
             "make",
             "--source",
-            "belastingdienst",
+            source,
             "--bsn",
             DEMO_BSN,
             "-o",
-            str(pdf),
+            str(out),
             "--data-dir",
             str(data_dir),
+            *extra,
         ],
     )
     assert made.exit_code == 0, made.output
+
+
+def test_pdf_make_and_verify(data_dir: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "afschrift.pdf"
+    _make(data_dir, pdf, "belastingdienst")
     good = runner.invoke(pdf_app, ["verify", str(pdf), "--data-dir", str(data_dir)])
     assert good.exit_code == 0, good.output
-    assert "VALID" in good.stdout
-    assert "InkomensverklaringCredential" in good.stdout
+    assert good.stdout.strip().endswith("VALID")
+    assert "InkomensverklaringCredential: verified; status unknown (offline)" in good.stdout
+    assert "seal Waarmerk-belastingdienst: intact, trusted; revision 2 of 2" in good.stdout
     tampered = bytearray(pdf.read_bytes())
     tampered[len(tampered) // 3] ^= 0x01
     (tmp_path / "tampered.pdf").write_bytes(bytes(tampered))
@@ -135,10 +142,51 @@ def test_pdf_make_and_verify(data_dir: Path, tmp_path: Path) -> None:
     untrusted.write_bytes(
         create_sealing_identity(organisation="X", common_name="X").certificate_pem
     )
-    stranger = runner.invoke(pdf_app, ["verify", str(pdf), "--trust", str(untrusted)])
+    tax = "did:web:issuer.example.nl:belastingdienst"
+    stranger = runner.invoke(pdf_app, ["verify", str(pdf), "--trust", f"{tax}={untrusted}"])
     assert stranger.exit_code == 1
     assert "SIGNER_UNTRUSTED" in stranger.stdout
+    no_did = runner.invoke(pdf_app, ["verify", str(pdf), "--trust", str(untrusted)])
+    assert no_did.exit_code == 2
+    assert "names no DID" in no_did.output
     assert runner.invoke(pdf_app, ["verify", str(tmp_path / "missing.pdf")]).exit_code == 2
+
+
+def test_pdf_make_all_sources_with_the_bundle_and_verify_as_json(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    pdf, bundle = tmp_path / "overzicht.pdf", tmp_path / "overzicht.json"
+    _make(data_dir, pdf, "all", "--bundle", str(bundle))
+    checked = runner.invoke(pdf_app, ["verify", str(pdf), "--json", "--data-dir", str(data_dir)])
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.stdout)
+    assert report["valid"] is True
+    assert [s["source"] for s in report["sources"]] == list(CONFIGURATIONS)
+    assert all(s["seal"]["intact"] and s["seal"]["trusted"] for s in report["sources"])
+    assert all(s["credential"]["verified"] for s in report["sources"])
+    assert all(s["printed"]["matches"] for s in report["sources"])
+    ids = {s["credential"]["id"] for s in report["sources"]}
+    assert {c["id"] for c in json.loads(bundle.read_text())["verifiableCredential"]} == ids
+    two = tmp_path / "twee.pdf"
+    _make(data_dir, two, "rdw,brp")
+    shown = runner.invoke(pdf_app, ["verify", str(two), "--json", "--data-dir", str(data_dir)])
+    assert [s["source"] for s in json.loads(shown.stdout)["sources"]] == ["rdw", "brp"]
+    nobody = runner.invoke(
+        pdf_app,
+        [
+            "make",
+            "--source",
+            "all",
+            "--bsn",
+            NOBODY_BSN,
+            "-o",
+            str(tmp_path / "x.pdf"),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert nobody.exit_code == 1
+    assert "no source holds data" in nobody.output
 
 
 def test_serve_refuses_plain_http_off_loopback(data_dir: Path) -> None:

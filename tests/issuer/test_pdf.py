@@ -1,14 +1,19 @@
-"""vc_issuer.pdf: real sealed PDFs (fpdf2 + pyHanko), read back, tampered with and verified."""
+"""vc_issuer.pdf: real sealed PDFs (fpdf2 + pyHanko), read back, and checked by a second validator.
+
+Checking the seals, tampering and hostile input: tests/verifier/test_certified_pdf.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import json
 import re
+import shutil
 import struct
+import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,25 +22,21 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from fpdf import FPDF
 from PIL import Image
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from tests.certified import checker
+from tests.issuer.support import DEMO_BSN
 from vc_core import KeyPair, did_key, sign
+from vc_core.certified_copy import parse_manifest
+from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.types import JsonObject
+from vc_issuer import Issuer, IssuerSettings
 from vc_issuer import pdf as pdf_module
-from vc_issuer.errors import PdfVerificationError
-from vc_issuer.pdf import (
-    CREDENTIAL_FILE_NAME,
-    SEAL_FIELD_NAME,
-    SealingIdentity,
-    certified_pdf,
-    create_sealing_identity,
-    verify_certified_pdf,
-)
+from vc_issuer.pdf import SealingIdentity, certified_pdf, create_sealing_identity
+from vc_verifier import Verifier
+from vc_verifier.trust import ANY_TYPE
 
 ISSUER = "did:web:issuer.example.nl:belastingdienst"
 MANDATORY_POINTERS = [
@@ -84,49 +85,85 @@ def _income_credential(issuer_key: KeyPair, holder: KeyPair) -> JsonObject:
 @pytest.fixture(scope="module")
 def identity() -> SealingIdentity:
     return create_sealing_identity(
-        organisation="Belastingdienst", common_name="Belastingdienst waarmerk"
+        organisation="Belastingdienst", common_name="Belastingdienst waarmerk", did=ISSUER
     )
 
 
 @pytest.fixture(scope="module")
-def credential() -> JsonObject:
-    issuer_key = KeyPair.generate("P-256")
+def issuer_key() -> KeyPair:
+    return KeyPair.generate("P-256")
+
+
+@pytest.fixture(scope="module")
+def did_document(issuer_key: KeyPair) -> JsonObject:
+    method = {
+        "id": f"{ISSUER}#key-1",
+        "type": "Multikey",
+        "controller": ISSUER,
+        "publicKeyMultibase": issuer_key.public.multibase,
+    }
+    return {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": ISSUER,
+        "verificationMethod": [method],
+        "assertionMethod": [method["id"]],
+    }
+
+
+@pytest.fixture(scope="module")
+def credential(issuer_key: KeyPair) -> JsonObject:
     unsigned = _income_credential(issuer_key, KeyPair.generate("P-256"))
     return sign(
-        unsigned,
-        issuer_key,
-        cryptosuite="ecdsa-sd-2023",
-        verification_method=f"{ISSUER}#key-1",
-        mandatory_pointers=MANDATORY_POINTERS,
+        unsigned, issuer_key, cryptosuite="ecdsa-rdfc-2019", verification_method=f"{ISSUER}#key-1"
     )
 
 
 @pytest.fixture(scope="module")
-def sealed(credential: JsonObject, identity: SealingIdentity) -> bytes:
+def sealed(credential: JsonObject, identity: SealingIdentity, did_document: JsonObject) -> bytes:
     return certified_pdf(
         credential,
         source_name="belastingdienst",
         source_display_name="Belastingdienst",
         identity=identity,
+        did_document=did_document,
     )
 
 
-def _codes(report: pdf_module.CertifiedPdfReport) -> set[str]:
-    return {problem.code for problem in report.problems}
+@pytest.fixture(scope="module")
+def issuer() -> Issuer:
+    return Issuer.from_settings(IssuerSettings.demo(demo_people=20))
+
+
+@pytest.fixture(scope="module")
+def aggregated(issuer: Issuer) -> bytes:
+    return issuer.aggregated_pdf(DEMO_BSN, issuer.basis_set(DEMO_BSN))
+
+
+def _checker(identity: SealingIdentity) -> Verifier:
+    return Verifier(
+        client_id="redirect_uri:http://localhost/tests",
+        signing_key=KeyPair.generate("P-256"),
+        trusted_issuers={ISSUER: [ANY_TYPE]},
+        trusted_seals={ISSUER: [identity.certificate]},
+    )
 
 
 def _compact(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()
 
 
-def _page_qr_text(data: bytes) -> str:
-    """Decode the PDF's one image: fpdf2 stores the QR code as CCITT G4; wrap it in a TIFF."""
+def _qr_texts(data: bytes) -> list[str]:
+    """Decode every image: fpdf2 stores the QR codes as CCITT G4; wrap each in a TIFF."""
     pages = PdfFileReader(io.BytesIO(data)).root["/Pages"]["/Kids"]
-    images: list[Any] = []
+    texts: list[str] = []
     for page in (page.get_object() for page in pages):
         xobjects = page["/Resources"].get("/XObject", {})
-        images.extend(xobjects[name] for name in xobjects)
-    (image,) = images
+        for name in xobjects:
+            texts.append(_decode(xobjects[name]))
+    return texts
+
+
+def _decode(image: Any) -> str:
     assert image["/Filter"] == "/CCITTFaxDecode"
     assert image["/DecodeParms"]["/K"] == -1
     assert image["/DecodeParms"]["/BlackIs1"]
@@ -139,7 +176,13 @@ def _page_qr_text(data: bytes) -> str:
     tiff = b"II*\0" + struct.pack("<I", 8) + directory + b"\0\0\0\0" + encoded
     codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(tiff)))
     assert len(codes) == 1
-    return codes[0].text
+    return str(codes[0].text)
+
+
+def _attachments(data: bytes) -> dict[str, Any]:
+    root = PdfFileReader(io.BytesIO(data)).root
+    names = list(root["/Names"]["/EmbeddedFiles"]["/Names"])
+    return {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
 
 
 # --- Sealing identity -------------------------------------------------------------------------
@@ -185,27 +228,30 @@ def test_identity_refuses_a_foreign_or_non_p256_key(identity: SealingIdentity) -
         )
 
 
-# --- The document -----------------------------------------------------------------------------
+def test_demo_identity_names_its_did(identity: SealingIdentity) -> None:
+    names = identity.certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    assert names.value.get_values_for_type(x509.UniformResourceIdentifier) == [ISSUER]
+    assert identity.self_signed
 
 
-def test_sealed_pdf_verifies_with_the_trusted_certificate(
-    sealed: bytes, credential: JsonObject, identity: SealingIdentity
+# --- The Basis document -----------------------------------------------------------------------
+
+
+def test_basis_pdf_checks_out_with_the_trusted_certificate(
+    sealed: bytes, identity: SealingIdentity, credential: JsonObject
 ) -> None:
-    report = verify_certified_pdf(sealed, trusted_certificates=[identity.certificate])
-    assert report.problems == ()
-    assert report.ok
-    assert report.seal_intact
-    assert report.signer_trusted
-    assert report.signer_subject == "CN=Belastingdienst waarmerk,O=Belastingdienst (demo),C=NL"
-    assert report.credential == credential
-    assert report.credential_sha256 == hashlib.sha256(_compact(credential)).hexdigest()
+    report = _checker(identity).check_certified_pdf(sealed)
+    assert report.valid, report.to_json()
+    (source,) = report.sources
+    assert source.seal.signer == "CN=Belastingdienst waarmerk,O=Belastingdienst (demo),C=NL"
+    assert source.credential.unverified_id == credential["id"]
 
 
-def test_seal_is_a_pades_certification_signature_with_the_certificate_embedded(
+def test_basis_seal_is_a_pades_certification_signature_with_the_certificate_embedded(
     sealed: bytes, identity: SealingIdentity
 ) -> None:
     (seal,) = PdfFileReader(io.BytesIO(sealed)).embedded_signatures
-    assert seal.field_name == SEAL_FIELD_NAME
+    assert seal.field_name == "Waarmerk-belastingdienst"
     assert seal.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert seal.docmdp_level is not None
     assert seal.docmdp_level.name == "NO_CHANGES"
@@ -213,271 +259,212 @@ def test_seal_is_a_pades_certification_signature_with_the_certificate_embedded(
     assert seal.signer_cert.dump() == der
 
 
-def test_credential_json_is_an_associated_attachment(sealed: bytes, credential: JsonObject) -> None:
+def test_the_credential_did_document_and_manifest_are_associated_files(
+    sealed: bytes, credential: JsonObject, did_document: JsonObject
+) -> None:
     root = PdfFileReader(io.BytesIO(sealed)).root
-    name, spec = list(root["/Names"]["/EmbeddedFiles"]["/Names"])
-    assert str(name) == CREDENTIAL_FILE_NAME
-    spec = spec.get_object()
-    assert spec["/AFRelationship"] == "/Data"
-    assert [entry.get_object()["/F"] for entry in root["/AF"]] == [CREDENTIAL_FILE_NAME]
-    stream = spec["/EF"]["/F"]
+    files = _attachments(sealed)
+    assert list(files) == [
+        "belastingdienst-credential.json",
+        "belastingdienst-did.json",
+        "manifest.json",
+    ]
+    assert [entry.get_object()["/F"] for entry in root["/AF"]] == list(files)
+    assert [str(spec["/AFRelationship"]) for spec in files.values()] == [
+        "/Data",
+        "/Supplement",
+        "/Supplement",
+    ]
+    stream = files["belastingdienst-credential.json"]["/EF"]["/F"]
     assert stream["/Subtype"] == "/application/json"
-    assert json.loads(stream.data) == credential
+    assert stream.data == _compact(credential)
+    assert json.loads(files["belastingdienst-did.json"]["/EF"]["/F"].data) == did_document
+    manifest = parse_manifest(files["manifest.json"]["/EF"]["/F"].data)
+    (section,) = manifest.sections
+    assert manifest.cover is None
+    assert section.issuer == ISSUER
+    assert section.credential_sha256 == hashlib.sha256(_compact(credential)).hexdigest()
+    assert section.pages[0] == 1
+
+
+def test_qr_code_holds_the_whole_credential_when_it_fits(
+    sealed: bytes, credential: JsonObject
+) -> None:
+    (text,) = _qr_texts(sealed)
+    assert text.encode() == _compact(credential)
 
 
 def test_qr_code_refers_to_a_credential_too_large_for_one_qr_code(
-    sealed: bytes, credential: JsonObject
+    identity: SealingIdentity, did_document: JsonObject, issuer_key: KeyPair
 ) -> None:
-    assert len(_compact(credential)) > 2331  # a base proof with a status entry
-    reference = json.loads(_page_qr_text(sealed))
-    assert reference == {
-        "id": credential["id"],
-        "sha256": hashlib.sha256(_compact(credential)).hexdigest(),
-    }
-
-
-def test_qr_code_holds_the_whole_credential_when_it_fits(identity: SealingIdentity) -> None:
-    issuer_key = KeyPair.generate("P-256")
-    small = _income_credential(issuer_key, KeyPair.generate("P-256"))
-    del small["credentialStatus"]
-    small = sign(small, issuer_key, cryptosuite="ecdsa-rdfc-2019")
+    large = _income_credential(issuer_key, KeyPair.generate("P-256"))
+    large["credentialSubject"]["toelichting"] = ["een lange regel tekst " * 8] * 16
     data = certified_pdf(
-        small,
+        large,
         source_name="belastingdienst",
         source_display_name="Belastingdienst",
         identity=identity,
+        did_document=did_document,
     )
-    text = _page_qr_text(data)
-    assert text.encode() == _compact(small)
-    assert json.loads(text) == small
-    assert verify_certified_pdf(data, trusted_certificates=[identity.certificate]).ok
+    assert len(_compact(large)) > 2331
+    (text,) = _qr_texts(data)
+    assert json.loads(text) == {
+        "id": large["id"],
+        "sha256": hashlib.sha256(_compact(large)).hexdigest(),
+    }
 
 
-def test_clock_sets_the_creation_date(credential: JsonObject, identity: SealingIdentity) -> None:
+def test_clock_sets_the_creation_date_and_the_title(
+    credential: JsonObject, identity: SealingIdentity, did_document: JsonObject
+) -> None:
     moment = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     data = certified_pdf(
         credential,
         source_name="belastingdienst",
         source_display_name="Belastingdienst",
         identity=identity,
+        did_document=did_document,
         clock=lambda: moment,
         title="Afschrift voor de verhuurder",
     )
     assert re.search(rb"/CreationDate \(D:20260304050607", data)
     assert b"/Title (Afschrift voor de verhuurder)" in data
+    assert b"/DisplayDocTitle true" in data
 
 
-def test_claims_become_dutch_rows() -> None:
-    subject = {
-        "id": "did:example:holder",
-        "type": "Ingezetene",
-        "geboortedatum": "1985-03-21",
-        "adres": {"type": "Adres", "straat": "Oudegracht", "huisnummer": 231},
-        "verzamelinkomen": {"type": "MonetaryAmount", "value": "1234567.5", "currency": "EUR"},
-        "onderSocialeHuurgrens": True,
-        "crohoCode": "034",
-    }
-    rows = pdf_module._subject_rows({"credentialSubject": subject})
-    assert rows == [
-        ("Houder (DID)", "did:example:holder"),
-        ("Geboortedatum", "21 maart 1985"),
-        ("Adres · Straat", "Oudegracht"),
-        ("Adres · Huisnummer", "231"),
-        ("Verzamelinkomen", "€ 1.234.567,50"),
-        ("Onder de sociale huurgrens", "ja"),
-        ("CROHO-code", "034"),
-    ]
+def test_the_pdf_is_tagged_with_a_language_and_a_reading_order(sealed: bytes) -> None:
+    root = PdfFileReader(io.BytesIO(sealed)).root
+    assert root["/Lang"] == "nl"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    (document,) = root["/StructTreeRoot"]["/K"]
+    kinds = [str(kid.get_object()["/S"]) for kid in document.get_object()["/K"]]
+    assert kinds[:4] == ["/H1", "/H2", "/P", "/H3"]  # name, title, date, table heading
+    assert kinds[-2:] == ["/P", "/Figure"]  # the QR code's caption, then the QR code
+    figure = document.get_object()["/K"][-1].get_object()
+    assert "QR-code" in str(figure["/Alt"])
 
 
-def test_without_a_unicode_font_text_is_reduced_to_windows_1252(
-    monkeypatch: pytest.MonkeyPatch, credential: JsonObject, identity: SealingIdentity
+def test_without_a_unicode_font_the_text_is_reduced_and_still_checks_out(
+    monkeypatch: pytest.MonkeyPatch,
+    credential: JsonObject,
+    identity: SealingIdentity,
+    did_document: JsonObject,
+    issuer_key: KeyPair,
 ) -> None:
     face = pdf_module._Typeface("Helvetica", unicode=False)
     assert face.text("Şule Çelik – 日本 € é") == "Sule Çelik – ?? € é"
     monkeypatch.setattr(pdf_module, "_UNICODE_FONT_DIRS", ())
     named = json.loads(json.dumps(credential))
+    del named["proof"]
     named["credentialSubject"]["inkomensklasse"] = "Ğüneş 日本"
+    named = sign(
+        named, issuer_key, cryptosuite="ecdsa-rdfc-2019", verification_method=f"{ISSUER}#key-1"
+    )
     data = certified_pdf(
-        named, source_name="brp", source_display_name="Gemeente Utrecht", identity=identity
+        named,
+        source_name="belastingdienst",
+        source_display_name="Belastingdienst",
+        identity=identity,
+        did_document=did_document,
     )
     assert b"/BaseFont /Helvetica" in data
-    assert verify_certified_pdf(data, trusted_certificates=[identity.certificate]).ok
+    assert _checker(identity).check_certified_pdf(data).valid
 
 
-# --- Callers with a running event loop --------------------------------------------------------
+# --- The aggregated document (Basis 2.0) ------------------------------------------------------
 
 
-def test_sync_functions_work_where_an_event_loop_already_runs(
-    sealed: bytes, credential: JsonObject, identity: SealingIdentity
+def test_aggregated_pdf_has_a_cover_and_a_section_and_seal_per_source(
+    aggregated: bytes, issuer: Issuer
 ) -> None:
-    """A notebook or ``async def`` code calls the sync API while its thread runs a loop."""
-    other = create_sealing_identity(organisation="RDW", common_name="RDW waarmerk")
-
-    async def in_a_running_loop() -> tuple[bytes, list[pdf_module.CertifiedPdfReport]]:
-        made = certified_pdf(
-            credential,
-            source_name="belastingdienst",
-            source_display_name="Belastingdienst",
-            identity=identity,
-        )
-        reports = [
-            verify_certified_pdf(made, trusted_certificates=[identity.certificate]),
-            verify_certified_pdf(sealed, trusted_certificates=[identity.certificate]),
-            verify_certified_pdf(sealed, trusted_certificates=[other.certificate]),
-        ]
-        return made, reports
-
-    made, (own, earlier, untrusted) = asyncio.run(in_a_running_loop())
-    assert own.problems == ()
-    assert own.credential == credential
-    assert earlier.ok
-    assert untrusted.seal_intact
-    assert _codes(untrusted) == {"SIGNER_UNTRUSTED"}
-    # The PDF sealed inside the loop verifies in plain sync code too.
-    assert verify_certified_pdf(made, trusted_certificates=[identity.certificate]).ok
+    reader = PdfFileReader(io.BytesIO(aggregated))
+    seals = reader.embedded_signatures
+    assert [s.field_name for s in seals] == [f"Waarmerk-{s}" for s in issuer.sources]
+    assert [s.signed_revision for s in seals] == [1, 2, 3, 4]
+    assert all(s.docmdp_level is None for s in seals)  # approval signatures: none certifies
+    for seal, source in zip(seals, issuer.sources, strict=True):
+        certificate = issuer.sealing_identity(source).certificate
+        assert seal.signer_cert.dump() == certificate.public_bytes(serialization.Encoding.DER)
+    manifest = parse_manifest(_attachments(aggregated)["manifest.json"]["/EF"]["/F"].data)
+    assert manifest.cover is not None
+    assert manifest.cover.made_for == "Anna Maria de Vries"
+    assert [s.source for s in manifest.sections] == list(issuer.sources)
+    assert manifest.cover.pages == (1, 1)
+    assert manifest.sections[-1].pages[1] == len(reader.root["/Pages"]["/Kids"])
 
 
-# --- Verification of hostile and tampered input -----------------------------------------------
+def test_the_cover_qr_code_lists_the_embedded_credentials(aggregated: bytes) -> None:
+    texts = _qr_texts(aggregated)
+    cover = json.loads(texts[0])
+    files = _attachments(aggregated)
+    assert cover["inhoud"] == "manifest.json"
+    assert [f["bestand"] for f in cover["verklaringen"]] == [
+        f"{s}-credential.json" for s in ("brp", "belastingdienst", "duo", "rdw")
+    ]
+    for listed in cover["verklaringen"]:
+        content = files[listed["bestand"]]["/EF"]["/F"].data
+        assert hashlib.sha256(content).hexdigest() == listed["sha256"]
+    assert len(texts) == 5  # the cover's and one per section
 
 
-def _flip_page_content_byte(data: bytes) -> bytes:
-    page = PdfFileReader(io.BytesIO(data)).root["/Pages"]["/Kids"][0]
-    reference = page.raw_get("/Contents")
-    start = data.index(f"\n{reference.idnum} 0 obj".encode())
-    stream_at = data.index(b"stream\n", start) + len(b"stream\n")
-    tampered = bytearray(data)
-    tampered[stream_at + 20] ^= 0x01
-    return bytes(tampered)
+def test_aggregated_pdf_checks_out(aggregated: bytes, issuer: Issuer) -> None:
+    assert checker(issuer).check_certified_pdf(aggregated).valid
 
 
-def test_one_changed_byte_in_the_page_content_breaks_the_seal(
-    sealed: bytes, identity: SealingIdentity
+# --- A second, independent validator ----------------------------------------------------------
+
+
+def _pdfsig(path: Path) -> str:
+    program = shutil.which("pdfsig")
+    if program is None:
+        pytest.fail("pdfsig is missing (apt-get install poppler-utils; make test installs it)")
+    answer = subprocess.run(
+        [program, "-nocert", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert answer.returncode == 0, answer.stderr
+    return answer.stdout
+
+
+def test_poppler_pdfsig_lists_every_seal_of_the_aggregated_pdf_as_valid(
+    aggregated: bytes, tmp_path: Path
 ) -> None:
-    report = verify_certified_pdf(
-        _flip_page_content_byte(sealed), trusted_certificates=[identity.certificate]
-    )
-    assert not report.seal_intact
-    assert "SEAL_BROKEN" in _codes(report)
-    assert report.credential is None
-    assert not report.ok
+    """poppler's pdfsig, not pyHanko, checks each seal's bytes and signature."""
+    path = tmp_path / "overzicht.pdf"
+    path.write_bytes(aggregated)
+    shown = _pdfsig(path)
+    fields = re.findall(r"Signature Field Name: (\S+)", shown)
+    assert fields == [f"Waarmerk-{s}" for s in ("brp", "belastingdienst", "duo", "rdw")]
+    assert shown.count("Signature Validation: Signature is Valid.") == 4
+    assert shown.count("Signature Type: ETSI.CAdES.detached") == 4
+    # The earlier seals cover their own revision, the last one the whole file.
+    assert shown.count("Not total document signed") == 3
+    assert shown.count("- Total document signed") == 1
 
 
-def _replace_credential(data: bytes, forged: bytes) -> bytes:
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
-    spec_ref = names.raw_get(1)
-    spec = spec_ref.get_object()
-    stream = generic.StreamObject(
-        {generic.NameObject("/Type"): generic.NameObject("/EmbeddedFile")}, stream_data=forged
-    )
-    spec["/EF"] = generic.DictionaryObject({generic.NameObject("/F"): writer.add_object(stream)})
-    writer.mark_update(spec_ref)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def test_incremental_update_that_replaces_the_credential_is_reported(
-    sealed: bytes, credential: JsonObject, identity: SealingIdentity
+def test_poppler_pdfinfo_sees_a_tagged_pdf_with_its_title(
+    aggregated: bytes, tmp_path: Path
 ) -> None:
-    forged = json.loads(json.dumps(credential))
-    forged["credentialSubject"]["verzamelinkomen"]["value"] = "21250.00"
-    tampered = _replace_credential(sealed, _compact(forged))
-    assert json.loads(_embedded_latest(tampered)) == forged  # the update took effect
-    report = verify_certified_pdf(tampered, trusted_certificates=[identity.certificate])
-    assert not report.seal_intact
-    assert [p.code for p in report.problems] == ["DOCUMENT_MODIFIED", "DOCUMENT_MODIFIED"]
-    assert "credential.json was replaced" in report.problems[1].detail
-    assert report.credential is None
+    program = shutil.which("pdfinfo")
+    if program is None:
+        pytest.fail("pdfinfo is missing (apt-get install poppler-utils; make test installs it)")
+    path = tmp_path / "overzicht.pdf"
+    path.write_bytes(aggregated)
+    shown = subprocess.run(
+        [program, str(path)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert re.search(r"^Tagged:\s+yes$", shown, re.MULTILINE)
+    assert re.search(r"^Title:\s+Gewaarmerkt overzicht van uw gegevens$", shown, re.MULTILINE)
+    assert re.search(r"^Pages:\s+9$", shown, re.MULTILINE)
 
 
-def _embedded_latest(data: bytes) -> bytes:
-    root = PdfFileReader(io.BytesIO(data)).root
-    return bytes(root["/Names"]["/EmbeddedFiles"]["/Names"][1]["/EF"]["/F"].data)
-
-
-def test_untrusted_signer_keeps_the_seal_intact(
-    sealed: bytes, credential: JsonObject, identity: SealingIdentity
-) -> None:
-    other = create_sealing_identity(organisation="Belastingdienst", common_name="Nep")
-    for trusted in ([], [other.certificate]):
-        report = verify_certified_pdf(sealed, trusted_certificates=trusted)
-        assert report.seal_intact
-        assert not report.signer_trusted
-        assert _codes(report) == {"SIGNER_UNTRUSTED"}
-        assert report.credential == credential
-
-
-def test_expired_certificate_is_not_trusted(sealed: bytes, identity: SealingIdentity) -> None:
-    later = identity.certificate.not_valid_after_utc + timedelta(days=1)
-    report = verify_certified_pdf(
-        sealed, trusted_certificates=[identity.certificate], clock=lambda: later
-    )
-    assert report.seal_intact
-    assert _codes(report) == {"SIGNER_UNTRUSTED"}
-
-
-def test_sealed_non_credential_is_a_parsing_problem(identity: SealingIdentity) -> None:
-    data = certified_pdf(
-        {"naam": "geen credential"},
-        source_name="rdw",
-        source_display_name="RDW",
-        identity=identity,
-    )
-    report = verify_certified_pdf(data, trusted_certificates=[identity.certificate])
-    assert report.seal_intact
-    assert report.signer_trusted
-    assert _codes(report) == {"PARSING_ERROR"}
-    assert report.credential is None
-    assert (
-        report.credential_sha256
-        == hashlib.sha256(_compact({"naam": "geen credential"})).hexdigest()
-    )
-
-
-def test_pdf_without_a_seal_is_reported() -> None:
-    document = FPDF()
-    document.add_page()
-    report = verify_certified_pdf(bytes(document.output()))
-    assert _codes(report) == {"SEAL_MISSING"}
-    assert not report.seal_intact
-    assert report.credential is None
-
-
-@pytest.mark.parametrize(
-    "mangle",
-    [
-        lambda data: data[: len(data) // 2],
-        lambda data: data[:200],
-        lambda data: b"%PDF-1.7\n" + b"\xff" * 4000,
-        lambda data: data.replace(b"startxref", b"startxrof"),
-        lambda data: data + b"\nrubbish after the end\n",
-    ],
-    ids=["half", "200-bytes", "header-then-noise", "broken-startxref", "appended-rubbish"],
-)
-def test_damaged_pdf_is_a_report_not_an_exception(
-    mangle: Any, sealed: bytes, identity: SealingIdentity
-) -> None:
-    report = verify_certified_pdf(mangle(sealed), trusted_certificates=[identity.certificate])
-    assert not report.ok
-    assert not report.seal_intact or _codes(report) >= {"DOCUMENT_MODIFIED"}
-    assert report.credential is None
-    assert _codes(report) <= {
-        "PDF_UNREADABLE",
-        "SEAL_MISSING",
-        "SEAL_BROKEN",
-        "DOCUMENT_MODIFIED",
-        "SIGNER_UNTRUSTED",
-        "CREDENTIAL_MISSING",
-    }
-
-
-@pytest.mark.parametrize(
-    "data",
-    [b"", b"hello", b'{"@context": []}', b"\x89PNG\r\n\x1a\n"],
-    ids=["empty", "text", "json", "png"],
-)
-def test_not_a_pdf_is_a_typed_error(data: bytes) -> None:
-    with pytest.raises(PdfVerificationError) as caught:
-        verify_certified_pdf(data)
-    assert caught.value.code == "PDF_VERIFICATION_ERROR"
+def test_poppler_pdfsig_sees_a_changed_byte_in_the_basis_pdf(sealed: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "afschrift.pdf"
+    path.write_bytes(sealed)
+    assert "Signature is Valid." in _pdfsig(path)
+    page = PdfFileReader(io.BytesIO(sealed)).root["/Pages"]["/Kids"][0].get_object()
+    number = page.raw_get("/Contents").idnum
+    at = sealed.index(b"stream", sealed.index(f"\n{number} 0 obj".encode())) + 30
+    tampered = bytearray(sealed)
+    tampered[at] ^= 0x01
+    path.write_bytes(bytes(tampered))
+    assert "Signature is Invalid." in _pdfsig(path) or "Digest Mismatch" in _pdfsig(path)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
@@ -13,10 +15,10 @@ import pytest
 from cryptography import x509
 from fastapi.testclient import TestClient
 
+from vc_core import KeyPair
 from vc_core.proofs import verify
 from vc_issuer.auth import DEMO_SESSION_COOKIE
 from vc_issuer.issuer import Issuer
-from vc_issuer.pdf import verify_certified_pdf
 from vc_issuer.settings import SOURCE_NAMES, IssuerSettings
 from vc_issuer.sources import (
     CredentialConfiguration,
@@ -26,6 +28,8 @@ from vc_issuer.sources import (
 )
 from vc_issuer.sources.duo import DIPLOMA
 from vc_issuer.web import create_app
+from vc_verifier import Verifier
+from vc_verifier.trust import ANY_TYPE
 
 from .issuer_wallet import TestWallet
 from .support import ADMIN, BASE_URL, DEMO_BSN, client_fetch, make_offer
@@ -114,20 +118,55 @@ def test_basis_credential_download(citizen: TestClient) -> None:
     verify(credential, fetch=client_fetch(citizen))
 
 
+def _pdf_checker(citizen: TestClient, sources: tuple[str, ...]) -> Verifier:
+    seals = {
+        f"did:web:issuer.example.nl:{source}": [
+            x509.load_pem_x509_certificate(citizen.get(f"/{source}/seal-certificate.pem").content)
+        ]
+        for source in sources
+    }
+    return Verifier(
+        client_id="redirect_uri:http://localhost/tests",
+        signing_key=KeyPair.generate("P-256"),
+        trusted_issuers={did: [ANY_TYPE] for did in seals},
+        trusted_seals=seals,
+        fetch=client_fetch(citizen),
+    )
+
+
 def test_basis_pdf_download_is_sealed(citizen: TestClient) -> None:
     response = citizen.get("/belastingdienst/basis/afschrift.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
-    certificate = x509.load_pem_x509_certificate(
-        citizen.get("/belastingdienst/seal-certificate.pem").content
-    )
-    report = verify_certified_pdf(response.content, trusted_certificates=[certificate])
-    assert report.ok, report.problems
-    assert report.credential is not None
-    assert report.credential["credentialSubject"]["belastingjaar"] == 2024
+    checker = _pdf_checker(citizen, ("belastingdienst",))
+    report = checker.check_certified_pdf(response.content)
+    assert report.valid, report.to_json()
+    assert report.presentation is not None
+    assert report.presentation.credentials[0].claim("belastingjaar") == 2024
     tampered = bytearray(response.content)
     tampered[len(tampered) // 3] ^= 0x01
-    assert not verify_certified_pdf(bytes(tampered), trusted_certificates=[certificate]).ok
+    assert not checker.check_certified_pdf(bytes(tampered)).valid
+
+
+def test_basis_2_downloads_the_pdf_the_bundle_or_both(citizen: TestClient) -> None:
+    both = citizen.get("/basis-2.0/gewaarmerkt-overzicht.zip?bronnen=duo,rdw")
+    assert both.status_code == 200
+    assert both.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(both.content)) as archive:
+        pdf = archive.read("gewaarmerkt-overzicht.pdf")
+        bundle = json.loads(archive.read("gewaarmerkt-overzicht.json"))
+    report = _pdf_checker(citizen, ("duo", "rdw")).check_certified_pdf(pdf)
+    assert report.valid, report.to_json()
+    assert [s.source for s in report.sources] == ["duo", "rdw"]
+    assert [c["id"] for c in bundle["verifiableCredential"]] == [
+        s.credential.unverified_id for s in report.sources
+    ]
+    every = citizen.get("/basis-2.0/gewaarmerkt-overzicht.pdf")
+    assert every.headers["content-type"] == "application/pdf"
+    assert len(_pdf_checker(citizen, ("brp",)).check_certified_pdf(every.content).sources) == 4
+    assert citizen.get("/basis-2.0/gewaarmerkt-overzicht.json").json()["proof"]
+    assert citizen.get("/basis-2.0/iets-anders.pdf").status_code == 404
+    assert citizen.get("/basis-2.0/gewaarmerkt-overzicht.pdf?bronnen=kadaster").status_code == 404
 
 
 def test_self_service_offer_for_the_logged_in_citizen(citizen: TestClient) -> None:

@@ -7,7 +7,9 @@
 - ``browser``: Debian's ``chromium`` through ``chromedriver`` (Selenium), headless,
   downloading into a temporary folder; never a downloaded browser.
 
-Screenshots of every step land in ``tests/web/artifacts/<module>/`` (git-ignored).
+Screenshots of every step land in ``tests/web/artifacts/<module>/`` (git-ignored), and every
+page a step shows is audited with axe-core (``tests/web/axe``, a pinned test-only npm project
+that ``make test`` installs): WCAG 2.1 A and AA and best practice, zero violations allowed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -36,6 +39,16 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ISSUER_HOST = "issuer.example.nl"
 LANDLORD_HOST = "verhuur.example.nl"
 ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
+_AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]})
+  .then((result) => done(result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)}))))
+  .catch((error) => done([{id: "axe-error", help: String(error)}]));
+"""
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,12 @@ def _start(args: list[str], *, ready: str, data_dir: Path, env: dict[str, str]) 
 @pytest.fixture(scope="session")
 def issuer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``blauwe-knop issuer serve --demo --workers 2`` on a free loopback port."""
-    env = {**os.environ, "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE)}
+    env = {
+        **os.environ,
+        "BLAUWE_KNOP_ISSUER_DEMO_PEOPLE": str(TEST_PEOPLE),
+        # A revocation shows at once (the landlord tests upload a revoked statement).
+        "BLAUWE_KNOP_ISSUER_STATUS_LIST_TTL_SECONDS": "0",
+    }
     env.pop("BLAUWE_KNOP_ISSUER_DATABASE_URL", None)
     yield from _start(
         ["issuer", "serve", "--demo", "--workers", "2"],
@@ -74,11 +92,21 @@ def issuer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def landlord_server(
     issuer_server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """``blauwe-knop verifier serve``, fetching the demo issuer's documents from loopback."""
+    """``blauwe-knop verifier serve``, fetching the demo issuer's documents from loopback.
+
+    It trusts the tax office's published sealing certificate for uploaded PDFs.
+    """
+    folder = tmp_path_factory.mktemp("landlord-server")
+    seal = folder / "belastingdienst-seal.pem"
+    answer = httpx.get(f"{issuer_server.url}/belastingdienst/seal-certificate.pem", timeout=30)
+    seal.write_bytes(answer.raise_for_status().content)
     yield from _start(
-        ["verifier", "serve", "--route", f"https://{ISSUER_HOST}={issuer_server.url}"],
+        [
+            *("verifier", "serve", "--route", f"https://{ISSUER_HOST}={issuer_server.url}"),
+            *("--seal-certificate", str(seal)),
+        ],
         ready="/.well-known/did.json",
-        data_dir=tmp_path_factory.mktemp("landlord-server"),
+        data_dir=folder,
         env=dict(os.environ),
     )
 
@@ -152,18 +180,39 @@ def browser(artifacts: Path) -> Iterator[WebDriver]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def axe_violations(driver: WebDriver) -> list[dict[str, Any]]:
+    """Run axe-core on the page the browser shows; its violations (empty when none)."""
+    if not AXE.is_file():
+        pytest.fail(
+            "axe-core is missing: run make test (it runs npm ci in tests/web/axe)", pytrace=False
+        )
+    driver.set_script_timeout(60)
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found: list[dict[str, Any]] = driver.execute_async_script(_AXE_RUN, list(AXE_TAGS))
+    return found
+
+
+def assert_accessible(driver: WebDriver, page: str) -> None:
+    """Fail with every axe-core violation of the page shown."""
+    violations = axe_violations(driver)
+    assert violations == [], f"{page} ({driver.current_url}): {violations}"
+
+
 class Steps:
-    """Numbered screenshots of a journey: ``01-login.png``, ``02-overview.png``, …"""
+    """Numbered screenshots of a journey (``01-login.png``, …), each page audited by axe-core."""
 
     def __init__(self, driver: WebDriver, folder: Path) -> None:
         self.driver = driver
         self.folder = folder
         self.count = 0
+        self.audited: list[str] = []
 
     def shot(self, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         self.driver.save_screenshot(str(path))
+        assert_accessible(self.driver, name)
+        self.audited.append(name)
         return path
 
 

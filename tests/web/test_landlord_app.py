@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.certified import flip_byte_in_object, page_content_object
+from tests.issuer.support import DEMO_BSN, client_fetch
+from vc_core import PublicKey
 from vc_core.errors import FetchError
+from vc_issuer import Issuer, IssuerSettings
+from vc_issuer.web import create_app
+from vc_verifier import verify_record
 from vc_verifier.cli import app as verifier_cli
 from vc_verifier.landlord import LandlordSettings, create_landlord_app, landlord_state
+from vc_verifier.landlord.app import MAX_UPLOAD_BYTES
 from vc_verifier.landlord.checks import Check, Checks
 from vc_verifier.transactions import SqliteTransactions
 
@@ -90,7 +99,17 @@ def test_the_start_page_and_its_form(tmp_path: Path) -> None:
         assert started.status_code == 303
         check = client.get(started.headers["location"])
         _check_markup(check.text, "nl")
-        assert '<meta http-equiv="refresh"' in check.text
+        # WCAG 2.2.1: the page never refreshes itself; a link checks again, a script may poll.
+        assert 'http-equiv="refresh"' not in check.text
+        assert 'role="status"' in check.text
+        assert f'href="{started.headers["location"]}" id="check-again"' in check.text
+        assert '<script src="/static/landlord.js" defer></script>' in check.text
+        state = client.get(started.headers["location"] + "/status.json")
+        assert state.json() == {"state": "pending"}
+        assert "script-src 'self'" in state.headers["content-security-policy"]
+        assert (
+            client.get("/static/landlord.js").headers["content-type"].startswith("text/javascript")
+        )
         assert "openid4vp://?client_id=decentralized_identifier" in check.text
         english = client.get(started.headers["location"] + "?lang=en")
         assert "Income check for a household of 4" in english.text
@@ -140,3 +159,122 @@ def test_unanswered_checks_are_purged_and_decided_records_kept(tmp_path: Path) -
     assert decided.record == {"jws": "kept for the annual accounts"}
     checks.close()
     transactions.close()
+
+
+# --- "Upload a PDF" -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[Issuer]:
+    built = Issuer.from_settings(IssuerSettings.demo(demo_people=20, status_list_ttl_seconds=0))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def issuer_http(issuer: Issuer) -> Iterator[TestClient]:
+    with TestClient(create_app(issuer), base_url="https://issuer.example.nl") as client:
+        yield client
+
+
+@pytest.fixture
+def landlord(issuer: Issuer, issuer_http: TestClient) -> Iterator[TestClient]:
+    pem = issuer.sealing_identity("belastingdienst").certificate_pem.decode()
+    settings = LandlordSettings(trusted_seals={TAX: (pem,)})
+    app = create_landlord_app(settings, fetch=client_fetch(issuer_http))
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+TAX = "did:web:issuer.example.nl:belastingdienst"
+
+
+def _upload(client: TestClient, pdf: bytes, *, size: str = "1", token: str | None = None) -> Any:
+    if token is None:
+        token = _token(client.get("/").text)
+    return client.post(
+        "/pdf-controles",
+        data={"csrf_token": token, "household_size": size},
+        files={"pdf": ("overzicht.pdf", pdf, "application/pdf")},
+    )
+
+
+def test_an_uploaded_aggregated_pdf_is_decided_with_a_signed_record(
+    issuer: Issuer, landlord: TestClient
+) -> None:
+    pdf = issuer.aggregated_pdf(DEMO_BSN, issuer.basis_set(DEMO_BSN))
+    answer = _upload(landlord, pdf)
+    assert answer.status_code == 303
+    page = landlord.get(answer.headers["location"])
+    _check_markup(page.text, "nl")
+    assert 'id="verdict"' in page.text
+    assert "Het inkomen valt binnen de grens voor sociale huur." in page.text
+    assert not [shown for shown in ("41250", "41.250") if shown in page.text]
+    assert page.text.count('<tr><th scope="row">') == 4  # every source listed
+    record = landlord.get(answer.headers["location"] + "/verslag.json")
+    assert record.status_code == 200
+    method = landlord.get("/.well-known/did.json").json()["verificationMethod"][0]
+    verified = verify_record(
+        record.json(), key=PublicKey.from_multibase(method["publicKeyMultibase"])
+    )
+    assert verified.meets is True
+    assert verified.basis == "amount"  # the whole statement is in a PDF
+    assert verified.transaction_id == f"pdf:{hashlib.sha256(pdf).hexdigest()}"
+    (credential,) = record.json()["record"]["credentials"]
+    assert credential["issuer"] == TAX
+    assert "41250" not in record.text
+    other_desk = TestClient(landlord.app)
+    assert other_desk.get(answer.headers["location"]).status_code == 404
+
+
+def test_a_revoked_income_statement_is_refused_by_name(
+    issuer: Issuer, landlord: TestClient
+) -> None:
+    credentials = issuer.basis_set(DEMO_BSN, ["belastingdienst", "rdw"])
+    pdf = issuer.aggregated_pdf(DEMO_BSN, credentials)
+    issuer.revoke(credentials["belastingdienst"]["id"])
+    page = landlord.get(_upload(landlord, pdf).headers["location"])
+    assert 'data-state="refused"' in page.text
+    assert 'data-code="CREDENTIAL_REVOKED"' in page.text
+    assert "de organisatie heeft deze verklaring ingetrokken" in page.text
+    assert "verslag.json" not in page.text
+
+
+def test_a_pdf_with_a_broken_seal_is_refused_by_name(issuer: Issuer, landlord: TestClient) -> None:
+    pdf = issuer.certified_pdf("belastingdienst", DEMO_BSN)
+    broken = flip_byte_in_object(pdf, page_content_object(pdf, 1))
+    page = landlord.get(_upload(landlord, broken).headers["location"])
+    assert 'data-code="SEAL_BROKEN"' in page.text
+    assert 'data-code="PRINTED_DATA_MISMATCH"' in page.text
+    assert "een zegel is verbroken" in page.text
+
+
+def test_a_pdf_without_a_trusted_income_statement_is_refused(
+    issuer: Issuer, landlord: TestClient
+) -> None:
+    pdf = issuer.certified_pdf("duo", DEMO_BSN)
+    page = landlord.get(_upload(landlord, pdf).headers["location"])
+    assert 'data-code="NO_TRUSTED_CREDENTIAL"' in page.text
+
+
+def test_the_upload_route_refuses_bad_forms_and_large_bodies(
+    issuer: Issuer, landlord: TestClient
+) -> None:
+    pdf = issuer.certified_pdf("belastingdienst", DEMO_BSN)
+    assert _upload(landlord, pdf, token="forged").status_code == 403
+    refused = _upload(landlord, pdf, size="13")
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.text
+    assert _upload(landlord, b"not a pdf").status_code == 400
+    too_large = _upload(landlord, b"%PDF-1.7\n" + b"0" * MAX_UPLOAD_BYTES)
+    assert too_large.status_code == 413
+    declared = landlord.post(
+        "/pdf-controles", content=b"x", headers={"content-length": str(MAX_UPLOAD_BYTES + 1)}
+    )
+    assert declared.status_code == 413
+    garbage = landlord.post(
+        "/pdf-controles",
+        content=b"--x\r\nbroken",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert garbage.status_code == 403  # no form, so no CSRF token

@@ -16,7 +16,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.certified import flip_byte_in_object, page_content_object
 from tests.issuer.support import ADMIN, DEMO_BSN
+from vc_verifier.pdf_seals import open_sealed_pdf
 from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.qr_image import decode_qr_image
 
@@ -75,7 +77,23 @@ def _scan(browser: WebDriver, artifacts: Path, name: str) -> str:
 
 
 def _state(browser: WebDriver, state: str) -> WebElement:
-    """Wait until the self-refreshing page reaches ``state``."""
+    """Wait for the answer as the letting agent does, then for the page to show ``state``.
+
+    The page does not refresh itself: its script polls and says in the live region that
+    the answer is in; the agent then follows the link.
+    """
+    if browser.find_elements(By.CSS_SELECTOR, "#check-state[data-poll]"):
+        WebDriverWait(browser, 30).until(
+            lambda b: (
+                b.find_element(By.ID, "check-state").get_attribute("data-state")
+                not in ("pending", "processing")
+            )
+        )
+        assert browser.find_element(By.ID, "check-state").get_attribute("role") == "status"
+        assert browser.find_element(By.ID, "check-state-text").text == "Het antwoord is binnen."
+        link = browser.find_element(By.ID, "check-again")
+        assert link.text == "Toon de uitkomst"
+        link.click()
     found: WebElement = WebDriverWait(browser, 30).until(
         expected_conditions.presence_of_element_located(
             (By.CSS_SELECTOR, f"#check-state[data-state={state}]")
@@ -188,3 +206,109 @@ def test_a_declined_request_is_shown_as_such(
     assert "access_denied" in shown.text
     assert not browser.find_elements(By.ID, "record-download")
     steps.shot("declined")
+
+
+def _upload(browser: WebDriver, landlord: Server, pdf: Path, *, size: int = 1) -> None:
+    browser.get(landlord.url + "/")
+    field = browser.find_element(By.ID, "household_size_pdf")
+    field.clear()
+    field.send_keys(str(size))
+    browser.find_element(By.ID, "pdf").send_keys(str(pdf))
+    browser.find_element(By.ID, "upload-button").click()
+
+
+@pytest.fixture(scope="module")
+def basis_2_pdf(
+    issuer_server: Server, landlord_server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """The demo citizen's aggregated PDF (all four sources), and its check report."""
+    hosts = Hosts({ISSUER_HOST: issuer_server.port, LANDLORD_HOST: landlord_server.port})
+    with httpx.Client(transport=hosts, timeout=60) as http:
+        login = http.post("https://issuer.example.nl/demo-login", data={"bsn": DEMO_BSN})
+        # The session cookie is Secure; the loopback transport talks plain http underneath.
+        session = {"Cookie": login.raise_for_status().headers["set-cookie"].split(";")[0]}
+        url = "https://issuer.example.nl/basis-2.0/gewaarmerkt-overzicht.pdf"
+        pdf = http.get(url, headers=session)
+        yield pdf.raise_for_status().content, {"http": http, "session": session, "url": url}
+
+
+def test_an_uploaded_aggregated_pdf_gets_the_same_decision_and_record(
+    browser: WebDriver,
+    landlord_server: Server,
+    basis_2_pdf: tuple[bytes, dict[str, Any]],
+    steps: Steps,
+    artifacts: Path,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "gewaarmerkt-overzicht.pdf"
+    path.write_bytes(basis_2_pdf[0])
+    _upload(browser, landlord_server, path)
+    _state(browser, "decided")
+    steps.shot("pdf-decision")
+    _no_income_amounts(browser)
+    assert _verdict(browser) is True
+    rows = browser.find_elements(By.CSS_SELECTOR, "#pdf-sources tbody tr")
+    assert len(rows) == 4
+    record = _download_and_verify_record(browser, artifacts, landlord_server, tmp_path)
+    assert record["decision"]["basis"] == "amount"
+    (credential,) = record["credentials"]
+    assert credential["issuer"] == "did:web:issuer.example.nl:belastingdienst"
+    assert record["transaction"].startswith("pdf:")
+
+
+def test_an_uploaded_pdf_with_a_broken_seal_is_refused_naming_it(
+    browser: WebDriver,
+    landlord_server: Server,
+    basis_2_pdf: tuple[bytes, dict[str, Any]],
+    steps: Steps,
+    tmp_path: Path,
+) -> None:
+    data = basis_2_pdf[0]
+    path = tmp_path / "gewijzigd.pdf"
+    path.write_bytes(flip_byte_in_object(data, page_content_object(data, 4)))
+    _upload(browser, landlord_server, path)
+    refused = _state(browser, "refused")
+    steps.shot("pdf-refused-broken-seal")
+    codes = {
+        item.get_attribute("data-code")
+        for item in refused.find_elements(By.CSS_SELECTOR, "#refusal-reasons li")
+    }
+    assert {"SEAL_BROKEN", "PRINTED_DATA_MISMATCH"} <= codes
+    assert "een zegel is verbroken" in refused.text
+    assert not browser.find_elements(By.ID, "record-download")
+
+
+def test_an_uploaded_pdf_with_a_revoked_income_statement_is_refused_naming_it(
+    browser: WebDriver,
+    landlord_server: Server,
+    basis_2_pdf: tuple[bytes, dict[str, Any]],
+    steps: Steps,
+    tmp_path: Path,
+) -> None:
+    http: httpx.Client = basis_2_pdf[1]["http"]
+    pdf = http.get(basis_2_pdf[1]["url"], headers=basis_2_pdf[1]["session"]).content
+    income = json.loads(open_sealed_pdf(pdf).attachments()["belastingdienst-credential.json"])
+    http.post(
+        f"https://issuer.example.nl/admin/credentials/{income['id']}/revoke", headers=ADMIN
+    ).raise_for_status()
+    path = tmp_path / "ingetrokken.pdf"
+    path.write_bytes(pdf)
+    _upload(browser, landlord_server, path)
+    refused = _state(browser, "refused")
+    steps.shot("pdf-refused-revoked")
+    codes = [
+        item.get_attribute("data-code")
+        for item in refused.find_elements(By.CSS_SELECTOR, "#refusal-reasons li")
+    ]
+    assert codes == ["CREDENTIAL_REVOKED"]
+    assert "ingetrokken" in refused.text
+    status = browser.find_element(By.CSS_SELECTOR, "#pdf-sources tbody tr:nth-child(2)").text
+    assert "ingetrokken" in status
+
+
+def test_a_check_of_another_desk_is_not_found(
+    browser: WebDriver, landlord_server: Server, steps: Steps
+) -> None:
+    browser.get(landlord_server.url + "/controles/onbekend")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Niet gevonden"
+    steps.shot("not-found")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -13,11 +16,13 @@ from fastapi.testclient import TestClient
 
 from tests.issuer.support import DEMO_BSN
 from vc_core import KeyPair
+from vc_core.certified_copy import credential_bytes
 from vc_issuer.auth import DemoLogin
 from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
 from vc_issuer.web.portal import install_portal
+from vc_verifier.pdf_seals import open_sealed_pdf
 
 LOCAL = "http://127.0.0.1:8080"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -62,7 +67,8 @@ class Markup(HTMLParser):
         found = dict(attrs)
         if tag == "html":
             self.lang = found.get("lang")
-        if tag == "script" or "style" in found or any(name.startswith("on") for name in found):
+        inline_script = tag == "script" and not found.get("src")
+        if inline_script or "style" in found or any(name.startswith("on") for name in found):
             self.inline.append(tag)
         if tag == "label" and found.get("for"):
             self.labels.add(str(found["for"]))
@@ -88,6 +94,69 @@ def test_every_page_is_labelled_and_free_of_inline_code(issuer: Issuer) -> None:
         _check_markup(wallet.text, "nl")
         assert 'role="img"' in wallet.text
         _check_markup(client.get("/portaal/overzicht?lang=en").text, "en")
+        _check_markup(client.get("/portaal/alles?lang=nl").text, "nl")
+
+
+def test_download_all_gives_the_pdf_the_bundle_or_both_of_the_same_credentials(
+    issuer: Issuer,
+) -> None:
+    with TestClient(create_app(issuer), base_url=LOCAL) as client:
+        page = _login(client).get("/portaal/alles")
+        assert page.status_code == 200
+        assert page.text.count('name="bron"') == 4
+        assert page.text.count(" checked") == 5  # every source, and "both"
+        token = _token(page.text)
+        both = client.post(
+            "/portaal/alles", data={"csrf_token": token, "bron": ["rdw", "brp"], "formaat": "both"}
+        )
+        assert both.status_code == 200
+        assert both.headers["content-type"] == "application/zip"
+        assert 'filename="gewaarmerkt-overzicht.zip"' in both.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(both.content)) as archive:
+            assert archive.namelist() == ["gewaarmerkt-overzicht.pdf", "gewaarmerkt-overzicht.json"]
+            bundle = json.loads(archive.read("gewaarmerkt-overzicht.json"))
+            pdf = archive.read("gewaarmerkt-overzicht.pdf")
+        assert [c["issuer"].rsplit(":", 1)[1] for c in bundle["verifiableCredential"]] == [
+            "brp",
+            "rdw",
+        ]
+        embedded = open_sealed_pdf(pdf).attachments()
+        for credential in bundle["verifiableCredential"]:
+            source = credential["issuer"].rsplit(":", 1)[1]
+            assert embedded[f"{source}-credential.json"] == credential_bytes(credential)
+        only_pdf = client.post(
+            "/portaal/alles", data={"csrf_token": token, "bron": ["duo"], "formaat": "pdf"}
+        )
+        assert only_pdf.headers["content-type"] == "application/pdf"
+        assert only_pdf.content.startswith(b"%PDF-")
+        only_bundle = client.post(
+            "/portaal/alles", data={"csrf_token": token, "bron": ["duo"], "formaat": "bundle"}
+        )
+        assert only_bundle.json()["type"] == ["VerifiablePresentation"]
+
+
+@pytest.mark.parametrize(
+    ("form", "status"),
+    [
+        ({"bron": ["brp"]}, 403),  # no CSRF token
+        ({"bron": []}, 400),
+        ({"bron": ["brp", "kadaster"]}, 400),
+    ],
+)
+def test_download_all_refuses_a_bad_form(
+    issuer: Issuer, form: dict[str, object], status: int
+) -> None:
+    with TestClient(create_app(issuer), base_url=LOCAL) as client:
+        token = _token(_login(client).get("/portaal/alles").text)
+        data = {**form, **({"csrf_token": token} if status != 403 else {})}
+        answer = client.post("/portaal/alles", data=data)
+        assert answer.status_code == status
+        if status == 400:
+            assert 'role="alert"' in answer.text
+            _check_markup(answer.text, "nl")
+        assert client.get("/portaal/alles").status_code == 200
+    with TestClient(create_app(issuer), base_url=LOCAL, follow_redirects=False) as client:
+        assert client.get("/portaal/alles").headers["location"] == "/portaal/inloggen"
 
 
 def test_over_https_the_cookie_is_secure_and_host_bound(issuer: Issuer) -> None:

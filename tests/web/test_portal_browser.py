@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
+from tests.certified import flip_byte_in_object, page_content_object, strip_last_revision
 from tests.issuer.support import ADMIN, client_fetch
 from vc_core import KeyPair, did_key
 from vc_core.proofs import verify
@@ -22,10 +24,11 @@ from vc_verifier.plus import PlusClient
 from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.qr_image import decode_qr_image
 
-from .conftest import Server, Steps, blauwe_knop, wait_for_download
+from .conftest import Server, Steps, axe_violations, blauwe_knop, wait_for_download
 
 DEMO_BSN = "999993653"
 INCOME = "InkomensverklaringCredential"
+SOURCES = ("brp", "belastingdienst", "duo", "rdw")
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +63,17 @@ def _wait_for(browser: WebDriver, by: str, selector: str) -> WebElement:
 
 def _button(browser: WebDriver, source: str, action: str) -> WebElement:
     return browser.find_element(By.CSS_SELECTOR, f"article#{source} button[value={action}]")
+
+
+def test_the_audit_finds_what_the_old_pages_had(browser: WebDriver) -> None:
+    """axe-core really runs: a banner outside any landmark and a self-refreshing page fail."""
+    browser.get(
+        "data:text/html,<!doctype html><html lang=nl><head><title>t</title>"
+        "<meta http-equiv=refresh content=3></head><body><p>DEMO</p>"
+        "<main><h1>Kop</h1><img src=qr.png></main></body></html>"
+    )
+    found = {violation["id"] for violation in axe_violations(browser)}
+    assert {"meta-refresh", "region", "image-alt"} <= found
 
 
 def test_overview_shows_the_citizens_data_per_source(logged_in: WebDriver, steps: Steps) -> None:
@@ -117,7 +131,102 @@ def test_download_a_sealed_pdf_that_pdf_verify_accepts(
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip().endswith("VALID")
-    assert "signer trusted: yes" in checked.stdout
+    assert "seal Waarmerk-belastingdienst: intact, trusted" in checked.stdout
+
+
+def _seal_certificates(public_http: httpx.Client, folder: Path) -> list[str]:
+    """``--trust`` options for the four sources' published sealing certificates."""
+    options = []
+    for source in SOURCES:
+        answer = public_http.get(f"https://issuer.example.nl/{source}/seal-certificate.pem")
+        path = folder / f"{source}.pem"
+        path.write_bytes(answer.raise_for_status().content)
+        options += ["--trust", str(path)]
+    return options
+
+
+def test_download_everything_and_pdf_verify_reports_four_valid_sources(
+    logged_in: WebDriver,
+    steps: Steps,
+    artifacts: Path,
+    public_http: httpx.Client,
+    issuer_server: Server,
+    tmp_path: Path,
+) -> None:
+    """Basis 2.0 in the browser: one ZIP with the sealed PDF and the bundle of the same data."""
+    browser = logged_in
+    browser.get(issuer_server.url + "/portaal/overzicht")
+    browser.find_element(By.CSS_SELECTOR, "#all-at-once a").click()
+    _wait_for(browser, By.ID, "download-all")
+    boxes = browser.find_elements(By.CSS_SELECTOR, "input[name=bron]")
+    assert len(boxes) == 4
+    assert all(box.is_selected() for box in boxes)
+    assert browser.find_element(By.ID, "formaat-both").is_selected()
+    steps.shot("download-all")
+    for box in boxes:
+        box.click()
+    browser.find_element(By.ID, "download-all-button").click()
+    _wait_for(browser, By.ID, "all-error")
+    steps.shot("download-all-nothing-chosen")
+    for box in browser.find_elements(By.CSS_SELECTOR, "input[name=bron]"):
+        if not box.is_selected():
+            box.click()
+    downloads = artifacts / "downloads"
+    before = set(downloads.iterdir())
+    browser.find_element(By.ID, "download-all-button").click()
+    archive = wait_for_download(downloads, ".zip", before=before)
+    assert archive.name == "gewaarmerkt-overzicht.zip"
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(tmp_path)
+    pdf, bundle = tmp_path / "gewaarmerkt-overzicht.pdf", tmp_path / "gewaarmerkt-overzicht.json"
+
+    trust = _seal_certificates(public_http, tmp_path)
+    offline = _run([blauwe_knop(), "pdf", "verify", str(pdf), "--json", *trust])
+    report = json.loads(offline.stdout)
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    assert report["valid"] is True
+    assert [s["source"] for s in report["sources"]] == list(SOURCES)
+    assert [s["seal"]["intact"] and s["seal"]["trusted"] for s in report["sources"]] == [True] * 4
+    assert [s["credential"]["verified"] for s in report["sources"]] == [True] * 4
+    assert [s["printed"]["matches"] for s in report["sources"]] == [True] * 4
+    assert {s["credential"]["status"] for s in report["sources"]} == {"unknown"}
+    online = _run(
+        [
+            blauwe_knop(),
+            "pdf",
+            "verify",
+            str(pdf),
+            "--json",
+            *trust,
+            "--online",
+            "--route",
+            f"https://issuer.example.nl={issuer_server.url}",
+        ]
+    )
+    assert online.returncode == 0, online.stdout + online.stderr
+    assert {s["credential"]["status"] for s in json.loads(online.stdout)["sources"]} == {"valid"}
+    in_bundle = {c["id"] for c in json.loads(bundle.read_text())["verifiableCredential"]}
+    assert in_bundle == {s["credential"]["id"] for s in report["sources"]}
+
+    # One byte changed in the tax office's section, or the last seal cut off: named.
+    data = pdf.read_bytes()
+    page = report["sources"][1]["printed"]["pages"][0]
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(flip_byte_in_object(data, page_content_object(data, page)))
+    changed = _run([blauwe_knop(), "pdf", "verify", str(tampered), *trust])
+    assert changed.returncode == 1
+    assert "NOT valid: changed section(s): belastingdienst" in changed.stdout
+    tampered.write_bytes(strip_last_revision(data))
+    stripped = _run([blauwe_knop(), "pdf", "verify", str(tampered), *trust])
+    assert stripped.returncode == 1
+    assert "seal Waarmerk-rdw: MISSING" in stripped.stdout
+    assert "NOT valid: seal(s) missing: rdw" in stripped.stdout
+    browser.find_element(By.LINK_TEXT, "Terug naar mijn gegevens").click()
+    _wait_for(browser, By.CSS_SELECTOR, "article#belastingdienst")
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
 
 
 def test_download_the_credential_json(
@@ -275,6 +384,7 @@ def test_log_out_and_the_pages_are_closed(
     _wait_for(browser, By.CSS_SELECTOR, "a.button[href='/portaal/inloggen']")
     assert browser.find_element(By.TAG_NAME, "h1").text == "U bent uitgelogd"
     steps.shot("logged-out")
+    assert "logged-out" in steps.audited
     browser.get(issuer_server.url + "/portaal/overzicht")
     assert browser.current_url == issuer_server.url + "/portaal/inloggen"
     assert "Anna Maria" not in browser.page_source

@@ -246,10 +246,10 @@ class Database:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
-    def sealing_certificates(self) -> list[str]:
-        """The sources' sealing certificates (PEM); none when the database has no such table."""
+    def sealing_certificates(self) -> dict[str, str]:
+        """Source -> its sealing certificate (PEM); empty when the database has no such table."""
         if not inspect(self.engine).has_table(SealingIdentityRow.__tablename__):
-            return []
+            return {}
         with self.read() as unit:
             return unit.sealing_certificates()
 
@@ -349,9 +349,12 @@ class Unit:
         row = self.session.get(SealingIdentityRow, source)
         return None if row is None else (row.certificate_pem, row.sealed_identity)
 
-    def sealing_certificates(self) -> list[str]:
-        """Every source's sealing certificate (PEM); public, no key needed."""
-        return list(self.session.scalars(select(SealingIdentityRow.certificate_pem)))
+    def sealing_certificates(self) -> dict[str, str]:
+        """Source -> its sealing certificate (PEM); public, no key needed."""
+        rows = self.session.execute(
+            select(SealingIdentityRow.source, SealingIdentityRow.certificate_pem)
+        )
+        return {str(source): str(pem) for source, pem in rows}
 
     def add_sealing_identity(
         self, source: str, certificate_pem: str, sealed: bytes, created_at: datetime

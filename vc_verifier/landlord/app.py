@@ -6,9 +6,18 @@ router of :mod:`vc_verifier.web`:
 - ``GET /``: a form for the household size (and whether to ask for the tax
   office's outcome or the amount);
 - ``POST /controles``: starts a check and redirects to its page;
-- ``GET /controles/{id}``: the request's QR code and link while it waits
-  (the page refreshes itself: no JavaScript), then the decision;
+- ``GET /controles/{id}``: the request's QR code and link while it waits,
+  then the decision. The page never refreshes itself (WCAG 2.2.1): a link
+  checks again, and where JavaScript runs, ``/static/landlord.js`` polls
+  ``/controles/{id}/status.json`` and announces in a live region that the
+  answer is in, with the link to show it;
 - ``GET /controles/{id}/verslag.json``: the signed verification record;
+- ``POST /pdf-controles``: "upload a PDF" instead of the QR request: a
+  Basis or Basis 2.0 PDF (at most :data:`MAX_UPLOAD_BYTES`) is checked
+  (:meth:`~vc_verifier.Verifier.check_certified_pdf`), the income rule
+  applied to its verified income statement and a record signed, the same as
+  for a wallet's answer; ``GET /pdf-controles/{id}`` shows the decision or
+  why the PDF was refused, ``…/verslag.json`` the record;
 - ``GET /.well-known/did.json``: the landlord's did:web document (the key
   that signs requests and records); ``/oid4vp/…``: the wallet's endpoints.
 
@@ -29,7 +38,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -40,15 +49,24 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from vc_core.errors import Problem
 from vc_core.keys import KeyPair
 from vc_core.types import Clock, Fetch, JsonObject
-from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, http_fetch
-from vc_verifier.landlord.checks import Ask, Check, Checks
-from vc_verifier.landlord.i18n import LANGUAGES, Language, money, pick_language, translate
+from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, routed_fetch
+from vc_verifier.landlord.checks import Ask, Check, Checks, PdfCheck
+from vc_verifier.landlord.i18n import (
+    LANGUAGES,
+    Language,
+    explain,
+    money,
+    pick_language,
+    translate,
+)
 from vc_verifier.landlord.settings import LandlordSettings
 from vc_verifier.policy.housing import HousingIncomeRule
 from vc_verifier.results import PresentationOutcome
@@ -56,14 +74,15 @@ from vc_verifier.transactions import MemoryTransactions, SqliteTransactions, Tra
 from vc_verifier.verifier import Verifier
 from vc_verifier.web import create_router
 
-__all__ = ["MAX_HOUSEHOLD", "create_landlord_app", "landlord_state"]
+__all__ = ["MAX_HOUSEHOLD", "MAX_UPLOAD_BYTES", "create_landlord_app", "landlord_state"]
 
 MAX_HOUSEHOLD = 12
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+"""The largest upload ``POST /pdf-controles`` reads (an aggregated PDF is about 200 KiB)."""
 _DESK_COOKIE = "bk_balie"
 _LANGUAGE_COOKIE = "bk_taal"
 _STATE_FILE = "landlord.json"
 _DATABASE_FILE = "landlord.db"
-_REFRESH_SECONDS = 3
 _QR_PIXELS_PER_MODULE = 6
 _SVG_OPENING = re.compile(r'^.*?<svg width="[^"]*" height="[^"]*"', re.DOTALL)
 _VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
@@ -76,8 +95,8 @@ _PURGE_EVERY_SECONDS = 600.0
 _log = logging.getLogger(__name__)
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -111,20 +130,6 @@ def landlord_state(settings: LandlordSettings) -> tuple[KeyPair, bytes]:
             path.write_text(json.dumps(state), encoding="utf-8")
     did = settings.did
     return replace(key, id=f"{did}#key-1", controller=did), secret
-
-
-def _routed_fetch(client: HttpClient, overrides: Mapping[str, str]) -> Fetch:
-    """https fetches through ``client``; an overridden origin is fetched from its stand-in."""
-    public_only = http_fetch(client)
-    stand_in = http_fetch(client, allow_http=True)
-
-    def fetch(url: str, *, accept: str) -> bytes:
-        for origin, local in overrides.items():
-            if url == origin or url.startswith(origin + "/"):
-                return stand_in(local + url[len(origin) :], accept=accept)
-        return public_only(url, accept=accept)
-
-    return fetch
 
 
 def _inline_qr(svg: str, label: str) -> Markup:
@@ -242,6 +247,69 @@ class _Desk:
             self.checks.keep_record(check.transaction_id, record)
         return result.to_json()
 
+    def own_pdf_check(self, request: Request, check_id: str) -> PdfCheck | None:
+        """The check of an uploaded PDF, if this desk made it."""
+        desk = self.desk_of(request)
+        check = self.checks.get_pdf_check(check_id)
+        if desk is None or check is None:
+            return None
+        return check if hmac.compare_digest(check.desk, self.mac("id", desk)) else None
+
+    def check_pdf(self, desk: str, household_size: int, data: bytes) -> PdfCheck:
+        """Check an uploaded certified PDF and decide on its income statement, like a wallet's.
+
+        Refused (with every reason) when the document is not whole, or a
+        section of an issuer this landlord trusts does not check out (its seal,
+        its credential's proof and status, its printed data); otherwise the
+        rule decides on the verified credentials and a record is signed.
+        """
+        report = self.verifier.check_certified_pdf(data)
+        check_id = secrets.token_urlsafe(16)
+        sources = [
+            {
+                "name": source.name,
+                "seal": source.seal.present
+                and source.seal.intact
+                and source.seal.later_changes != "other",
+                "credential": source.credential.verified,
+                "status": source.credential.status,
+                "printed": source.printed.matches,
+                "trusted": source.issuer in self.verifier.trusted_issuers,
+            }
+            for source in report.sources
+        ]
+        problems = list(report.problems_for(self.verifier.trusted_issuers.issuers))
+        if not problems and report.presentation is None:
+            problems.append(
+                Problem(
+                    "NO_TRUSTED_CREDENTIAL",
+                    "the PDF holds no credential of an issuer this landlord trusts",
+                )
+            )
+        outcome: JsonObject = {"sources": sources}
+        record = None
+        if problems or report.presentation is None:
+            outcome["refused"] = [
+                {"code": p.code, "detail": p.detail, "path": p.path} for p in problems
+            ]
+        else:
+            result = self.rule.evaluate(report.presentation, household_size=household_size)
+            outcome["decision"] = result.to_json()
+            record = self.verifier.sign_record(
+                report.presentation, result, transaction_id=f"pdf:{report.sha256}"
+            )
+        check = PdfCheck(
+            check_id,
+            self.mac("id", desk),
+            household_size,
+            self.clock(),
+            report.sha256,
+            outcome,
+            record,
+        )
+        self.checks.add_pdf_check(check)
+        return check
+
     def start(self, desk: str, household_size: int, ask: Ask) -> str:
         """Create the OpenID4VP request of a new check; return its transaction id."""
         transaction = self.verifier.create_request(
@@ -256,6 +324,22 @@ class _Desk:
             Check(transaction.id, self.mac("id", desk), household_size, ask, self.clock())
         )
         return transaction.id
+
+    def start_page(
+        self, request: Request, *, error: str | None = None, household_size: str = ""
+    ) -> HTMLResponse:
+        """The start page: the QR request form, the PDF upload form, the limits table."""
+        return self.render(
+            request,
+            "start.html",
+            status=200 if error is None else 400,
+            rule=self.rule,
+            limits=self.limits(self.language(request)),
+            max=MAX_HOUSEHOLD,
+            max_upload_mb=MAX_UPLOAD_BYTES // 2**20,
+            error=error,
+            household_size=household_size,
+        )
 
     def limits(self, language: Language) -> list[tuple[str, str]]:
         largest = max(self.rule.limits)
@@ -279,15 +363,24 @@ def _check_context(desk: _Desk, language: Language, check: Check) -> dict[str, A
         context["uri"] = transaction.uri
         local = transaction.expires_at.astimezone(_TIME_ZONE)
         context["valid_until"] = f"{local:%H:%M}"
-    decision = status.result if status is not None else None
+    context.update(
+        _decision_context(language, status.result if status is not None else None, check.record)
+    )
+    context["waiting"] = state in ("pending", "processing")
+    return context
+
+
+def _decision_context(
+    language: Language, decision: JsonObject | None, record: JsonObject | None
+) -> dict[str, Any]:
+    """What the decision part of a page shows: the decision, its limit, the issuers."""
+    context: dict[str, Any] = {"decision": decision}
     if decision is not None:
-        context["decision"] = decision
         context["limit"] = money(language, Decimal(str(decision.get("limit", "0"))))
-    if check.record is not None:
+    if record is not None:
         context["issuers"] = sorted(
-            {str(item["issuer"]) for item in check.record["record"].get("credentials", ())}
+            {str(item["issuer"]) for item in record["record"].get("credentials", ())}
         )
-    context["refresh"] = _REFRESH_SECONDS if state in ("pending", "processing") else None
     return context
 
 
@@ -305,7 +398,7 @@ def create_landlord_app(
     client: HttpClient | None = None
     if fetch is None:
         client = HttpClient(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
-        fetch = _routed_fetch(client, settings.fetch_overrides)
+        fetch = routed_fetch(client, settings.fetch_overrides)
     if transactions is None:
         transactions = (
             MemoryTransactions() if settings.data_dir is None else SqliteTransactions(database)
@@ -317,6 +410,7 @@ def create_landlord_app(
         transactions=transactions,
         fetch=fetch,
         clock=clock,
+        trusted_seals=settings.seal_certificates(),
     )
     desk = _Desk(
         settings=settings,
@@ -365,15 +459,46 @@ def create_landlord_app(
     return app
 
 
+def _record_download(record: JsonObject, check_id: str) -> Response:
+    name = f"verificatieverslag-{check_id[:12]}.json"
+    return Response(
+        json.dumps(record, indent=2, ensure_ascii=False),
+        media_type="application/json",
+        headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def _bounded_form(request: Request, limit: int) -> FormData | None:
+    """The multipart form of ``request`` if its body is at most ``limit`` bytes, else ``None``.
+
+    Implementation note: the body is read with a running count before it is
+    parsed, so an oversized upload is refused without being stored; a declared
+    ``Content-Length`` over the limit is refused before reading.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            return None
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    try:
+        return await Request(request.scope, replay).form(max_files=1, max_fields=8)
+    except Exception:  # a malformed multipart body is simply no form
+        return FormData()
+
+
 def _add_pages(app: FastAPI, desk: _Desk) -> None:
     """The HTML pages, the stylesheet and the DID document."""
 
     @app.get("/", response_class=HTMLResponse)
     def start_page(request: Request) -> HTMLResponse:
-        language = desk.language(request)
-        return desk.render(
-            request, "start.html", rule=desk.rule, limits=desk.limits(language), max=MAX_HOUSEHOLD
-        )
+        return desk.start_page(request)
 
     @app.post("/controles")
     def start_check(
@@ -387,17 +512,7 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             return desk.message(request, 403, "forbidden_title", "csrf_refused")
         size = int(household_size) if household_size.strip().isdigit() else 0
         if not 1 <= size <= MAX_HOUSEHOLD:
-            language = desk.language(request)
-            return desk.render(
-                request,
-                "start.html",
-                status=400,
-                rule=desk.rule,
-                limits=desk.limits(language),
-                max=MAX_HOUSEHOLD,
-                error="bad_household",
-                household_size=household_size,
-            )
+            return desk.start_page(request, error="bad_household", household_size=household_size)
         transaction_id = desk.start(token, size, "amount" if ask == "amount" else "facts")
         return RedirectResponse(f"/controles/{transaction_id}", status_code=303)
 
@@ -414,11 +529,78 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         check = desk.own_check(request, transaction_id)
         if check is None or check.record is None:
             return desk.message(request, 404, "not_found_title", "not_found")
-        name = f"verificatieverslag-{transaction_id[:12]}.json"
+        return _record_download(check.record, transaction_id)
+
+    @app.get("/controles/{transaction_id}/status.json")
+    def check_state(transaction_id: str, request: Request) -> Response:
+        """Where this desk's check stands, for the page's script: ``{"state": ...}``."""
+        check = desk.own_check(request, transaction_id)
+        if check is None:
+            return JSONResponse({"state": "unknown"}, status_code=404, headers=SECURITY_HEADERS)
+        status = desk.verifier.transaction_status(check.transaction_id)
+        state = "expired" if status is None else status.status
+        return JSONResponse({"state": state}, headers=SECURITY_HEADERS)
+
+    @app.post("/pdf-controles")
+    async def upload_pdf(request: Request) -> Response:
+        """Check an uploaded certified PDF (multipart: csrf_token, household_size, pdf)."""
+        form = await _bounded_form(request, MAX_UPLOAD_BYTES)
+        if form is None:
+            return desk.message(request, 413, "too_large_title", "too_large")
+        token = desk.desk_of(request)
+        csrf = form.get("csrf_token")
+        if (
+            token is None
+            or not isinstance(csrf, str)
+            or not hmac.compare_digest(csrf, desk.mac("csrf", token))
+        ):
+            return desk.message(request, 403, "forbidden_title", "csrf_refused")
+        household = form.get("household_size")
+        size = int(household) if isinstance(household, str) and household.isdigit() else 0
+        upload = form.get("pdf")
+        # Implementation note: Starlette's parser gives its own UploadFile (not FastAPI's).
+        data = b"" if upload is None or isinstance(upload, str) else await upload.read()
+        error = (
+            "bad_household"
+            if not 1 <= size <= MAX_HOUSEHOLD
+            else None
+            if data.startswith(b"%PDF-")
+            else "no_pdf"
+        )
+        if error is not None:
+            shown = household if isinstance(household, str) else ""
+            return desk.start_page(request, error=error, household_size=shown)
+        check = await run_in_threadpool(desk.check_pdf, token, size, data)
+        return RedirectResponse(f"/pdf-controles/{check.id}", status_code=303)
+
+    @app.get("/pdf-controles/{check_id}", response_class=HTMLResponse)
+    def pdf_check_page(check_id: str, request: Request) -> HTMLResponse:
+        check = desk.own_pdf_check(request, check_id)
+        if check is None:
+            return desk.message(request, 404, "not_found_title", "not_found")
+        language = desk.language(request)
+        return desk.render(
+            request,
+            "pdf_check.html",
+            check=check,
+            explain=lambda code: explain(language, code),
+            **_decision_context(language, check.outcome.get("decision"), check.record),
+        )
+
+    @app.get("/pdf-controles/{check_id}/verslag.json")
+    def pdf_record(check_id: str, request: Request) -> Response:
+        check = desk.own_pdf_check(request, check_id)
+        if check is None or check.record is None:
+            return desk.message(request, 404, "not_found_title", "not_found")
+        return _record_download(check.record, check_id)
+
+    @app.get("/static/landlord.js")
+    def script() -> Response:
+        code = resources.files("vc_verifier.landlord").joinpath("static", "landlord.js")
         return Response(
-            json.dumps(check.record, indent=2, ensure_ascii=False),
-            media_type="application/json",
-            headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+            code.read_bytes(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=3600"},
         )
 
     @app.get("/static/landlord.css")

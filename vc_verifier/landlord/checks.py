@@ -3,7 +3,9 @@
 Stored with the stdlib ``sqlite3`` (a file shared by worker processes, or
 ``":memory:"``). A check holds no claims: the household size asked about,
 what was asked for (the tax office's fact or the amount), and, once decided,
-the signed verification record (which itself holds no income amounts).
+the signed verification record (which itself holds no income amounts). A
+check of an uploaded PDF (:class:`PdfCheck`) keeps the file's SHA-256, the
+decision or the reasons it was refused, and the record; never the file.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Literal
 
 from vc_core.types import JsonObject
 
-__all__ = ["Ask", "Check", "Checks"]
+__all__ = ["Ask", "Check", "Checks", "PdfCheck"]
 
 Ask = Literal["facts", "amount"]
 
@@ -29,6 +31,17 @@ CREATE TABLE IF NOT EXISTS landlord_checks (
     household_size INTEGER NOT NULL,
     ask TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    record TEXT
+)
+"""
+_PDF_SCHEMA = """
+CREATE TABLE IF NOT EXISTS landlord_pdf_checks (
+    id TEXT PRIMARY KEY,
+    desk TEXT NOT NULL,
+    household_size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    outcome TEXT NOT NULL,
     record TEXT
 )
 """
@@ -46,6 +59,27 @@ class Check:
     record: JsonObject | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PdfCheck:
+    """A decided check of an uploaded certified PDF.
+
+    ``outcome`` is JSON: ``{"decision": <PolicyResult JSON>, "sources": [...]}``
+    when the PDF was accepted, ``{"refused": [problems], "sources": [...]}``
+    when not; ``sources`` lists each section's name, whether its seal is whole,
+    its credential valid (for issuers this landlord trusts) and its printed data
+    the embedded data. ``record`` is the signed
+    verification record of an accepted PDF.
+    """
+
+    id: str
+    desk: str
+    household_size: int
+    created_at: datetime
+    sha256: str
+    outcome: JsonObject
+    record: JsonObject | None = None
+
+
 class Checks:
     """Income checks in an SQLite database (``":memory:"`` for one process)."""
 
@@ -56,6 +90,7 @@ class Checks:
         )
         with self._lock:
             self._connection.execute(_SCHEMA)
+            self._connection.execute(_PDF_SCHEMA)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -115,3 +150,41 @@ class Checks:
                 (before.astimezone(UTC).isoformat(),),
             )
         return cursor.rowcount
+
+    def add_pdf_check(self, check: PdfCheck) -> None:
+        """Store a decided check of an uploaded PDF."""
+        with self._lock:
+            self._connection.execute(
+                "INSERT INTO landlord_pdf_checks "
+                "(id, desk, household_size, created_at, sha256, outcome, record) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    check.id,
+                    check.desk,
+                    check.household_size,
+                    check.created_at.astimezone(UTC).isoformat(),
+                    check.sha256,
+                    json.dumps(check.outcome),
+                    None if check.record is None else json.dumps(check.record),
+                ),
+            )
+
+    def get_pdf_check(self, check_id: str) -> PdfCheck | None:
+        """The check of an uploaded PDF, or ``None``."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT id, desk, household_size, created_at, sha256, outcome, record "
+                "FROM landlord_pdf_checks WHERE id = ?",
+                (check_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return PdfCheck(
+            id=row[0],
+            desk=row[1],
+            household_size=int(row[2]),
+            created_at=datetime.fromisoformat(row[3]),
+            sha256=row[4],
+            outcome=json.loads(row[5]),
+            record=None if row[6] is None else json.loads(row[6]),
+        )

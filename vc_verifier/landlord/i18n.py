@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["LANGUAGES", "Language", "money", "pick_language", "translate"]
+__all__ = ["LANGUAGES", "Language", "explain", "money", "pick_language", "translate"]
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -68,14 +68,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "open_request": ("Open in de wallet", "Open in the wallet"),
     "waiting": (
-        "Wachten op het antwoord uit de wallet. Deze pagina ververst zichzelf elke paar seconden.",
-        "Waiting for the answer from the wallet. This page refreshes itself every few seconds.",
+        "Wachten op het antwoord uit de wallet.",
+        "Waiting for the answer from the wallet.",
     ),
+    "answered": ("Het antwoord is binnen.", "The answer has arrived."),
+    "show_answer": ("Toon de uitkomst", "Show the outcome"),
     "processing": (
         "Het antwoord is binnen en wordt gecontroleerd.",
         "The answer has arrived and is being checked.",
     ),
-    "refresh": ("Nu verversen", "Refresh now"),
+    "refresh": ("Opnieuw kijken", "Check again"),
     "valid_until": ("Het verzoek is geldig tot {time}.", "The request is valid until {time}."),
     "decision_heading": ("Uitkomst", "Outcome"),
     "meets_yes": (
@@ -132,6 +134,80 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "This request expired without an answer.",
     ),
     "new_check": ("Nieuwe controle", "New check"),
+    "upload_heading": ("Of: controleer een gewaarmerkte PDF", "Or: check a sealed PDF"),
+    "upload_intro": (
+        "Heeft de woningzoekende een gewaarmerkt PDF-bestand van de overheid gestuurd (Blauwe "
+        "Knop Basis of Basis 2.0)? Dan controleert deze pagina de zegels en de digitale "
+        "gegevens erin, en beslist op de inkomensverklaring van de Belastingdienst.",
+        "Did the home seeker send a sealed PDF file from the government (Blauwe Knop Basis or "
+        "Basis 2.0)? This page checks its seals and the digital data inside, and decides on "
+        "the tax office's income statement.",
+    ),
+    "upload_label": ("Het PDF-bestand", "The PDF file"),
+    "upload_hint": ("Ten hoogste {size} MB.", "At most {size} MB."),
+    "upload_button": ("Controleer de PDF", "Check the PDF"),
+    "no_pdf": ("Kies een PDF-bestand.", "Choose a PDF file."),
+    "too_large_title": ("Bestand te groot", "File too large"),
+    "too_large": (
+        "Dit bestand is groter dan deze pagina aanneemt.",
+        "This file is larger than this page accepts.",
+    ),
+    "pdf_check_title": (
+        "Gewaarmerkte PDF voor een huishouden van {size}",
+        "Sealed PDF for a household of {size}",
+    ),
+    "pdf_refused": (
+        "De PDF is geweigerd. Controles die faalden:",
+        "The PDF was refused. Checks that failed:",
+    ),
+    "pdf_sources_caption": ("Wat er in de PDF zit", "What the PDF holds"),
+    "pdf_source": ("Organisatie", "Organisation"),
+    "pdf_seal": ("Zegel in orde", "Seal intact"),
+    "pdf_credential": ("Digitale gegevens geldig", "Digital data valid"),
+    "pdf_printed": ("Getoonde gegevens kloppen", "Shown data matches"),
+    "pdf_not_trusted": ("niet nodig voor deze toets", "not needed for this check"),
+    "pdf_sha256": ("SHA-256 van het bestand:", "SHA-256 of the file:"),
+    "yes": ("ja", "yes"),
+    "no": ("nee", "no"),
+    "status_valid": ("niet ingetrokken", "not revoked"),
+    "status_revoked": ("ingetrokken", "revoked"),
+    "status_suspended": ("geschorst", "suspended"),
+    "status_unknown": ("status onbekend", "status unknown"),
+    "status_not checked": ("niet gecontroleerd", "not checked"),
+    "why_SEAL_BROKEN": (
+        "een zegel is verbroken: het document is na het waarmerken gewijzigd.",
+        "a seal is broken: the document was changed after it was sealed.",
+    ),
+    "why_SEAL_MISSING": ("een zegel ontbreekt.", "a seal is missing."),
+    "why_DOCUMENT_MODIFIED": (
+        "het document is na een zegel nog gewijzigd.",
+        "the document was changed after a seal.",
+    ),
+    "why_SIGNER_UNTRUSTED": (
+        "het zegel is niet van een organisatie die deze pagina vertrouwt.",
+        "the seal is not from an organisation this page trusts.",
+    ),
+    "why_CREDENTIAL_REVOKED": (
+        "de organisatie heeft deze verklaring ingetrokken.",
+        "the organisation has revoked this statement.",
+    ),
+    "why_CREDENTIAL_SUSPENDED": (
+        "de organisatie heeft deze verklaring geschorst.",
+        "the organisation has suspended this statement.",
+    ),
+    "why_PRINTED_DATA_MISMATCH": (
+        "de getoonde gegevens zijn niet gelijk aan de digitale gegevens.",
+        "the shown data differs from the digital data.",
+    ),
+    "why_PDF_UNREADABLE": ("het bestand is geen leesbare PDF.", "the file is not a readable PDF."),
+    "why_MANIFEST_MISSING": (
+        "het bestand is geen gewaarmerkt afschrift van de overheid.",
+        "the file is not a sealed copy from the government.",
+    ),
+    "why_NO_TRUSTED_CREDENTIAL": (
+        "er zit geen verklaring in van een organisatie die deze pagina vertrouwt.",
+        "it holds no statement of an organisation this page trusts.",
+    ),
     "not_found_title": ("Niet gevonden", "Not found"),
     "not_found": (
         "Deze controle bestaat niet of is op een andere computer gestart.",
@@ -149,6 +225,12 @@ def translate(language: Language, key: str, **values: object) -> str:
     """The text ``key`` in ``language``, with ``{name}`` fields filled from ``values``."""
     text = _TEXTS[key][LANGUAGES.index(language)]
     return text.format(**values) if values else text
+
+
+def explain(language: Language, code: str) -> str:
+    """A plain sentence for a refusal code, or ``""`` when there is none."""
+    key = f"why_{code}"
+    return translate(language, key) if key in _TEXTS else ""
 
 
 def pick_language(query: str | None, cookie: str | None, accept_language: str | None) -> Language:

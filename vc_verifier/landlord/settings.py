@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from cryptography import x509
+
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
 
 DEMO_TRUSTED_ISSUERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -40,7 +42,9 @@ class LandlordSettings:
     types they may issue. ``rule_year`` picks the shipped income-limit table
     (default: the latest). ``fetch_overrides`` maps a public origin to where it
     is really served, e.g. ``{"https://issuer.example.nl": "http://127.0.0.1:8080"}``
-    (development: the demo issuer on loopback).
+    (development: the demo issuer on loopback). ``trusted_seals`` maps an issuer
+    DID to the PEM certificates its PDF seals must chain to (the "upload a
+    PDF" path; without them an uploaded PDF is refused as untrusted).
     """
 
     public_url: str = "https://verhuur.example.nl"
@@ -51,6 +55,7 @@ class LandlordSettings:
     )
     rule_year: int | None = None
     fetch_overrides: Mapping[str, str] = field(default_factory=dict)
+    trusted_seals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -63,6 +68,18 @@ class LandlordSettings:
             for public, local in self.fetch_overrides.items()
         }
         object.__setattr__(self, "fetch_overrides", MappingProxyType(overrides))
+        seals = {str(did): tuple(pems) for did, pems in self.trusted_seals.items()}
+        for pems in seals.values():
+            for pem in pems:
+                x509.load_pem_x509_certificate(pem.encode())  # ValueError when it is not one
+        object.__setattr__(self, "trusted_seals", MappingProxyType(seals))
+
+    def seal_certificates(self) -> dict[str, list[x509.Certificate]]:
+        """The trusted seal certificates, parsed."""
+        return {
+            did: [x509.load_pem_x509_certificate(pem.encode()) for pem in pems]
+            for did, pems in self.trusted_seals.items()
+        }
 
     @property
     def did(self) -> str:

@@ -96,6 +96,55 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no_data": ("{source} heeft geen gegevens van u.", "{source} holds no data about you."),
     "claim_heading": ("Gegeven", "Item"),
     "value_heading": ("Waarde", "Value"),
+    "all_link": ("Alles in één keer downloaden", "Download everything at once"),
+    "all_link_hint": (
+        "Eén gewaarmerkt PDF-bestand met de gegevens van alle organisaties, en hetzelfde als "
+        "bestand voor computers.",
+        "One sealed PDF file with the data of every organisation, and the same as a file for "
+        "computers.",
+    ),
+    "all_title": ("Alle gegevens downloaden", "Download all my data"),
+    "all_intro": (
+        "Kies de organisaties. U krijgt één gewaarmerkt overzicht: een voorblad, dan per "
+        "organisatie haar gegevens, elk deel met het eigen zegel van die organisatie.",
+        "Choose the organisations. You get one sealed overview: a cover page, then each "
+        "organisation's data, each part with that organisation's own seal.",
+    ),
+    "all_nothing": (
+        "Geen enkele organisatie heeft gegevens van u.",
+        "No organisation holds data about you.",
+    ),
+    "all_sources_legend": ("Van welke organisaties?", "From which organisations?"),
+    "all_format_legend": ("Welk bestand?", "Which file?"),
+    "all_format_both": ("Allebei (ZIP-bestand)", "Both (ZIP file)"),
+    "all_format_both_hint": (
+        "Het PDF-bestand en het bestand voor computers, met dezelfde gegevens.",
+        "The PDF file and the file for computers, with the same data.",
+    ),
+    "all_format_pdf": ("PDF-bestand (gewaarmerkt)", "PDF file (sealed)"),
+    "all_format_pdf_hint": (
+        "Om te lezen, te printen of te mailen; de gegevens zitten er ook digitaal in.",
+        "To read, print or email; the data is inside in digital form too.",
+    ),
+    "all_format_bundle": ("Bestand voor computers (JSON)", "File for computers (JSON)"),
+    "all_format_bundle_hint": (
+        "De verifieerbare gegevens van alle organisaties samen, door elk van hen getekend.",
+        "The verifiable data of every organisation together, signed by each of them.",
+    ),
+    "all_button": ("Downloaden", "Download"),
+    "all_no_source": (
+        "Kies ten minste één organisatie.",
+        "Choose at least one organisation.",
+    ),
+    "all_check_heading": ("Zo controleert u het", "How to check it"),
+    "all_check_text": (
+        "Een PDF-lezer die handtekeningen toont, laat het zegel van elke organisatie zien. "
+        "Wie het bestand krijgt, kan met 'blauwe-knop pdf verify' per organisatie het zegel, "
+        "de digitale gegevens en de getoonde gegevens controleren.",
+        "A PDF reader that shows signatures lists each organisation's seal. Whoever receives "
+        "the file can check each organisation's seal, digital data and shown data with "
+        "'blauwe-knop pdf verify'.",
+    ),
     "download_pdf": ("Download als PDF (gewaarmerkt)", "Download as PDF (sealed)"),
     "download_json": ("Download als JSON (credential)", "Download as JSON (credential)"),
     "add_to_wallet": ("Zet in mijn wallet", "Add to my wallet"),

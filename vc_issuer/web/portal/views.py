@@ -1,5 +1,8 @@
 """The portal's pages: log in, my data per source, downloads, add to wallet, log out.
 
+"Download all my data" (``/portaal/alles``) is Basis 2.0: one aggregated,
+sealed PDF, the bundle of the same credentials, or both as a ZIP.
+
 Every page is rendered on the server from the templates in ``templates/``;
 no page needs JavaScript. The citizen is always the one of the session:
 no URL or form field names a BSN after the login form, so one citizen cannot
@@ -25,7 +28,7 @@ from markupsafe import Markup
 
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
 from vc_issuer.errors import IssuerError, NotFound
-from vc_issuer.issuer import Issuer
+from vc_issuer.issuer import Basis2Format, Issuer
 from vc_issuer.sources import is_valid_bsn
 from vc_issuer.web.portal.i18n import (
     LANGUAGES,
@@ -324,6 +327,76 @@ def overview(request: Request, portal: PortalDep, session: CitizenDep) -> HTMLRe
         "overview.html",
         session=session,
         sources=_holdings(portal, language, session.subject),
+    )
+
+
+# Basis 2.0: everything at once ------------------------------------------------------------------
+
+
+def _all_page(
+    request: Request,
+    portal: Portal,
+    session: CitizenSession,
+    *,
+    status: int = 200,
+    chosen: list[str] | None = None,
+    format: str = "both",
+    error: str | None = None,
+) -> HTMLResponse:
+    """The form: the sources that hold data (all chosen by default) and the file format."""
+    issuer = portal.issuer
+    holding = issuer.sources_holding(session.subject)
+    sources = [
+        (
+            name,
+            issuer.source(name).display_name,
+            issuer.configuration(name, issuer.default_configuration(name)).name,
+        )
+        for name in holding
+    ]
+    return portal.render(
+        request,
+        "all.html",
+        status=status,
+        session=session,
+        sources=sources,
+        chosen=holding if chosen is None else chosen,
+        format=format,
+        error=error,
+    )
+
+
+@router.get("/alles")
+def download_all_page(request: Request, portal: PortalDep, session: CitizenDep) -> HTMLResponse:
+    """Basis 2.0: choose the sources and the file (PDF, bundle or both)."""
+    return _all_page(request, portal, session)
+
+
+@router.post("/alles")
+def download_all(
+    request: Request,
+    portal: PortalDep,
+    session: CitizenDep,
+    csrf_token: FormText = "",
+    bron: Annotated[list[str] | None, Form()] = None,
+    formaat: FormText = "both",
+) -> Response:
+    """One aggregated, sealed PDF, the bundle of the same credentials, or both as a ZIP."""
+    if not portal.sessions.csrf_ok(session, csrf_token):
+        return csrf_refused(request, portal, session)
+    what: Basis2Format = "pdf" if formaat == "pdf" else "bundle" if formaat == "bundle" else "both"
+    holding = portal.issuer.sources_holding(session.subject)
+    chosen = [name for name in holding if name in (bron or [])]
+    if not chosen or len(chosen) != len(set(bron or [])):
+        return _all_page(
+            request, portal, session, status=400, chosen=chosen, format=what, error="all_no_source"
+        )
+    download = portal.issuer.aggregated_download(session.subject, chosen, what=what)
+    disposition = f'attachment; filename="{download.filename}"'
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={"Content-Disposition": disposition},
     )
 
 

@@ -1,4 +1,8 @@
-"""Basis download for an authenticated citizen, and the DEMO login (no real identity check).
+"""Basis and Basis 2.0 downloads for an authenticated citizen, and the DEMO login.
+
+``/basis-2.0/gewaarmerkt-overzicht.pdf``, ``.json`` and ``.zip`` are the
+aggregated PDF, the bundle and both (of the same credentials), of the sources
+in ``?bronnen=a,b`` or every source holding data.
 
 ``/demo-login`` exists only when the demo login is enabled (development); a
 production deployment passes its own ``CitizenAuthenticator`` to ``create_app``.
@@ -15,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from vc_issuer.auth import DEMO_SESSION_COOKIE, DemoLogin
 from vc_issuer.errors import NotFound
+from vc_issuer.issuer import BASIS_2_BUNDLE, BASIS_2_PDF, BASIS_2_ZIP, Basis2Format
 from vc_issuer.sources import DEMO_BSN, is_valid_bsn
 from vc_issuer.web.deps import CitizenDep, IssuerDep
 from vc_issuer.web.errors import NO_STORE, problem_response
@@ -94,3 +99,23 @@ def basis_offer(source: str, bsn: CitizenDep, issuer: IssuerDep) -> JSONResponse
     return JSONResponse(
         offer_response(offer, with_qr=True).model_dump(), status_code=201, headers=NO_STORE
     )
+
+
+_BASIS_2_FILES: dict[str, Basis2Format] = {
+    BASIS_2_PDF: "pdf",
+    BASIS_2_BUNDLE: "bundle",
+    BASIS_2_ZIP: "both",
+}
+
+
+@router.get("/basis-2.0/{name}")
+def basis_2(name: str, bsn: CitizenDep, issuer: IssuerDep, bronnen: str | None = None) -> Response:
+    """Basis 2.0: the aggregated PDF, the bundle, or both as ZIP (the same credentials)."""
+    what = _BASIS_2_FILES.get(name)
+    if what is None:
+        raise NotFound(f"no Basis 2.0 file {name!r}")
+    sources = None if not bronnen else [part.strip() for part in bronnen.split(",")]
+    download = issuer.aggregated_download(bsn, sources, what=what)
+    disposition = f'attachment; filename="{download.filename}"'
+    headers = {**NO_STORE, "Content-Disposition": disposition}
+    return Response(download.content, media_type=download.media_type, headers=headers)
