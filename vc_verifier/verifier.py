@@ -48,6 +48,7 @@ from vc_core.errors import (
     StatusListError,
     VerificationError,
 )
+from vc_core.formats import SD_JWT_VC
 from vc_core.jws import sign_jws
 from vc_core.keys import KeyPair
 from vc_core.proofs import verify
@@ -85,6 +86,7 @@ from vc_verifier.results import (
     VerifiedCredential,
     VerifiedPresentation,
 )
+from vc_verifier.sd_jwt_vc import SdJwtIssuerKeys, check_sd_jwt_presentation
 from vc_verifier.transactions import (
     MemoryTransactions,
     Transaction,
@@ -174,8 +176,12 @@ class Verifier:
     local development). ``trusted_seals`` maps an issuer DID to the
     certificates its PDF seals must chain to (for :meth:`check_certified_pdf`).
     ``did_documents`` pins issuers' did:web documents (offline checks): they
-    are used as they are and never fetched. Nothing is fetched or verified in
-    the constructor.
+    are used as they are and never fetched. SD-JWT VCs are accepted from the
+    same trusted issuers: a did:web DID stands for the issuer at its https URL
+    (keys from its DID document); an issuer trusted by its https URL gives its
+    keys in JWT VC Issuer Metadata, or, with ``sd_jwt_trust_anchors``, in an
+    ``x5c`` chain to one of them. Nothing is fetched or verified in the
+    constructor.
     """
 
     def __init__(
@@ -196,6 +202,7 @@ class Verifier:
         did_cache_ttl: timedelta = timedelta(minutes=5),
         trusted_seals: Mapping[str, Sequence[x509.Certificate]] | None = None,
         did_documents: Mapping[str, JsonObject] | None = None,
+        sd_jwt_trust_anchors: Sequence[x509.Certificate] = (),
     ) -> None:
         openid4vp.check_client_id(client_id)
         if not isinstance(signing_key, KeyPair):
@@ -243,6 +250,13 @@ class Verifier:
             if not all(isinstance(c, x509.Certificate) for c in certificates):
                 raise TypeError(f"the trusted seals of {did} must be x509.Certificate objects")
         self._did_lock = threading.Lock()
+        self._sd_jwt_keys = SdJwtIssuerKeys(
+            self._trusted,
+            resolve_verification_method=self._issuer_method,
+            fetch=self._fetch or _no_fetch,
+            trust_anchors=tuple(sd_jwt_trust_anchors),
+            clock=clock,
+        )
         self.client_metadata: JsonObject = {
             "vp_formats_supported": openid4vp.vp_formats_supported(
                 suites | set(PRESENTATION_CRYPTOSUITES)
@@ -742,8 +756,11 @@ class Verifier:
             verified: list[VerifiedPresentation] = []
             for index, unverified_vp in enumerate(unverified_vps):
                 path = f"vp_token.{query_id}[{index}]"
-                report = self.check_presentation(
-                    unverified_vp, challenge=transaction.nonce, domain=transaction.client_id
+                report = self._check_answer(
+                    queries[query_id]["format"],
+                    unverified_vp,
+                    nonce=transaction.nonce,
+                    client_id=transaction.client_id,
                 )
                 found = list(report.problems)
                 if report.presentation is not None:
@@ -761,6 +778,39 @@ class Verifier:
             )
         return PresentationOutcome(
             transaction.id, "verified", presentations=presentations, completed_at=completed_at
+        )
+
+    def _check_answer(
+        self, format: str, unverified: object, *, nonce: str, client_id: str
+    ) -> PresentationReport:
+        """Check one ``vp_token`` entry the way its credential query's format is presented."""
+        if format == SD_JWT_VC:
+            return self.check_sd_jwt_presentation(unverified, nonce=nonce, audience=client_id)
+        return self.check_presentation(unverified, challenge=nonce, domain=client_id)
+
+    def check_sd_jwt_presentation(
+        self, unverified_sd_jwt: object, *, nonce: str, audience: str
+    ) -> PresentationReport:
+        """Check an SD-JWT VC presentation (with its Key Binding JWT); report every problem.
+
+        ``nonce`` is the request's nonce and ``audience`` the full client_id.
+        The issuer key comes from the one mechanism configured for that issuer
+        (its did:web DID, an ``x5c`` anchor, or JWT VC Issuer Metadata; see
+        :mod:`vc_verifier.sd_jwt_vc`); status, trust by ``vct`` and the
+        verified value are as for a W3C credential.
+        """
+        if not isinstance(nonce, str) or not isinstance(audience, str):
+            raise TypeError("nonce and audience must be strings")
+        return check_sd_jwt_presentation(
+            unverified_sd_jwt,
+            keys=self._sd_jwt_keys,
+            trusted=self._trusted,
+            audience=audience,
+            nonce=nonce,
+            fetch=self._fetch or _no_fetch,
+            clock=self._clock,
+            status_cache=self._status_cache,
+            status_fail_closed=self._status_fail_closed,
         )
 
     @staticmethod

@@ -15,12 +15,14 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
+from vc_verifier.policy.housing import INCOME_VCT
+
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
 
 DEMO_TRUSTED_ISSUERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential",)}
+    {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential", INCOME_VCT)}
 )
-"""The demo tax office, trusted for income statements only."""
+"""The demo tax office, trusted for income statements only (both formats)."""
 
 
 def _check_base(url: str, what: str, *, schemes: tuple[str, ...]) -> str:
