@@ -54,8 +54,9 @@ def holder_check(client: TestClient, source: str, issued: str) -> VerifiedSdJwtV
 
 def status_of(client: TestClient, verified: VerifiedSdJwtVc) -> str:
     assert verified.status is not None
-    keys = DidWebKeys([f"did:web:issuer.example.nl:{verified.issuer.rsplit('/')[-1]}"],
-                      fetch=client_fetch(client))  # fmt: skip
+    keys = DidWebKeys(
+        [f"did:web:issuer.example.nl:{verified.issuer.rsplit('/')[-1]}"], fetch=client_fetch(client)
+    )
     return check_token_status(
         verified.status, issuer=verified.issuer, key_resolver=keys, fetch=client_fetch(client)
     ).name

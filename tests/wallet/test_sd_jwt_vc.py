@@ -64,8 +64,9 @@ def new_wallet(http: httpx.Client, issuer: Issuer, **options: Any) -> Wallet:
 
 def receive(wallet: Wallet, issuer: Issuer, source: str, copies: int = 1) -> list[Any]:
     offer = issuer.create_offer(source, DEMO_BSN, f"{SOURCES[source]}_dc_sd_jwt")
-    return wallet.accept_offer(wallet.parse_offer(offer.offer_uri), tx_code=offer.tx_code,
-                               copies=copies)  # fmt: skip
+    return wallet.accept_offer(
+        wallet.parse_offer(offer.offer_uri), tx_code=offer.tx_code, copies=copies
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -139,9 +140,11 @@ def test_a_credential_from_another_issuer_is_refused(client: TestClient, issuer:
     """The tax office's answer carrying the vehicle authority's credential fails the iss check."""
     wallet = new_wallet(client, issuer)
     foreign = issuer.issue_credential(
-        "rdw", bsn=DEMO_BSN, configuration_id="VoertuigregistratieCredential_dc_sd_jwt",
+        "rdw",
+        bsn=DEMO_BSN,
+        configuration_id="VoertuigregistratieCredential_dc_sd_jwt",
         holder_did=None,
-    )  # fmt: skip
+    )
     original = issuer.issue_with_claims
     issuer.issue_with_claims = lambda *a, **k: [foreign for _ in original(*a, **k)]  # type: ignore[method-assign]
     try:
@@ -191,9 +194,12 @@ def test_present_only_the_requested_claims_with_key_binding(
     assert isinstance(shown, str)
     keys = DidWebKeys([issuer.settings.issuer_did("belastingdienst")], fetch=fetch_from(client))
     verified = verify_sd_jwt_vc(
-        shown, key_resolver=keys, audience=REDIRECT_CLIENT, nonce=request.nonce,
+        shown,
+        key_resolver=keys,
+        audience=REDIRECT_CLIENT,
+        nonce=request.nonce,
         clock=lambda: datetime.now(UTC),
-    )  # fmt: skip
+    )
     assert "verzamelinkomen" not in verified.claims
     assert "inkomensklasse" not in verified.claims
     assert verified.claims["inkomenstoets"]["onderSocialeHuurgrens"] in (True, False)
