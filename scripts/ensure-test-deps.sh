@@ -5,7 +5,9 @@
 #     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead;
 #   - poppler's pdfsig (poppler-utils), the second, independent validator of the PDF seals;
 #   - node and npm, then the pinned test-only npm project tests/web/axe (axe-core, injected into
-#     Chromium to audit every page), installed with `npm ci` when its node_modules are missing.
+#     Chromium to audit every page), installed with `npm ci` when its node_modules are missing;
+#   - likewise tests/sd_jwt_interop (the OpenWallet Foundation's SD-JWT VC library and Sphereon's
+#     OpenID4VCI client, run against our servers).
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
 set -euo pipefail
@@ -34,8 +36,18 @@ install_axe() {
     fi
 }
 
+sd_jwt_dir="$(dirname "$0")/../tests/sd_jwt_interop"
+install_sd_jwt_interop() {
+    if [ ! -d "$sd_jwt_dir/node_modules/@sd-jwt/sd-jwt-vc" ] \
+        || [ "$sd_jwt_dir/package-lock.json" -nt "$sd_jwt_dir/node_modules" ]; then
+        echo "make test: installing the SD-JWT interop packages (npm ci in tests/sd_jwt_interop)" >&2
+        (cd "$sd_jwt_dir" && npm ci --no-audit --no-fund --silent && touch node_modules)
+    fi
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
     install_axe
+    install_sd_jwt_interop
     exit 0
 fi
 
@@ -58,3 +70,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 install_axe
+install_sd_jwt_interop
