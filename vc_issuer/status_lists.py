@@ -216,7 +216,9 @@ class StatusLists:
             uri=status_list_url(identifier, state.purpose, state.number),
             issued_at=now,
             expires_at=now + self._validity,
-            ttl=self._ttl if self._ttl.total_seconds() >= 1 else None,
+            # Implementation note: a ttl is a positive number of seconds; a list
+            # served uncached (ttl 0) says the shortest one, a second.
+            ttl=max(self._ttl, timedelta(seconds=1)),
             issuer=identifier,
             kid=key.id,
         )
