@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check bench contexts
+.PHONY: setup demo test check bench contexts conformance
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,3 +34,8 @@ bench: setup
 
 contexts: setup
 	$(BIN)/python scripts/vendor_contexts.py
+
+# The W3C suites, offline: SUITES is a folder of their checkouts (see scripts/conformance.py).
+conformance: setup
+	@test -n "$(SUITES)" || { echo "usage: make conformance SUITES=<folder of the W3C suites' checkouts>" >&2; exit 2; }
+	$(BIN)/python scripts/conformance.py --suites "$(SUITES)"

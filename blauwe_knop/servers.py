@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -160,17 +161,24 @@ def landlord_page_process(*, data_dir: Path, log_path: Path, issuer_port: int) -
 
 @contextmanager
 def run_until_ready(
-    command: list[str], environment: dict[str, str], log_path: Path, ready_url: str
+    command: list[str],
+    environment: dict[str, str],
+    log_path: Path,
+    ready_url: str,
+    *,
+    verify: bool | ssl.SSLContext = True,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command``, output to ``log_path``; yield once ``ready_url`` answers 200; stop it after.
 
-    Raises ``ServerError`` when the process exits first or does not answer in time.
+    ``verify`` is how an https ``ready_url``'s certificate is checked (a context
+    trusting a self-signed one, for example). Raises ``ServerError`` when the process exits first
+    or does not answer in time.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(process, ready_url, log_path)
+            _wait_until_up(process, ready_url, log_path, verify)
             yield process
         finally:
             process.terminate()
@@ -181,13 +189,15 @@ def run_until_ready(
                 process.wait()
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+def _wait_until_up(
+    process: subprocess.Popen[bytes], url: str, log_path: Path, verify: bool | ssl.SSLContext
+) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while True:
         if process.poll() is not None:
             raise ServerError(f"the server exited with {process.returncode}; see {log_path}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2, verify=verify).status_code == 200:
                 return
         except httpx.TransportError:
             pass

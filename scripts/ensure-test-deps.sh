@@ -4,9 +4,10 @@
 #   - the PostgreSQL server binaries initdb and pg_ctl (the tests start a throwaway cluster),
 #     unless BLAUWE_KNOP_TEST_POSTGRES_URL names a server to use instead;
 #   - poppler's pdfsig (poppler-utils), the second, independent validator of the PDF seals;
-#   - node and npm, then the pinned test-only npm project tests/web/axe (axe-core, injected into
-#     Chromium to audit every page), installed with `npm ci` when its node_modules are missing;
-#   - likewise tests/sd_jwt_interop (the OpenWallet Foundation's SD-JWT VC library and Sphereon's
+#   - node and npm, then the pinned test-only npm projects, installed with `npm ci` when their
+#     node_modules are missing or older than their lockfile: tests/web/axe (axe-core, injected
+#     into Chromium to audit every page), tests/interop (Digital Bazaar's Data Integrity stack)
+#     and tests/sd_jwt_interop (the OpenWallet Foundation's SD-JWT VC library and Sphereon's
 #     OpenID4VCI client, run against our servers).
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
@@ -28,26 +29,23 @@ command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-axe_dir="$(dirname "$0")/../tests/web/axe"
-install_axe() {
-    if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ]; then
-        echo "make test: installing axe-core (npm ci in tests/web/axe)" >&2
-        (cd "$axe_dir" && npm ci --no-audit --no-fund --silent)
-    fi
-}
-
-sd_jwt_dir="$(dirname "$0")/../tests/sd_jwt_interop"
-install_sd_jwt_interop() {
-    if [ ! -d "$sd_jwt_dir/node_modules/@sd-jwt/sd-jwt-vc" ] \
-        || [ "$sd_jwt_dir/package-lock.json" -nt "$sd_jwt_dir/node_modules" ]; then
-        echo "make test: installing the SD-JWT interop packages (npm ci in tests/sd_jwt_interop)" >&2
-        (cd "$sd_jwt_dir" && npm ci --no-audit --no-fund --silent && touch node_modules)
-    fi
+npm_projects=(
+    "$(dirname "$0")/../tests/web/axe"
+    "$(dirname "$0")/../tests/interop"
+    "$(dirname "$0")/../tests/sd_jwt_interop"
+)
+install_npm_projects() {
+    for project in "${npm_projects[@]}"; do
+        if [ ! -d "$project/node_modules" ] || [ "$project/package-lock.json" -nt "$project/node_modules" ]; then
+            echo "make test: installing the test-only npm project in $project (npm ci)" >&2
+            (cd "$project" && npm ci --no-audit --no-fund --silent)
+            touch "$project/node_modules"
+        fi
+    done
 }
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    install_axe
-    install_sd_jwt_interop
+    install_npm_projects
     exit 0
 fi
 
@@ -69,5 +67,4 @@ echo "make test: installing ${missing[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-install_axe
-install_sd_jwt_interop
+install_npm_projects

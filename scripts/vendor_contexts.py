@@ -7,6 +7,9 @@ Run from anywhere (needs the ordinary ``npm`` client and the npm registry)::
 Each pinned package is fetched with ``npm pack NAME@VERSION`` into a temporary
 folder; the context file is read straight out of the tarball and written to
 ``contexts/`` byte for byte (no reformatting: the sha256 pins the exact bytes).
+A context that no npm package carries (the W3C examples context) is taken
+from its W3C repository at a pinned commit over https and must match the
+sha256 pinned here.
 Our own vocabulary context (``contexts/nl-vc-v1.json``) is maintained by hand;
 the script only records its sha256. The manifest lists every file the document
 loader may serve, and the loader refuses to start when a file's sha256 differs.
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +39,30 @@ class VendoredContext:
     package: str
     member: str
     file: str
+
+
+@dataclass(frozen=True, slots=True)
+class RepositoryContext:
+    """One context URL served from one file of a W3C repository at a pinned commit."""
+
+    url: str
+    repository: str
+    commit: str
+    path: str
+    file: str
+    sha256: str
+
+    @property
+    def package(self) -> str:
+        return f"{self.repository}@{self.commit[:8]}"
+
+    def fetch(self) -> bytes:
+        source = f"https://raw.githubusercontent.com/{self.repository}/{self.commit}/{self.path}"
+        with urllib.request.urlopen(source, timeout=30) as response:
+            data: bytes = response.read()
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise SystemExit(f"{source} does not match its pinned sha256")
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +129,17 @@ VENDORED: tuple[VendoredContext, ...] = (
     ),
 )
 
+FROM_REPOSITORIES: tuple[RepositoryContext, ...] = (
+    RepositoryContext(
+        "https://www.w3.org/ns/credentials/examples/v2",
+        "w3c/vc-data-model",
+        "979c4af1cfe2224ed7b0ee5ec4d7a009a465812b",
+        "contexts/credentials/examples/v2",
+        "credentials-examples-v2.json",
+        "57393fbc69d6efb9b9b5dc9cb6b9880b0944360abfe2eaf459c9e58cf2279d7c",
+    ),
+)
+
 OWN: tuple[OwnContext, ...] = (
     OwnContext("https://issuer.example.nl/contexts/nl-vc/v1", "nl-vc-v1.json"),
 )
@@ -159,6 +198,10 @@ def main() -> None:
             )
             (CONTEXTS_DIR / pin.file).write_bytes(data)
             entries.append(manifest_entry(pin.url, pin.file, pin.package, data))
+    for copied in FROM_REPOSITORIES:
+        data = checked_context(copied.fetch(), copied.package)
+        (CONTEXTS_DIR / copied.file).write_bytes(data)
+        entries.append(manifest_entry(copied.url, copied.file, copied.package, data))
     for own in OWN:
         data = checked_context((CONTEXTS_DIR / own.file).read_bytes(), own.file)
         entries.append(manifest_entry(own.url, own.file, own.package, data))

@@ -291,14 +291,22 @@ class KeyPair:
         """Load a Multikey key-pair object (``publicKeyMultibase`` + secret multibase).
 
         The secret is ``secretKeyMultibase`` or, as in the Ed25519 vectors,
-        ``privateKeyMultibase``; ``id`` and ``controller`` are kept. Raises
-        ``ValueError`` if anything is malformed or the halves do not match.
+        ``privateKeyMultibase``; an Ed25519 secret is the 32-byte seed or, as
+        Digital Bazaar exports it, the seed followed by the public key (checked).
+        ``id`` and ``controller`` are kept. Raises ``ValueError`` if anything is
+        malformed or the halves do not match.
         """
         secret_value = data.get("secretKeyMultibase", data.get("privateKeyMultibase"))
         if not isinstance(secret_value, str):
             raise ValueError("a Multikey key pair needs secretKeyMultibase")
         secret_data = decode_base58btc(secret_value)
         curve, secret = _split_multikey(secret_data, _CURVE_BY_SECRET_CODEC, "secret key")
+        # Implementation note: Digital Bazaar's Ed25519 Multikey export stores the
+        # 64-byte secret of RFC 8032 implementations (seed, then public key).
+        if curve == "Ed25519" and len(secret) == 2 * _SCALAR_SIZES[curve]:
+            secret, embedded_public = secret[:32], secret[32:]
+            if cls.from_secret_bytes(curve, secret).public.raw != embedded_public:
+                raise ValueError("the secret key's public half does not belong to its seed")
         pair = cls.from_secret_bytes(curve, secret)
         if data.get("publicKeyMultibase") != pair.public.multibase:
             raise ValueError("publicKeyMultibase does not belong to the secret key")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -31,25 +32,31 @@ from vc_core.errors import DocumentLoadError, VcError
 from vc_core.types import JsonObject, RemoteDocument
 
 __all__ = [
+    "CREDENTIALS_V1_URL",
     "CREDENTIALS_V2_URL",
     "DATA_INTEGRITY_V2_URL",
     "DID_V1_URL",
+    "EXAMPLES_V2_URL",
     "MULTIKEY_V1_URL",
     "NL_VC_V1_URL",
     "STATUS_LIST_V1_URL",
     "OfflineDocumentLoader",
     "bundled_contexts",
     "document_loader",
+    "load_context_folder",
 ]
 
 CREDENTIALS_V2_URL = "https://www.w3.org/ns/credentials/v2"
+CREDENTIALS_V1_URL = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_V2_URL = "https://w3id.org/security/data-integrity/v2"
+EXAMPLES_V2_URL = "https://www.w3.org/ns/credentials/examples/v2"
 MULTIKEY_V1_URL = "https://w3id.org/security/multikey/v1"
 DID_V1_URL = "https://www.w3.org/ns/did/v1"
 STATUS_LIST_V1_URL = "https://www.w3.org/ns/credentials/status/v1"
 NL_VC_V1_URL = "https://issuer.example.nl/contexts/nl-vc/v1"
 
 _MANIFEST = "manifest.json"
+_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
 def _contexts_root() -> Traversable:
@@ -83,16 +90,18 @@ def _read_bundle(root: Traversable) -> _Bundle:
         manifest = json.loads(root.joinpath(_MANIFEST).read_bytes())
         pins = [(entry["url"], entry["file"], entry["sha256"]) for entry in manifest]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DocumentLoadError(f"cannot read the bundled context manifest: {exc}") from exc
+        raise DocumentLoadError(f"cannot read the context manifest in {root}: {exc}") from exc
     contexts: dict[str, JsonObject] = {}
     for url, file, sha256 in pins:
+        if not isinstance(file, str) or not _FILE_NAME.fullmatch(file):
+            raise DocumentLoadError(f"context file name {file!r} is not a plain file name")
         try:
             data = root.joinpath(file).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha256:
-                raise DocumentLoadError(f"bundled context {file} does not match its pinned sha256")
+                raise DocumentLoadError(f"context file {file} does not match its pinned sha256")
             contexts[url] = json.loads(data)
         except (OSError, ValueError) as exc:
-            raise DocumentLoadError(f"cannot read the bundled context {file}: {exc}") from exc
+            raise DocumentLoadError(f"cannot read the context file {file}: {exc}") from exc
     digests = {url: _sha256_hex(_canonical_json(doc)) for url, doc in contexts.items()}
     return _Bundle(MappingProxyType(contexts), MappingProxyType(digests))
 
@@ -102,6 +111,23 @@ def _bundle() -> _Bundle:
     # Implementation note: functools.cache keeps only a returned value, so a failed check
     # is repeated on the next call instead of being remembered as good.
     return _read_bundle(_contexts_root())
+
+
+def load_context_folder(folder: Path) -> Mapping[str, JsonObject]:
+    """Read an operator's folder of extra contexts, pinned like the bundled ones.
+
+    ``folder/manifest.json`` lists ``{"url", "file", "sha256"}`` per context
+    (the bundled manifest's format); every file must match its sha256. The
+    result is meant for ``document_loader(extra_contexts=...)``; nothing is
+    ever fetched. Raises :class:`DocumentLoadError` for a missing or malformed
+    manifest, an unreadable file or a sha256 mismatch.
+
+    >>> load_context_folder(Path("/nonexistent"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    vc_core.errors.DocumentLoadError: LOADING_DOCUMENT_FAILED: cannot read the context manifest...
+    """
+    return _read_bundle(folder).contexts
 
 
 def bundled_contexts() -> Mapping[str, JsonObject]:

@@ -40,7 +40,6 @@ from vc_core.errors import (
     ParsingError,
     Problem,
     ProofExpiredError,
-    ProofGenerationError,
     ProofVerificationError,
     UnsupportedCryptosuiteError,
     VcError,
@@ -49,15 +48,14 @@ from vc_core.errors import (
 from vc_core.hazmat import data_integrity
 from vc_core.hazmat.cryptosuite import Cryptosuite
 from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof, confirm_base_proof
+from vc_core.hazmat.registry import CRYPTOSUITES, get_cryptosuite
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import OfflineDocumentLoader, document_loader
 from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = ["VerifiedDocument", "canonicalize", "confirm", "derive", "sign", "verify"]
 
-SUPPORTED_CRYPTOSUITES: frozenset[str] = frozenset(
-    {"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"}
-)
+SUPPORTED_CRYPTOSUITES: frozenset[str] = frozenset(CRYPTOSUITES)
 
 # The class ``verify`` raises when every problem of a failed verification has this code.
 _ERROR_CLASSES: Mapping[str, type[VerificationError]] = {
@@ -104,49 +102,6 @@ def _date_time_stamp(value: datetime | str) -> str:
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _first_difference(left: object, right: object, pointer: str = "") -> str | None:
-    """Return the JSON Pointer of the first place where two JSON values differ, or ``None``."""
-    if isinstance(left, dict) and isinstance(right, dict):
-        for name in sorted(left.keys() | right.keys()):
-            here = pointer + "/" + str(name).replace("~", "~0").replace("/", "~1")
-            if name not in left or name not in right:
-                return here
-            found = _first_difference(left[name], right[name], here)
-            if found is not None:
-                return found
-        return None
-    if isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
-        for index, (left_item, right_item) in enumerate(zip(left, right, strict=True)):
-            found = _first_difference(left_item, right_item, f"{pointer}/{index}")
-            if found is not None:
-                return found
-        return None
-    return None if left == right else pointer
-
-
-def _require_compact_form(document: JsonObject, document_loader: DocumentLoader) -> None:
-    """Refuse a document that JSON-LD compaction would change (docs/protocols.md, P6).
-
-    Implementation note: ecdsa-sd-2023 selects statements by JSON Pointer on
-    ``compact(expand(document))``; a document not already in that form (a
-    one-element array compacts to a bare value) gives pointers that no longer
-    match, so the issuer must sign the compacted document.
-    """
-    unsecured = {name: value for name, value in document.items() if name != "proof"}
-    if "@context" not in unsecured:
-        raise ProofGenerationError("an ecdsa-sd-2023 document needs an @context")
-    # _jsonld.compact expands the document (in safe mode) before compacting it.
-    compacted = _jsonld.compact(unsecured, unsecured["@context"], document_loader=document_loader)
-    # Implementation note: compare the whole documents first (equal is the usual case).
-    difference = None if compacted == unsecured else _first_difference(unsecured, compacted)
-    if difference is not None:
-        raise ProofGenerationError(
-            f"ecdsa-sd-2023 signs only a document in JSON-LD compact form, but compaction "
-            f"changes {difference} (a one-element array becomes a bare value, for example); "
-            "sign the compacted document instead"
-        )
-
-
 def sign(
     document: JsonObject,
     key: KeyPair,
@@ -171,9 +126,8 @@ def sign(
     ``cryptosuite`` defaults to ``ecdsa-rdfc-2019`` for P-256/P-384 keys and
     ``eddsa-rdfc-2022`` for Ed25519. ``ecdsa-sd-2023`` takes
     ``mandatory_pointers`` (what every disclosure must reveal) and, for
-    reproducible tests, ``hmac_key`` and ``proof_key``; its document must be in
-    JSON-LD compact form (no one-element arrays), or selective-disclosure
-    pointers would not match. The verification method
+    reproducible tests, ``hmac_key`` and ``proof_key``; pointers name values of
+    ``document`` as it is written (one-element arrays included). The verification method
     is ``key.id`` or the key's did:key. ``created`` defaults to the clock's
     time. A document that already has proofs gets a proof set (or a chain with
     ``previous_proof``). Raises ``ProofGenerationError``, ``DataLossError`` or
@@ -193,10 +147,8 @@ def sign(
         }
     elif mandatory_pointers or hmac_key is not None or proof_key is not None:
         raise ValueError("mandatory_pointers, hmac_key and proof_key are for ecdsa-sd-2023")
-    suite = data_integrity.get_cryptosuite(suite_name, **suite_options)
+    suite = get_cryptosuite(suite_name, **suite_options)
     loader = document_loader or _default_loader()
-    if suite_name == "ecdsa-sd-2023":
-        _require_compact_form(document, loader)
     vm = verification_method or key.id or f"{did_key(key)}#{key.public.multibase}"
     options: JsonObject = {"verificationMethod": vm, "proofPurpose": proof_purpose}
     if created is not None:
@@ -320,7 +272,7 @@ def verify(
     def suite_for(name: str) -> Cryptosuite:
         if name not in accepted:
             raise UnsupportedCryptosuiteError(f"cryptosuite {name!r} is not accepted")
-        return data_integrity.get_cryptosuite(name)
+        return get_cryptosuite(name)
 
     return _verified(
         lambda: data_integrity.verify_proof_sets_and_chains(

@@ -138,6 +138,24 @@ def serve(
     )
 
 
+@app.command("vc-api")
+def vc_api_identities(json_output: JsonOpt = False, data_dir: DataDirOpt = None) -> None:
+    """Show the VC API's issuer identities: one did:key per cryptosuite and curve."""
+    from vc_issuer.vc_api import VcApi
+
+    try:
+        identities = VcApi(_issuer(_settings(data_dir))).identities()
+    except IssuerError as exc:
+        _fail(str(exc), 1)
+    if json_output:
+        typer.echo(json.dumps(identities, indent=2))
+        return
+    for name, identity in identities.items():
+        typer.echo(
+            f"{name:22} {identity['curve']:8} {identity['endpoint']}\n{'':22} {identity['id']}"
+        )
+
+
 @app.command()
 def seed(
     people: Annotated[int, typer.Option(help="Random citizens besides the demo ones.")] = 2000,

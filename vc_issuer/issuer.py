@@ -42,6 +42,7 @@ from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.proofs import sign
 from vc_core.sd_jwt import create_jwt_vc_issuer_metadata, issue_sd_jwt_vc
 from vc_core.types import Clock, CryptosuiteName, JsonObject
+from vc_issuer.api_issuers import API_ISSUERS
 from vc_issuer.bundle import aggregated_bundle
 from vc_issuer.db import CredentialRecord, Database, Unit
 from vc_issuer.errors import NotFound, StartupRefused
@@ -198,6 +199,12 @@ class Issuer:
             ttl=timedelta(seconds=settings.status_list_ttl_seconds),
             validity=timedelta(hours=settings.status_list_validity_hours),
         )
+        for api_issuer in API_ISSUERS:
+            self.status_lists.register(
+                api_issuer.name,
+                identifier=settings.base_url + api_issuer.base_path,
+                key_name=api_issuer.key_name,
+            )
         self.offers = Offers(
             db,
             secret=keys.derived_secret("offers"),
@@ -217,7 +224,8 @@ class Issuer:
         sources: Mapping[str, Source] | None = None,
         clock: Clock = _utc_now,
     ) -> Issuer:
-        """Open the database (creating tables, limits, demo data), unlock and create keys.
+        """Open the database (creating tables, limits, demo data), unlock and create keys
+        (the sources' and the VC API issuers').
 
         Raises ``StartupRefused`` for a wrong passphrase, or in production for
         stored demo keys or a source without an adapter.
@@ -248,6 +256,10 @@ class Issuer:
             keys.ensure(name, clock=clock)
             if settings.mode == "production" and keys.uses_demo_keys(name):
                 raise StartupRefused(f"source {name} has a public demo key; rotate it first")
+        for api_issuer in API_ISSUERS:
+            keys.ensure(api_issuer.key_name, curve=api_issuer.curve, clock=clock)
+            if settings.mode == "production" and keys.uses_demo_keys(api_issuer.key_name):
+                raise StartupRefused(f"the VC API key {api_issuer.key_name} is a public demo key")
         return cls(settings, db, keys, running)
 
     # Sources and configurations ---------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Issuer keys: one P-256 key series per source, sealed at rest, rotatable.
+"""Issuer keys: one key series per source (P-256) or VC API issuer (any curve), sealed, rotatable.
 
 The key-encryption key (KEK) is derived from the passphrase with scrypt and a
 random salt kept in the database; a sealed check value tells a wrong
@@ -7,10 +7,12 @@ under the KEK, with ``<source>#key-<n>`` as associated data, so a sealed key
 cannot be moved to another source or number.
 
 Keys are numbered ``key-1``, ``key-2``, …: new credentials and status lists
-are signed with the newest; older keys stay in the DID document so the
-credentials they signed keep verifying. The issuer's other secrets (nonce
-HMAC, tx_code and subject hashing) are derived from the KEK with HKDF, so
-every worker process of one deployment agrees on them.
+are signed with the newest, which a rotation makes on the series' curve (read
+from its stored public key, so the database needs no curve column); older keys
+stay in the DID document so the credentials they signed keep verifying. The
+issuer's other secrets (nonce HMAC, tx_code and subject hashing) are derived
+from the KEK with HKDF, so every worker process of one deployment agrees on
+them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from vc_core.did import did_key, did_key_verification_method_id
-from vc_core.keys import KeyPair
+from vc_core.keys import Curve, KeyPair, PublicKey
 from vc_core.types import Clock
 from vc_issuer.db import Database, KekParams, StoredKey
 from vc_issuer.errors import StartupRefused
@@ -60,10 +62,17 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def demo_key(source: str, number: int = 1) -> KeyPair:
+def demo_key(source: str, number: int = 1, curve: Curve = "P-256") -> KeyPair:
     """The fixed demo key ``key-<number>`` of ``source`` (its secret is public knowledge)."""
-    secret = hashlib.sha256(_DEMO_SEED + f"{source}#key-{number}".encode()).digest()
-    return KeyPair.from_secret_bytes("P-256", secret)
+    label = _DEMO_SEED + f"{source}#key-{number}".encode()
+    # Implementation note: a P-384 scalar is 48 bytes; SHA-384 output is below the
+    # group order except with negligible probability (the key is fixed, so it is checked).
+    digest = hashlib.sha384 if curve == "P-384" else hashlib.sha256
+    return KeyPair.from_secret_bytes(curve, digest(label).digest())
+
+
+def _curve_of(public_multibase: str) -> Curve:
+    return PublicKey.from_multibase(public_multibase).curve
 
 
 def _derive_kek(passphrase: str, params: KekParams) -> bytes:
@@ -165,35 +174,44 @@ class KeyRing:
         )
         return KeyPair(pair.public, pair.private_key, vm_id, did)
 
-    def _new_secret(self, source: str, number: int) -> KeyPair:
+    def _new_secret(self, source: str, number: int, curve: Curve) -> KeyPair:
         if self._use_demo_keys:
-            return demo_key(source, number)
-        return KeyPair.generate("P-256")
+            return demo_key(source, number, curve)
+        return KeyPair.generate(curve)
 
-    def _add(self, source: str, number: int, *, clock: Clock) -> None:
-        pair = self._new_secret(source, number)
+    def _add(self, source: str, number: int, curve: Curve, *, clock: Clock) -> None:
+        pair = self._new_secret(source, number, curve)
         aad = f"{source}#key-{number}".encode()
         sealed = _seal(self._kek, pair.secret_bytes, aad, self._random_bytes(_NONCE_BYTES))
         stored = StoredKey(source, number, pair.public.multibase, sealed, clock())
         with self._db.write() as unit:
             unit.add_key(stored)
 
-    def ensure(self, source: str, *, clock: Clock = _utc_now) -> None:
-        """Create ``key-1`` of ``source`` unless it has a key already."""
+    def ensure(self, source: str, *, curve: Curve = "P-256", clock: Clock = _utc_now) -> None:
+        """Create ``key-1`` of ``source`` on ``curve`` unless it has a key already.
+
+        Raises ``StartupRefused`` when the series exists on another curve.
+        """
         with self._db.read() as unit:
-            if unit.keys(source):
-                return
-        self._add(source, 1, clock=clock)
+            keys = unit.keys(source)
+        if not keys:
+            self._add(source, 1, curve, clock=clock)
+        elif _curve_of(keys[-1].public_multibase) != curve:
+            raise StartupRefused(
+                f"the keys of {source} are {_curve_of(keys[-1].public_multibase)}, not {curve}"
+            )
 
     def rotate(self, source: str, *, clock: Clock = _utc_now) -> str:
-        """Add a new newest key to ``source``; return its verification method id."""
+        """Add a new newest key to ``source`` (same curve); return its verification method id."""
         with self._db.read() as unit:
             keys = unit.keys(source)
         number = (keys[-1].number if keys else 0) + 1
-        self._add(source, number, clock=clock)
+        self._add(
+            source, number, _curve_of(keys[-1].public_multibase) if keys else "P-256", clock=clock
+        )
         with self._lock:
             self._signing.pop(source, None)
-        return f"{self._dids[source]}#key-{number}"
+        return str(self.signing_key(source).id)
 
     def published(self, source: str) -> list[PublishedKey]:
         """Every key of ``source``, oldest first (for the DID document)."""
@@ -225,12 +243,15 @@ class KeyRing:
             raise StartupRefused(
                 f"issuer key {stored.source}#key-{stored.number} does not open"
             ) from None
-        pair = KeyPair.from_secret_bytes("P-256", secret)
+        pair = KeyPair.from_secret_bytes(_curve_of(stored.public_multibase), secret)
         if pair.public.multibase != stored.public_multibase:
             raise StartupRefused(f"issuer key {stored.source}#key-{stored.number} is damaged")
         return self._controlled(stored.source, stored.number, pair)
 
     def uses_demo_keys(self, source: str) -> bool:
         """Whether any stored key of ``source`` is one of the public demo keys."""
-        keys = self.published(source)
-        return any(k.public_multibase == demo_key(source, k.number).public.multibase for k in keys)
+        return any(
+            k.public_multibase == demo_key(source, k.number, curve).public.multibase
+            for k in self.published(source)
+            for curve in [_curve_of(k.public_multibase)]
+        )

@@ -107,6 +107,13 @@ class IssuerSettings(BaseSettings):
     status_list_ttl_seconds: int = Field(default=300, ge=0, le=86_400)
     status_list_validity_hours: int = Field(default=24, ge=1, le=24 * 30)
     deferred_interval_seconds: int = Field(default=5, ge=1, le=3600)
+    extra_contexts_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of extra JSON-LD contexts the VC API accepts, listed in its manifest.json "
+            "as {url, file, sha256} (the bundled manifest's format); never fetched."
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod

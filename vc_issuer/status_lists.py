@@ -10,13 +10,16 @@ redrawn, so two credentials never share an index, whatever the number of
 threads or processes. A list is closed at 75 % so a draw rarely misses.
 
 A Bitstring list is published as a ``BitstringStatusListCredential`` signed
-with ``ecdsa-rdfc-2019`` by the source's newest key, a Token Status List as a
-``statuslist+jwt`` signed by the same key (``kid`` its DID URL), both valid for
-a day, with a ``ttl`` of five minutes (settings). The signed text is kept in
-the database and re-signed when a status changed or half its validity has
-passed. Revocation and suspension work the same for both: revoking sets a
-credential's revocation bit, or its Token Status List entry to INVALID;
-suspending sets the suspension bit, or the entry to SUSPENDED unless revoked.
+by the source's newest key (``ecdsa-rdfc-2019``, or ``eddsa-rdfc-2022`` for an
+Ed25519 key), a Token Status List as a ``statuslist+jwt`` signed by the same
+key (``kid`` its DID URL), both valid for a day, with a ``ttl`` of five minutes
+(settings). Besides the sources, other publishers (the VC API's issuers) can
+be registered with their own URL prefix, DID and key series. The signed text
+is kept in the database and re-signed when a status changed or half its
+validity has passed. Revocation and suspension work the same for both formats:
+revoking sets a credential's revocation bit, or its Token Status List entry to
+INVALID; suspending sets the suspension bit, or the entry to SUSPENDED unless
+revoked.
 
 Spec: vc-bitstring-status-list#bitstringstatuslistcredential
 Spec: draft-ietf-oauth-status-list#name-status-list-token-in-jwt-fo
@@ -113,9 +116,16 @@ class StatusLists:
         self._dids = dict(dids)
         self._ttl = ttl
         self._validity = validity
+        self._key_names: dict[str, str] = {}
         self._lock = threading.Lock()
         # (source, purpose) -> (looked up at, claims left before the next look-up, number)
         self._open: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+    def register(self, name: str, *, identifier: str, key_name: str) -> None:
+        """Publish lists as ``name`` too: under ``identifier``, signed by the key series
+        ``key_name`` and issued by that key's controller (its did:key)."""
+        self._identifiers[name] = identifier
+        self._key_names[name] = key_name
 
     def allocate(
         self,
@@ -182,11 +192,12 @@ class StatusLists:
         for index, value in set_entries:
             set_status(bits, index, value)
         url = status_list_url(self._identifiers[state.source], state.purpose, state.number)
+        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
         document: JsonObject = {
             "@context": [CREDENTIALS_V2_URL],
             "id": url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": self._dids[state.source],
+            "issuer": self._dids.get(state.source) or key.controller,
             "validFrom": _timestamp(now),
             "validUntil": _timestamp(now + self._validity),
             "credentialSubject": {
@@ -197,8 +208,7 @@ class StatusLists:
                 "ttl": int(self._ttl.total_seconds() * 1000),
             },
         }
-        key = self._keys.signing_key(state.source)
-        signed = sign(document, key, cryptosuite="ecdsa-rdfc-2019", created=now)
+        signed = sign(document, key, created=now)
         return json.dumps(signed, separators=(",", ":"))
 
     def _sign_token(
@@ -209,7 +219,7 @@ class StatusLists:
         for index, value in set_entries:
             status_list = status_list.with_status(index, value)
         identifier = self._identifiers[state.source]
-        key = self._keys.signing_key(state.source)
+        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
         return create_status_list_token(
             status_list,
             key,

@@ -180,7 +180,9 @@ def check_dcql_query(query: Mapping[str, Any]) -> None:
             if not isinstance(items, list) or not items:
                 raise ValueError(f"{where}: each type_values entry is a non-empty list of IRIs")
             if not all(isinstance(iri, str) and ":" in iri for iri in items):
-                raise ValueError(f"{where}: {entry.types_member} holds fully expanded, absolute URIs")
+                raise ValueError(
+                    f"{where}: {entry.types_member} holds fully expanded, absolute URIs"
+                )
         if credential.get("require_cryptographic_holder_binding", True) is not True:
             raise ValueError(f"{where}: this verifier always requires holder binding")
         if not isinstance(credential.get("multiple", False), bool):

@@ -24,8 +24,18 @@ from hypothesis import strategies as st
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
-from vc_core import _jsonld
-from vc_core._jsonld import canonicalize_nquads, compact, expand
+from vc_core._jsonld import (
+    calls,
+    canonicalize_nquads,
+    compact,
+    compaction,
+    expand,
+    expansion,
+    json_input,
+    quads,
+    safe_mode,
+)
+from vc_core._jsonld import processor as processor_module
 from vc_core.errors import DataLossError, ParsingError
 from vc_core.hazmat.sd_primitives.skolemize import skolemize_expanded_json_ld
 from vc_core.loader import bundled_contexts
@@ -172,15 +182,15 @@ def pyld_compact(document: Any, context: Any, loader: Loader) -> Any:
 
 
 def takes_fast_expansion(document: Any, loader: Loader) -> bool:
-    copied = _jsonld._copy_json(document, max_depth=64, max_bytes=1 << 22)
-    options = _jsonld._options(loader)
-    processor = _jsonld._SAFE_PROCESSOR
-    with _jsonld._pyld_calls():
+    copied = json_input.copy_untrusted(document, max_depth=64, max_bytes=1 << 22)
+    options = calls.pyld_options(loader)
+    processor = processor_module.SAFE_PROCESSOR
+    with calls.pyld_calls():
         try:
             processor._fast_expand(
                 processor._get_initial_context(options), None, copied, options, None
             )
-        except _jsonld._FallbackError:
+        except expansion.FallbackError:
             return False
     return True
 
@@ -279,9 +289,9 @@ def test_compaction_equals_pyld_on_crafted_documents(loader: Loader, name: str) 
 
 
 def test_iris_that_compact_to_themselves(loader: Loader) -> None:
-    processor = _jsonld._PLAIN_PROCESSOR
-    options = _jsonld._options(loader)
-    with _jsonld._pyld_calls():
+    processor = processor_module.PLAIN_PROCESSOR
+    options = calls.pyld_options(loader)
+    with calls.pyld_calls():
         active = processor.process_context(
             processor._get_initial_context(options), [V2, NL], options
         )
@@ -328,11 +338,11 @@ FIXPOINTS: dict[str, tuple[Any, bool]] = {
 @pytest.mark.parametrize("name", FIXPOINTS)
 def test_expanded_fixpoints(loader: Loader, name: str) -> None:
     document, fixpoint = FIXPOINTS[name]
-    assert _jsonld._is_expanded_fixpoint(document) is fixpoint
+    assert compaction.is_expanded_fixpoint(document) is fixpoint
     if fixpoint:
         again = pyld_expand(document, loader)
         assert json.dumps(again, sort_keys=True) == json.dumps(document, sort_keys=True)
-        _jsonld._check_expanded(again)
+        safe_mode.check_expanded(again)
 
 
 # --- N-Quads and RDFC-1.0 -------------------------------------------------------------------------
@@ -355,7 +365,7 @@ def test_plain_nquads_pattern_matches_like_the_full_grammar(vectors_dir: Path) -
     ]
     plain_matches = 0
     for line in lines:
-        plain, full = _jsonld._PLAIN_NQUAD.fullmatch(line), _jsonld._NQUAD.fullmatch(line)
+        plain, full = quads._PLAIN_NQUAD.fullmatch(line), quads._NQUAD.fullmatch(line)
         if plain is not None:
             plain_matches += 1
             assert full is not None, line
@@ -449,9 +459,9 @@ DOCUMENTS = st.recursive(
 
 def _forced_slow(method: str) -> Any:
     def fall_back(*args: Any, **kwargs: Any) -> Any:
-        raise _jsonld._FallbackError
+        raise expansion.FallbackError
 
-    return mock.patch.object(_jsonld._Processor, method, fall_back)
+    return mock.patch.object(processor_module.Processor, method, fall_back)
 
 
 def _outcome(run: Callable[[], Any]) -> tuple[str, str]:
@@ -489,6 +499,6 @@ def test_random_documents_expand_and_compact_as_pyld_does(
         with (
             _forced_slow("_fast_expand"),
             _forced_slow("_fast_compact"),
-            mock.patch.object(_jsonld, "_is_expanded_fixpoint", return_value=False),
+            mock.patch.object(processor_module, "is_expanded_fixpoint", return_value=False),
         ):
             assert _outcome(recompacted) == fast_again

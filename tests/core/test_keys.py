@@ -296,3 +296,40 @@ def test_fits_alg() -> None:
         if key.fits_alg(alg)
     }
     assert fitting == {("p256", "ES256"), ("p384", "ES384"), ("ed", "EdDSA"), ("ed", "Ed25519")}
+
+
+# --- Digital Bazaar's Ed25519 export: a 64-byte secret (seed, then public key) --------------------
+
+# The key of the W3C VC Data Model suite's test signer, as Digital Bazaar's
+# ed25519-multikey exports it.
+DB_ED25519 = {
+    "publicKeyMultibase": "z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj",
+    "secretKeyMultibase": (
+        "zrv1a6V2qqSGkBz7QPw4yJedKc8X9dEdug7c3MEzNUDVEmkyVcXtTWNLQLArgKXzN7LbGMTVjqE2CbdrqpnxqtxmY1M"
+    ),
+}
+
+
+def test_from_multikey_accepts_a_64_byte_ed25519_secret() -> None:
+    pair = KeyPair.from_multikey(DB_ED25519)
+    assert pair.public.multibase == DB_ED25519["publicKeyMultibase"]
+    assert pair.public.verify(pair.sign(b"data"), b"data")
+    # Exported again, the secret is the 32-byte seed form.
+    assert KeyPair.from_multikey(pair.to_multikey(include_secret=True)).public == pair.public
+
+
+def test_from_multikey_refuses_a_64_byte_secret_whose_halves_differ() -> None:
+    seed = KeyPair.generate("Ed25519").secret_bytes
+    other = KeyPair.generate("Ed25519")
+    secret = encode_base58btc(multicodec_wrap(0x1300, seed + other.public.raw))
+    with pytest.raises(ValueError, match="public half"):
+        KeyPair.from_multikey(
+            {"publicKeyMultibase": other.public.multibase, "secretKeyMultibase": secret}
+        )
+    # A 64-byte secret is an Ed25519 form only.
+    p256 = KeyPair.generate("P-256")
+    long_secret = encode_base58btc(multicodec_wrap(0x1306, p256.secret_bytes * 2))
+    with pytest.raises(ValueError, match="secret key is 32 bytes"):
+        KeyPair.from_multikey(
+            {"publicKeyMultibase": p256.public.multibase, "secretKeyMultibase": long_secret}
+        )

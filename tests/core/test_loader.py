@@ -24,13 +24,14 @@ from vc_core.loader import (
     STATUS_LIST_V1_URL,
     bundled_contexts,
     document_loader,
+    load_context_folder,
 )
 
 REPO_CONTEXTS = Path(__file__).resolve().parents[2] / "contexts"
 DID_KEY = "did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv"
 DID_WEB = "did:web:issuer.example.nl:belastingdienst"
-EXAMPLE_URL = "https://www.w3.org/ns/credentials/examples/v2"
-EXAMPLE_CONTEXT = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
+EXAMPLE_URL = "https://example.org/contexts/garden/v1"
+EXAMPLE_CONTEXT = {"@context": {"@vocab": "https://example.org/garden#"}}
 
 
 @pytest.fixture
@@ -275,3 +276,56 @@ def test_package_data_folder_is_preferred(tmp_path: Path, monkeypatch: pytest.Mo
 def test_checkout_folder_is_the_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.resources, "files", lambda package: tmp_path)
     assert loader_module._contexts_root() == REPO_CONTEXTS
+
+
+# --- an operator's folder of extra contexts, pinned by sha256 -----------------------------------
+
+
+def _context_folder(
+    folder: Path, files: dict[str, bytes], pins: dict[str, str] | None = None
+) -> Path:
+    import hashlib
+    import json
+
+    manifest = [
+        {
+            "url": f"https://contexts.example.org/{name}",
+            "file": name,
+            "sha256": (pins or {}).get(name, hashlib.sha256(data).hexdigest()),
+        }
+        for name, data in files.items()
+    ]
+    folder.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+GARDEN = b'{"@context": {"@vocab": "https://contexts.example.org/garden#"}}'
+
+
+def test_context_folder_feeds_extra_contexts(tmp_path: Path) -> None:
+    contexts = load_context_folder(_context_folder(tmp_path / "ctx", {"garden.json": GARDEN}))
+    loader = document_loader(extra_contexts=contexts)
+    remote = loader("https://contexts.example.org/garden.json")
+    assert remote["document"] == {"@context": {"@vocab": "https://contexts.example.org/garden#"}}
+
+
+def test_context_folder_refuses_a_changed_file(tmp_path: Path) -> None:
+    folder = _context_folder(tmp_path / "ctx", {"garden.json": GARDEN}, {"garden.json": "0" * 64})
+    with pytest.raises(DocumentLoadError, match="does not match its pinned sha256"):
+        load_context_folder(folder)
+
+
+@pytest.mark.parametrize("name", ["../outside.json", "/etc/passwd", ".hidden.json", "a/b.json"])
+def test_context_folder_names_plain_files_only(tmp_path: Path, name: str) -> None:
+    import json
+
+    folder = tmp_path / "ctx"
+    folder.mkdir()
+    (tmp_path / "outside.json").write_bytes(GARDEN)
+    entry = {"url": "https://contexts.example.org/x", "file": name, "sha256": "0" * 64}
+    (folder / "manifest.json").write_text(json.dumps([entry]))
+    with pytest.raises(DocumentLoadError, match="not a plain file name"):
+        load_context_folder(folder)

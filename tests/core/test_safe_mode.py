@@ -215,3 +215,38 @@ def test_dropping_an_empty_top_level_object_is_not_data_loss(
 ) -> None:
     document = {"@context": {"@vocab": EX}, "@graph": [dropped]}
     assert canonicalize(document, document_loader=reference_loader).nquads == ()
+
+
+# --- "@vocab": null (pyld 3.3 fails on it) --------------------------------------------------------
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
+
+
+def test_vocab_reset_to_null_keeps_defined_terms() -> None:
+    from vc_core.loader import document_loader
+
+    loader = document_loader()
+    document = {
+        "@context": [V2, {"@vocab": None}],
+        "type": ["VerifiableCredential"],
+        "credentialSubject": {"id": "did:example:alice"},
+    }
+    (node,) = expand(document, document_loader=loader)
+    assert node["@type"] == ["https://www.w3.org/2018/credentials#VerifiableCredential"]
+
+
+def test_vocab_reset_to_null_makes_terms_undefined_again() -> None:
+    from vc_core.loader import document_loader
+
+    loader = document_loader()
+    with_vocab = {
+        "@context": [V2, EXAMPLES_V2],
+        "type": ["VerifiableCredential", "ExampleCredential"],
+        "credentialSubject": {"id": "did:example:alice", "age": 42},
+    }
+    expand(with_vocab, document_loader=loader)
+    for reset in ({"@vocab": None}, [{"@vocab": None}]):
+        context = [V2, EXAMPLES_V2, *(reset if isinstance(reset, list) else [reset])]
+        with pytest.raises(DataLossError):
+            expand({**with_vocab, "@context": context}, document_loader=loader)

@@ -398,8 +398,9 @@ def test_list_in_the_v1_data_model(issuer: KeyPair) -> None:
         "https://w3id.org/security/data-integrity/v2",
     ]
     del document["validFrom"], document["validUntil"]
+    document["issuanceDate"] = "2026-01-01T00:00:00Z"  # a well-formed VC 1.1 credential
     signed = sign(document, issuer, created="2026-01-01T00:00:00Z")
-    assert "@context" in _verification_fails(issuer, signed).detail
+    assert "must be a VC 2.0 credential" in _verification_fails(issuer, signed).detail
 
 
 def test_list_that_is_not_a_credential(issuer: KeyPair) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,12 +11,14 @@ import pytest
 
 from vc_core.errors import CredentialPolicyError, ParsingError, ProofVerificationError
 from vc_core.vcdm import (
+    CREDENTIALS_V1_URL,
     CREDENTIALS_V2_URL,
     check_credential_shape,
     check_issuer_is_controller,
     check_presentation_shape,
     check_validity_period,
     credential_issuer,
+    data_model_version,
     subject_ids,
 )
 
@@ -95,6 +98,7 @@ def test_issuer_of_a_non_object() -> None:
 
 def test_good_credential_shapes() -> None:
     check_credential_shape(CREDENTIAL)
+    check_credential_shape(_with(CREDENTIAL, _context=CREDENTIALS_V2_URL))
     check_credential_shape(_with(CREDENTIAL, type="VerifiableCredential"))
     check_credential_shape(_with(CREDENTIAL, credentialSubject=[{"id": HOLDER}, {"a": 1}]))
     check_credential_shape(_with(CREDENTIAL, credentialStatus=[CREDENTIAL["credentialStatus"]] * 2))
@@ -110,9 +114,11 @@ def test_good_credential_shapes() -> None:
     ("changes", "path"),
     [
         ({"_context": _MISSING}, "@context"),
-        ({"_context": CREDENTIALS_V2_URL}, "@context"),
         ({"_context": []}, "@context"),
-        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, 5]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, "https ://not-a-url/v1"]}, "@context"),
+        ({"_context": [CREDENTIALS_V2_URL, CREDENTIALS_V2_URL]}, "@context"),
+        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "issuanceDate"),
         (
             {"_context": ["https://issuer.example.nl/contexts/nl-vc/v1", CREDENTIALS_V2_URL]},
             "@context",
@@ -152,6 +158,9 @@ def test_credential_not_an_object(document: object) -> None:
 
 def test_good_presentation_shapes() -> None:
     check_presentation_shape(PRESENTATION)
+    check_presentation_shape(_with(PRESENTATION, holder={"id": HOLDER, "name": "Alice"}))
+    check_presentation_shape(_with(PRESENTATION, _context=CREDENTIALS_V2_URL))
+    check_presentation_shape(_with(PRESENTATION, _context=[CREDENTIALS_V1_URL]))
     check_presentation_shape(_with(PRESENTATION, holder=_MISSING, verifiableCredential=_MISSING))
     check_presentation_shape(_with(PRESENTATION, verifiableCredential=CREDENTIAL))
 
@@ -159,14 +168,15 @@ def test_good_presentation_shapes() -> None:
 @pytest.mark.parametrize(
     ("changes", "path"),
     [
-        ({"_context": ["https://www.w3.org/2018/credentials/v1"]}, "@context"),
-        ({"_context": CREDENTIALS_V2_URL}, "@context"),
+        ({"_context": ["https://issuer.example.nl/contexts/nl-vc/v1"]}, "@context"),
+        ({"_context": 5}, "@context"),
         ({"type": "VerifiableCredential"}, "type"),
         ({"type": _MISSING}, "type"),
         ({"verifiableCredential": "eyJhbGciOi..."}, "verifiableCredential"),
         ({"verifiableCredential": []}, "verifiableCredential"),
         ({"verifiableCredential": [CREDENTIAL, None]}, "verifiableCredential"),
-        ({"holder": {"id": HOLDER}}, "holder"),
+        ({"holder": {"name": "no id"}}, "holder"),
+        ({"holder": {"id": "not a url"}}, "holder"),
         ({"holder": "holder"}, "holder"),
         ({"id": ["urn:x"]}, "id"),
     ],
@@ -291,3 +301,165 @@ def test_subject_ids() -> None:
 @pytest.mark.parametrize("subject", [_MISSING, "x", [], [{"id": HOLDER}, 3], {"id": 7}, {"id": ""}])
 def test_subject_ids_malformed(subject: object) -> None:
     _parsing_error(subject_ids, _with(CREDENTIAL, credentialSubject=subject))
+
+
+# --- VC Data Model 1.1 ----------------------------------------------------------------------------
+
+VC_1_1: dict[str, Any] = {
+    "@context": [CREDENTIALS_V1_URL, "https://w3id.org/security/data-integrity/v2"],
+    "type": ["VerifiableCredential"],
+    "issuer": ISSUER,
+    "issuanceDate": "2026-01-01T00:00:00Z",
+    "credentialSubject": {"id": HOLDER},
+}
+
+
+def test_vc_1_1_credentials() -> None:
+    assert data_model_version(VC_1_1) == "1.1"
+    assert data_model_version(CREDENTIAL) == "2.0"
+    check_credential_shape(VC_1_1)
+    check_credential_shape(_with(VC_1_1, issuanceDate="2026-01-01T00:00:00"))  # no time zone
+    check_credential_shape(_with(VC_1_1, expirationDate="2027-01-01T00:00:00Z"))
+    for changes, path in (
+        ({"issuanceDate": _MISSING}, "issuanceDate"),
+        ({"issuanceDate": "1 January 2026"}, "issuanceDate"),
+        ({"expirationDate": "2025-01-01T00:00:00Z"}, "expirationDate"),
+        ({"credentialStatus": {"type": "StatusList2021Entry"}}, "credentialStatus"),
+        ({"refreshService": {"type": "ManualRefresh"}}, "refreshService"),
+    ):
+        assert _parsing_error(check_credential_shape, _with(VC_1_1, **changes)).path == path
+
+
+def test_vc_1_1_validity_window_is_issuance_to_expiration() -> None:
+    credential = _with(VC_1_1, expirationDate="2027-01-01T00:00:00Z")
+    check_validity_period(credential, clock=_clock(2026, 6))
+    with pytest.raises(CredentialPolicyError) as caught:
+        check_validity_period(credential, clock=_clock(2027, second=1))
+    assert (caught.value.code, caught.value.path) == ("CREDENTIAL_EXPIRED", "expirationDate")
+    with pytest.raises(CredentialPolicyError) as caught:
+        check_validity_period(credential, clock=_clock(2025))
+    assert (caught.value.code, caught.value.path) == ("CREDENTIAL_NOT_YET_VALID", "issuanceDate")
+
+
+# --- every MUST a processor can check ------------------------------------------------------------
+
+SRI_OF_BASE_CONTEXT = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+SHA256_OF_BASE_CONTEXT = bytes.fromhex(
+    "24a18c90e9856d526111f29376e302d970b2bd10182e33959995b0207d7043b9"
+)
+
+
+def _multibase(data: bytes) -> str:
+    return "u" + base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        {"id": CREDENTIALS_V2_URL, "digestSRI": SRI_OF_BASE_CONTEXT},
+        {"id": CREDENTIALS_V2_URL, "digestMultibase": _multibase(SHA256_OF_BASE_CONTEXT)},
+        # The same digest as a multihash (sha2-256, 32 bytes).
+        {
+            "id": CREDENTIALS_V2_URL,
+            "digestMultibase": _multibase(b"\x12\x20" + SHA256_OF_BASE_CONTEXT),
+        },
+        {
+            "id": CREDENTIALS_V2_URL,
+            "mediaType": "application/ld+json",
+            "digestSRI": SRI_OF_BASE_CONTEXT
+            + " sha256-"
+            + base64.b64encode(SHA256_OF_BASE_CONTEXT).decode(),
+        },
+        # A resource we cannot retrieve offline: only the form of its digest is checked.
+        {"id": "https://example.org/logo.png", "digestMultibase": _multibase(bytes(48))},
+    ],
+)
+def test_related_resources_accepted(related: dict[str, Any]) -> None:
+    check_credential_shape(_with(CREDENTIAL, relatedResource=related))
+    check_credential_shape(_with(CREDENTIAL, relatedResource=[related]))
+
+
+@pytest.mark.parametrize(
+    "related",
+    [
+        CREDENTIALS_V2_URL,
+        [CREDENTIALS_V2_URL],
+        [{"digestSRI": SRI_OF_BASE_CONTEXT}],
+        [{"id": "not a url", "digestSRI": SRI_OF_BASE_CONTEXT}],
+        [{"id": CREDENTIALS_V2_URL}],
+        [
+            {"id": CREDENTIALS_V2_URL, "digestSRI": SRI_OF_BASE_CONTEXT},
+            {"id": CREDENTIALS_V2_URL, "digestSRI": SRI_OF_BASE_CONTEXT},
+        ],
+        [{"id": CREDENTIALS_V2_URL, "digestSRI": "sha384-" + "A" * 64}],  # another digest
+        [
+            {
+                "id": CREDENTIALS_V2_URL,
+                "digestSRI": "sha384-_rCVIV7fSXXTNIvpiq26jRDyj8JG8TDjij-tD0ewLk4Jpn",
+            }
+        ],
+        [{"id": CREDENTIALS_V2_URL, "digestSRI": "md5-1B2M2Y8AsgTpgAmY7PhCfg=="}],
+        [{"id": CREDENTIALS_V2_URL, "digestMultibase": _multibase(bytes(32))}],
+        [
+            {
+                "id": CREDENTIALS_V2_URL,
+                "digestMultibase": "JKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k",
+            }
+        ],
+        [{"id": "https://example.org/x", "digestMultibase": _multibase(bytes(20))}],
+    ],
+)
+def test_related_resources_refused(related: Any) -> None:
+    error = _parsing_error(check_credential_shape, _with(CREDENTIAL, relatedResource=related))
+    assert error.path == "relatedResource"
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"credentialSubject": {}}, "credentialSubject"),
+        ({"credentialSubject": [{"id": HOLDER}, {}]}, "credentialSubject"),
+        ({"credentialSubject": {"id": [HOLDER, HOLDER]}}, "credentialSubject"),
+        ({"id": [CREDENTIAL["id"]]}, "id"),
+        ({"id": None}, "id"),
+        ({"name": {"@value": "A", "@language": "en", "url": "x"}}, "name"),
+        ({"name": {"@value": "A", "@direction": "up"}}, "name"),
+        ({"description": {"@value": "A", "@language": "not a tag!"}}, "description"),
+        ({"issuer": {"id": ISSUER, "name": {"@value": 5}}}, "issuer.name"),
+        ({"credentialSchema": {"id": "https://example.org/s"}}, "credentialSchema"),
+        ({"credentialSchema": {"type": "JsonSchema"}}, "credentialSchema"),
+        ({"credentialSchema": {"id": "s1", "type": "JsonSchema"}}, "credentialSchema"),
+        ({"termsOfUse": {"id": "https://example.org/p"}}, "termsOfUse"),
+        ({"evidence": [{"type": "Evidence"}, {"id": "https://example.org/e"}]}, "evidence[1]"),
+        ({"refreshService": {"id": "https://example.org/r"}}, "refreshService"),
+        ({"credentialStatus": {"id": "not a url", "type": "X"}}, "credentialStatus"),
+        (
+            {"credentialStatus": {"id": ["https://a.example", "https://b.example"], "type": "X"}},
+            "credentialStatus",
+        ),
+    ],
+)
+def test_data_model_musts(changes: dict[str, Any], path: str) -> None:
+    assert _parsing_error(check_credential_shape, _with(CREDENTIAL, **changes)).path == path
+
+
+def test_data_model_allows() -> None:
+    check_credential_shape(
+        _with(
+            CREDENTIAL,
+            name=[
+                {"@value": "Inkomen", "@language": "nl"},
+                {"@value": "Income", "@language": "en-GB", "@direction": "ltr"},
+            ],
+            description="An income statement",
+            issuer={
+                "id": ISSUER,
+                "name": "Belastingdienst",
+                "description": {"@value": "Tax office"},
+            },
+            credentialSchema={"id": "https://example.org/schema", "type": "JsonSchema"},
+            termsOfUse={"type": "IssuerPolicy"},
+            evidence={"type": ["Evidence", "DocumentVerification"]},
+            refreshService={"type": "ManualRefresh"},
+        )
+    )

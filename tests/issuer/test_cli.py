@@ -193,3 +193,23 @@ def test_serve_refuses_plain_http_off_loopback(data_dir: Path) -> None:
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--data-dir", str(data_dir)])
     assert result.exit_code == 2
     assert "loopback" in result.output
+
+
+def test_vc_api_lists_one_issuer_identity_per_cryptosuite_and_curve(data_dir: Path) -> None:
+    result = runner.invoke(app, ["vc-api", "--json", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    identities = json.loads(result.output)
+    assert {name: (i["cryptosuite"], i["curve"]) for name, i in identities.items()} == {
+        "ecdsa-rdfc-2019": ("ecdsa-rdfc-2019", "P-256"),
+        "ecdsa-rdfc-2019-p384": ("ecdsa-rdfc-2019", "P-384"),
+        "ecdsa-sd-2023": ("ecdsa-sd-2023", "P-256"),
+        "eddsa-rdfc-2022": ("eddsa-rdfc-2022", "Ed25519"),
+    }
+    for name, identity in identities.items():
+        assert identity["endpoint"] == f"/issuers/{name}/credentials/issue"
+        assert identity["id"].startswith("did:key:z")
+    # The same database gives the same identities (the keys are stored, not made anew).
+    again = runner.invoke(app, ["vc-api", "--json", "--data-dir", str(data_dir)])
+    assert json.loads(again.output) == identities
+    table = runner.invoke(app, ["vc-api", "--data-dir", str(data_dir)])
+    assert identities["eddsa-rdfc-2022"]["id"] in table.output

@@ -102,3 +102,58 @@ def test_production_refuses_stored_demo_keys(
     )
     with pytest.raises(StartupRefused, match="demo key"):
         Issuer.from_settings(production)
+
+
+# --- VC API issuers: a key series per curve -------------------------------------------------------
+
+
+def test_vc_api_keys_are_sealed_per_curve_and_rotate_on_their_curve(fresh: Issuer) -> None:
+    from vc_issuer.vc_api import VcApi
+
+    identities = VcApi(fresh).identities()
+    curves = {name: identity["curve"] for name, identity in identities.items()}
+    assert curves == {
+        "ecdsa-rdfc-2019": "P-256",
+        "ecdsa-rdfc-2019-p384": "P-384",
+        "ecdsa-sd-2023": "P-256",
+        "eddsa-rdfc-2022": "Ed25519",
+    }
+    for key_name, curve in (("vc-api-p384", "P-384"), ("vc-api-ed25519", "Ed25519")):
+        key = fresh.keys.signing_key(key_name)
+        assert key.curve == curve
+        assert key.controller == did_key(key)
+        assert not fresh.keys.uses_demo_keys(key_name)
+        with fresh.db.read() as unit:
+            (stored,) = unit.keys(key_name)
+        assert key.secret_bytes not in stored.sealed_secret
+        rotated = fresh.keys.rotate(key_name)
+        assert fresh.keys.signing_key(key_name).curve == curve
+        assert rotated == fresh.keys.signing_key(key_name).id != key.id
+    with pytest.raises(StartupRefused, match="are Ed25519, not P-256"):
+        fresh.keys.ensure("vc-api-ed25519", curve="P-256")
+
+
+def test_demo_vc_api_keys_are_fixed_and_refused_in_production(
+    backend: str, settings_for: Callable[..., IssuerSettings]
+) -> None:
+    from vc_issuer.api_issuers import API_ISSUERS
+    from vc_issuer.db import Database
+    from vc_issuer.vc_api import VcApi
+
+    development = settings_for(backend, demo_keys=False, key_passphrase=SecretStr(PASSPHRASE))
+    # Only the VC API's keys are the public demo ones in this database.
+    db = Database.open(development.resolved_database_url)
+    db.create_tables()
+    demo_ring = KeyRing.unlock(db, PASSPHRASE, development.issuer_dids(), use_demo_keys=True)
+    for api_issuer in API_ISSUERS:
+        demo_ring.ensure(api_issuer.key_name, curve=api_issuer.curve)
+    db.dispose()
+    issuer = Issuer.from_settings(development)
+    identities = VcApi(issuer).identities()
+    assert identities["eddsa-rdfc-2022"]["id"] == did_key(demo_key("vc-api-ed25519", 1, "Ed25519"))
+    assert identities["ecdsa-rdfc-2019-p384"]["id"] == did_key(demo_key("vc-api-p384", 1, "P-384"))
+    production = development.model_copy(
+        update={"mode": "production", "demo_data": False, "admin_token": SecretStr(TOKEN)}
+    )
+    with pytest.raises(StartupRefused, match="VC API key vc-api is a public demo key"):
+        Issuer.from_settings(production)

@@ -94,12 +94,20 @@ def test_derive_then_verify(client: TestClient, issued: JsonObject) -> None:
 
 def test_verify_reports_revocation_of_our_credentials(client: TestClient, issuer: Issuer) -> None:
     credential = issuer.basis_credential("belastingdienst", DEMO_BSN)
-    body = {"verifiableCredential": credential, "options": {"checks": ["proof"]}}
+    checks = {"checks": ["proof", "credentialStatus"]}
+    body = {"verifiableCredential": credential, "options": checks}
     assert client.post("/credentials/verify", json=body).status_code == 200
     issuer.revoke(credential["id"])
-    revoked = client.post("/credentials/verify", json=body)
-    assert revoked.status_code == 400
-    assert [p["title"] for p in revoked.json()["problemDetails"]] == ["CREDENTIAL_REVOKED"]
+    for options in (checks, {}):
+        revoked = client.post("/credentials/verify", json={**body, "options": options})
+        assert revoked.status_code == 400
+        assert [p["title"] for p in revoked.json()["problemDetails"]] == ["CREDENTIAL_REVOKED"]
+    # Asked for the proof only, the verifier leaves the status alone.
+    proof_only = {**body, "options": {"checks": ["proof"]}}
+    assert client.post("/credentials/verify", json=proof_only).json()["checks"] == [
+        "proof",
+        "validity",
+    ]
 
 
 def test_presentation_verify(client: TestClient, issuer: Issuer) -> None:
@@ -128,14 +136,16 @@ def test_presentation_verify(client: TestClient, issuer: Issuer) -> None:
         domain="verhuur.example.nl",
     )
 
-    def check(options: dict[str, Any]) -> Any:
+    def check(options: dict[str, Any], status: int) -> Any:
         body = {"verifiablePresentation": presentation, "options": options}
         response = client.post("/presentations/verify", json=body)
-        assert response.status_code == 200, response.text
+        assert response.status_code == status, response.text
         return response.json()
 
-    assert check({"challenge": challenge, "domain": "verhuur.example.nl"})["verified"] is True
-    wrong = check({"challenge": "other", "domain": "verhuur.example.nl"})
+    verified = check({"challenge": challenge, "domain": "verhuur.example.nl"}, 200)
+    assert verified["verified"] is True
+    assert verified["errors"] == []
+    wrong = check({"challenge": "other", "domain": "verhuur.example.nl"}, 400)
     assert wrong["verified"] is False
     assert wrong["problemDetails"][0]["title"] == "INVALID_CHALLENGE_ERROR"
 

@@ -12,6 +12,10 @@ chain and collects a :class:`ProofResult` per proof.
 These are the generic checks only (purpose, challenge, domain, dates,
 verification relationship, contexts). Credential rules, such as the issuer
 being the verification method's controller, belong to the verifier.
+
+The cryptosuites build on the helpers here, so this module never imports
+them: verifiers pass ``suite_for`` (``vc_core.hazmat.registry.get_cryptosuite``
+or a narrower one).
 """
 
 from __future__ import annotations
@@ -54,7 +58,6 @@ __all__ = [
     "add_proof_set_chain",
     "check_proof_options",
     "decode_proof_value",
-    "get_cryptosuite",
     "parse_date_time_stamp",
     "verify_proof",
     "verify_proof_sets_and_chains",
@@ -134,8 +137,8 @@ def checked_proof_config(
     vc-di-eddsa#proof-configuration-eddsa-rdfc-2022 and
     vc-di-ecdsa#base-proof-configuration-ecdsa-sd-2023; each suite then canonicalizes).
 
-    Raises ``ProofGenerationError`` for options of another suite or a ``created``
-    that is not an XSD dateTimeStamp.
+    Raises ``ProofGenerationError`` for options of another suite, a ``created``
+    that is not an XSD dateTimeStamp, or a document without ``@context``.
     """
     # Step 1: proofConfig is a clone of the options.
     # Implementation note: without proofValue, so a proof can be passed as its own options.
@@ -150,7 +153,10 @@ def checked_proof_config(
         except ValueError as exc:
             raise ProofGenerationError(f"proof created: {exc}") from exc
     # Step 4: proofConfig.@context = unsecuredDocument.@context.
-    proof_config["@context"] = unsecured_document.get("@context")
+    # Implementation note: without one, canonicalization would drop every statement.
+    if "@context" not in unsecured_document:
+        raise ProofGenerationError("the document to secure has no @context")
+    proof_config["@context"] = unsecured_document["@context"]
     return proof_config
 
 
@@ -223,30 +229,6 @@ class BoundCryptosuite:
         self._verify_proof(
             unsecured_document, proof, public_key=public_key, document_loader=document_loader
         )
-
-
-def get_cryptosuite(name: str, **options: Any) -> Cryptosuite:
-    """Instantiate the cryptosuite called ``name`` with its constructor ``options``.
-
-    Spec: vc-di-ecdsa#instantiate-cryptosuite
-
-    Raises ``UnsupportedCryptosuiteError`` for a name we do not implement.
-    """
-    # Implementation note: the suites import this module, so they load lazily here.
-    if name == "ecdsa-rdfc-2019":
-        from vc_core.hazmat.ecdsa_rdfc_2019 import EcdsaRdfc2019
-
-        return EcdsaRdfc2019(**options)
-    if name == "eddsa-rdfc-2022":
-        from vc_core.hazmat.eddsa_rdfc_2022 import EddsaRdfc2022
-
-        return EddsaRdfc2022(**options)
-    if name == "ecdsa-sd-2023":
-        from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023
-
-        suite: Cryptosuite = EcdsaSd2023(**options)
-        return suite
-    raise UnsupportedCryptosuiteError(f"unsupported cryptosuite {name!r}")
 
 
 # --- adding proofs ----------------------------------------------------------------------------
@@ -577,7 +559,7 @@ def verify_proof(
     secured_document: object,
     *,
     document_loader: DocumentLoader,
-    suite_for: Callable[[str], Cryptosuite] = get_cryptosuite,
+    suite_for: Callable[[str], Cryptosuite],
     expected_proof_purpose: str | None = None,
     challenge: str | None = None,
     domain: str | Sequence[str] | None = None,
@@ -592,8 +574,9 @@ def verify_proof(
     Spec: vc-data-integrity#verify-proof
 
     ``secured_document`` is parsed JSON (untrusted). ``suite_for`` maps a
-    ``cryptosuite`` name to a suite instance (callers restrict the accepted
-    suites here); ``resolve_verification_method`` dereferences the
+    ``cryptosuite`` name to a suite instance or raises
+    ``UnsupportedCryptosuiteError`` (callers restrict the accepted suites
+    here); ``resolve_verification_method`` dereferences the
     ``verificationMethod`` (offline did:key by default). Raises
     ``ParsingError``, ``ProofVerificationError``, ``InvalidChallengeError``,
     ``InvalidDomainError``, ``ProofExpiredError`` or ``DataLossError``; a
@@ -632,7 +615,7 @@ def verify_proof_sets_and_chains(
     secured_document: object,
     *,
     document_loader: DocumentLoader,
-    suite_for: Callable[[str], Cryptosuite] = get_cryptosuite,
+    suite_for: Callable[[str], Cryptosuite],
     expected_proof_purpose: str | None = None,
     challenge: str | None = None,
     domain: str | Sequence[str] | None = None,

@@ -30,10 +30,12 @@ from vc_core.status.cache import StatusListCache
 from vc_core.status.compression import GZIP, inflate_bounded
 from vc_core.types import Clock, DocumentLoader, Fetch, JsonObject
 from vc_core.vcdm import (
+    CREDENTIALS_V2_URL,
     check_credential_shape,
     check_issuer_is_controller,
     check_validity_period,
     credential_issuer,
+    data_model_version,
 )
 
 __all__ = [
@@ -367,6 +369,13 @@ def _dereference_status_list(
         )
         list_credential = verified.document
         check_credential_shape(list_credential)
+        # Implementation note: a status list is a VC Data Model 2.0 document
+        # (vc-bitstring-status-list#bitstringstatuslistcredential).
+        if data_model_version(list_credential) != "2.0":
+            raise ParsingError(
+                f"@context: a status list must be a VC 2.0 credential ({CREDENTIALS_V2_URL} first)",
+                path="@context",
+            )
         issuer = credential_issuer(list_credential)
         for proof in verified.proofs:
             check_issuer_is_controller(list_credential, proof)

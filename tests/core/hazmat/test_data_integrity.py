@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -24,16 +25,19 @@ from vc_core.errors import (
     UnsupportedCryptosuiteError,
     VcError,
 )
-from vc_core.hazmat.data_integrity import (
-    add_proof,
-    get_cryptosuite,
-    verify_proof,
-    verify_proof_sets_and_chains,
-)
+from vc_core.hazmat import data_integrity
+from vc_core.hazmat.data_integrity import add_proof
 from vc_core.hazmat.ecdsa_rdfc_2019 import EcdsaRdfc2019
 from vc_core.hazmat.eddsa_rdfc_2022 import EddsaRdfc2022
+from vc_core.hazmat.registry import get_cryptosuite
 from vc_core.keys import KeyPair
 from vc_core.types import JsonObject
+
+# The generic algorithms with every cryptosuite we implement.
+verify_proof = functools.partial(data_integrity.verify_proof, suite_for=get_cryptosuite)
+verify_proof_sets_and_chains = functools.partial(
+    data_integrity.verify_proof_sets_and_chains, suite_for=get_cryptosuite
+)
 
 pytestmark = pytest.mark.vectors
 

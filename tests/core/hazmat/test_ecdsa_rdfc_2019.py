@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -10,9 +11,13 @@ import pytest
 from tests.core.hazmat.rdfc_vectors import RdfcVectorChecks, Vector, vector_cases, vector_fixture
 from vc_core._multibase import encode_base58btc
 from vc_core.errors import ProofVerificationError
-from vc_core.hazmat import ecdsa_rdfc_2019
-from vc_core.hazmat.data_integrity import add_proof, verify_proof
+from vc_core.hazmat import data_integrity, ecdsa_rdfc_2019
+from vc_core.hazmat.data_integrity import add_proof
+from vc_core.hazmat.registry import get_cryptosuite
 from vc_core.keys import KeyPair
+
+# The generic algorithms with every cryptosuite we implement.
+verify_proof = functools.partial(data_integrity.verify_proof, suite_for=get_cryptosuite)
 
 pytestmark = pytest.mark.vectors
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from vc_core import _jsonld
 from vc_core._multibase import encode_base58btc
-from vc_core.hazmat.data_integrity import verify_proof
+from vc_core.hazmat import data_integrity
 from vc_core.hazmat.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof, confirm_base_proof
 from vc_core.hazmat.ecdsa_sd_2023.base import (
     base_proof_configuration,
@@ -25,6 +26,7 @@ from vc_core.hazmat.ecdsa_sd_2023.proof_value import (
     parse_derived_proof_value,
 )
 from vc_core.hazmat.ecdsa_sd_2023.verify import create_verify_data
+from vc_core.hazmat.registry import get_cryptosuite
 from vc_core.hazmat.sd_primitives.canonicalize import (
     create_hmac_id_label_map_function,
     create_label_map_function,
@@ -33,6 +35,9 @@ from vc_core.hazmat.sd_primitives.canonicalize import (
 from vc_core.hazmat.sd_primitives.group import canonicalize_and_group
 from vc_core.hazmat.sd_primitives.select import select_json_ld
 from vc_core.keys import KeyPair, PublicKey
+
+# The generic algorithms with every cryptosuite we implement.
+verify_proof = functools.partial(data_integrity.verify_proof, suite_for=get_cryptosuite)
 
 pytestmark = pytest.mark.vectors
 

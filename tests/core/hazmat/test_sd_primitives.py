@@ -29,6 +29,7 @@ from vc_core.hazmat.sd_primitives.canonicalize import (
 from vc_core.hazmat.sd_primitives.mandatory import hash_mandatory_nquads
 from vc_core.hazmat.sd_primitives.select import (
     create_initial_selection,
+    equivalent_pointer,
     json_pointer_to_paths,
     select_json_ld,
 )
@@ -319,3 +320,49 @@ def test_parse_base_proof_value_checks_every_length() -> None:
             parse_base_proof_value(value)
     parsed = parse_base_proof_value(serialize_base_proof_value(*good))  # type: ignore[arg-type]
     assert parsed.mandatory_pointers == ("/issuer",)
+
+
+# --- pointers written for one form of a document, read in the other ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pointer", "document", "form", "expected"),
+    [
+        # A one-element array compacted to its element: the index goes.
+        (
+            "/credentialSubject/0/name",
+            {"credentialSubject": [{"name": "A"}]},
+            {"credentialSubject": {"name": "A"}},
+            "/credentialSubject/name",
+        ),
+        ("/type/0", {"type": ["T"]}, {"type": "T"}, "/type"),
+        # The other way (a @set term compacts an element to a one-element array): an index comes.
+        ("/tags/name", {"tags": {"name": "x"}}, {"tags": [{"name": "x"}]}, "/tags/0/name"),
+        # A node with only an id compacted to the IRI: /…/id names the IRI.
+        (
+            "/credentialSubject/id",
+            {"credentialSubject": {"id": "did:example:a"}},
+            {"credentialSubject": "did:example:a"},
+            "/credentialSubject",
+        ),
+        # Valid in both forms: unchanged.
+        ("/type", {"type": ["T"]}, {"type": "T"}, "/type"),
+        ("/a~1b/c~0d", {"a/b": {"c~d": 1}}, {"a/b": {"c~d": 1}}, "/a~1b/c~0d"),
+        # Matches nowhere: unchanged, so selecting it fails as the spec asks.
+        (
+            "/credentialSubject/1/name",
+            {"credentialSubject": [{"name": "A"}]},
+            {"credentialSubject": {"name": "A"}},
+            "/credentialSubject/1/name",
+        ),
+        (
+            "/credentialSubject/id",
+            {"credentialSubject": {"id": "did:example:a"}},
+            {"credentialSubject": "did:example:b"},
+            "/credentialSubject/id",
+        ),
+        ("", {"a": 1}, {"a": 1}, ""),
+    ],
+)
+def test_equivalent_pointer(pointer: str, document: Any, form: Any, expected: str) -> None:
+    assert equivalent_pointer(pointer, form, document) == expected

@@ -151,8 +151,10 @@ def base_proof_transformation(
     mandatory = groups["mandatory"].matching
     non_mandatory = groups["mandatory"].non_matching
     # Step 7 and 8: return them with the pointers and the HMAC key.
+    # Implementation note: the pointers as they apply to the compact form, where
+    # other implementations select (the same statements as the caller's pointers).
     return TransformedBase(
-        mandatory_pointers=tuple(mandatory_pointers),
+        mandatory_pointers=groups["mandatory"].pointers,
         mandatory=mandatory,
         non_mandatory=non_mandatory,
         hmac_key=hmac_key,

@@ -24,7 +24,7 @@ from vc_core.hazmat.sd_primitives.canonicalize import (
     create_hmac_id_label_map_function,
 )
 from vc_core.hazmat.sd_primitives.group import canonicalize_and_group
-from vc_core.hazmat.sd_primitives.select import select_json_ld
+from vc_core.hazmat.sd_primitives.select import equivalent_pointer, select_json_ld
 from vc_core.types import DocumentLoader, JsonObject
 
 __all__ = ["DisclosureData", "add_derived_proof", "create_disclosure_data"]
@@ -109,7 +109,13 @@ def create_disclosure_data(
             filtered_signatures.append(signature)
         index += 1
     # Step 11: the reveal document.
-    reveal_document = select_json_ld(combined_pointers, document)
+    # Implementation note: with the pointers that name the same values in the
+    # document as written (the base proof's may be written for its compact form).
+    compact = grouped.skolemized_compact_document
+    reveal_document = select_json_ld(
+        [equivalent_pointer(pointer, document, compact) for pointer in combined_pointers],
+        document,
+    )
     assert reveal_document is not None  # the combined pointers are not empty (checked above)
     # Step 12: the labels a verifier will produce for the combined N-Quads.
     canonical_id_map = _jsonld.canonicalize_nquads(

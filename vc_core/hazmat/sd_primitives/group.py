@@ -11,7 +11,7 @@ from vc_core.hazmat.sd_primitives.canonicalize import (
     LabelMapFactoryFunction,
     label_replacement_canonicalize_nquads,
 )
-from vc_core.hazmat.sd_primitives.select import select_canonical_nquads
+from vc_core.hazmat.sd_primitives.select import equivalent_pointer, select_canonical_nquads
 from vc_core.hazmat.sd_primitives.skolemize import (
     skolemize_compact_json_ld,
     to_deskolemized_nquads,
@@ -23,11 +23,16 @@ __all__ = ["CanonicalizedGroups", "Group", "canonicalize_and_group"]
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One named group: {index → N-Quad} inside and outside the selection."""
+    """One named group: {index → N-Quad} inside and outside the selection.
+
+    ``pointers`` are the group's pointers as they apply to the skolemized
+    compact document (see ``equivalent_pointer``).
+    """
 
     matching: Mapping[int, str]
     non_matching: Mapping[int, str]
     deskolemized_nquads: tuple[str, ...]
+    pointers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +80,15 @@ def canonicalize_and_group(
     )
     nquads, label_map = replaced.canonical_nquads, replaced.label_map
     # Step 4 and 5: select each group's N-Quads on the skolemized compact document.
-    selections = {
-        name: select_canonical_nquads(
-            pointers,
-            skolemized.skolemized_compact_document,
-            label_map,
-            document_loader=document_loader,
-        )
+    # Implementation note: with the pointers that name the same values there.
+    compact = skolemized.skolemized_compact_document
+    compact_pointers = {
+        name: tuple(equivalent_pointer(pointer, compact, document) for pointer in pointers)
         for name, pointers in group_definitions.items()
+    }
+    selections = {
+        name: select_canonical_nquads(pointers, compact, label_map, document_loader=document_loader)
+        for name, pointers in compact_pointers.items()
     }
     # Step 6: the groups.
     groups: dict[str, Group] = {}
@@ -100,6 +106,7 @@ def canonicalize_and_group(
             matching=matching,
             non_matching=non_matching,
             deskolemized_nquads=selection_result.deskolemized_nquads,
+            pointers=compact_pointers[name],
         )
     # Step 8: return everything.
     return CanonicalizedGroups(

@@ -4,6 +4,14 @@ A selection keeps, along every pointer's path, the non-blank ``id`` and the
 ``type`` of each object, so the selected statements stay attached to the same
 (skolemized) nodes. A pointer that matches nothing is an error
 (``PROOF_GENERATION_ERROR``, as the spec asks).
+
+Pointers are written against the document as it is signed, but statements are
+selected on its skolemized *compact* form, where JSON-LD compaction may have
+turned a one-element array into its element (or, for a ``@set`` term, an
+element into a one-element array) and a node with only an ``id`` into that
+IRI. :func:`equivalent_pointer` gives the pointer that names the same value in
+the other form, so every input form selects the same statements (the reveal
+document is selected on the document itself).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from vc_core.types import DocumentLoader, JsonObject
 __all__ = [
     "SelectionResult",
     "create_initial_selection",
+    "equivalent_pointer",
     "json_pointer_to_paths",
     "select_canonical_nquads",
     "select_json_ld",
@@ -216,6 +225,53 @@ def select_canonical_nquads(
         deskolemized_nquads=tuple(deskolemized_nquads),
         nquads=tuple(nquads),
     )
+
+
+def equivalent_pointer(pointer: str, form: Any, document: Any) -> str:
+    """The pointer that names in ``form`` what ``pointer`` names in ``document``.
+
+    Implementation note: not a spec algorithm. ``form`` and ``document`` are
+    the same JSON-LD document in two shapes: as written, and its (skolemized)
+    compaction. A pointer that already names a value in ``form`` is returned
+    unchanged. Otherwise the two are walked together: where one holds a
+    one-element array and the other its element, an index ``0`` is dropped or
+    added; where a node with only an ``id`` became that IRI, ``…/id`` names the
+    IRI. A pointer that matches in neither is returned unchanged (selecting it
+    then raises ``PROOF_GENERATION_ERROR``).
+    """
+    tokens = json_pointer_to_paths(pointer)
+    if _resolves(form, tokens):
+        return pointer
+    translated: list[Path] = []
+    value, other = document, form
+    for token in tokens:
+        if isinstance(value, list) and len(value) == 1 and not isinstance(other, list):
+            if token != 0:
+                return pointer
+            value = value[0]
+            continue
+        if isinstance(other, list) and len(other) == 1 and not isinstance(value, list):
+            translated.append(0)
+            other = other[0]
+        if token == "id" and isinstance(other, str) and isinstance(value, dict):
+            value = value.get("id", _HOLE)
+            if value != other:
+                return pointer
+            continue
+        value, other = _get(value, token), _get(other, token)
+        if value is _HOLE or other is _HOLE:
+            return pointer
+        translated.append(token)
+    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in translated)
+
+
+def _resolves(document: Any, tokens: Sequence[Path]) -> bool:
+    value = document
+    for token in tokens:
+        value = _get(value, token)
+        if value is _HOLE:
+            return False
+    return True
 
 
 def _unescape(match: re.Match[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Header, Response
 from fastapi.responses import JSONResponse
 
 from vc_issuer.vc_api import ApiResponse
@@ -23,8 +23,32 @@ def _respond(result: ApiResponse) -> JSONResponse:
 
 @router.post("/credentials/issue", status_code=201)
 def issue(body: JsonBody, vc_api: VcApiDep, _admin: AdminDep) -> JSONResponse:
-    """Issue with the interop did:key (admin token): 201 ``{"verifiableCredential"}``."""
+    """Issue as the VC API issuer of ``options.cryptosuite`` (admin token): 201."""
     return _respond(vc_api.issue(body))
+
+
+@router.post("/issuers/{name}/credentials/issue", status_code=201)
+def issue_as(name: str, body: JsonBody, vc_api: VcApiDep, _admin: AdminDep) -> JSONResponse:
+    """Issue as the VC API issuer ``name`` (admin token): 201 ``{"verifiableCredential"}``."""
+    return _respond(vc_api.issue(body, issuer_name=name))
+
+
+@router.get("/issuers/{name}/status/{purpose}/{number}")
+def status_list(
+    name: str,
+    purpose: str,
+    number: str,
+    vc_api: VcApiDep,
+    accept: Annotated[str, Header()] = "",
+) -> Response:
+    """A VC API issuer's signed Bitstring Status List credential.
+
+    ``application/vc`` when the client asks for it, else ``application/json`` (what
+    generic JSON-LD document loaders, such as the W3C suites', understand).
+    """
+    text = vc_api.status_list(name, purpose, number)
+    media_type = "application/vc" if "application/vc" in accept else "application/json"
+    return Response(text, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
 
 @router.post("/credentials/verify")
