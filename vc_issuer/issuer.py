@@ -402,7 +402,8 @@ class Issuer:
                     self._sd_jwt_vc(
                         source,
                         configuration,
-                        {**sd_jwt_claims(claims), **dict(properties or {})},
+                        sd_jwt_claims(claims),
+                        properties=properties or {},
                         draft=draft,
                         now=now,
                         valid_until=valid_until,
@@ -484,18 +485,23 @@ class Issuer:
         configuration: CredentialConfiguration,
         claims: JsonObject,
         *,
+        properties: Mapping[str, Any],
         draft: _Draft,
         now: datetime,
         valid_until: datetime,
         key: KeyPair,
     ) -> str:
-        """An SD-JWT VC (docs/protocols.md, "SD-JWT VC at the sources")."""
+        """An SD-JWT VC (docs/protocols.md, "SD-JWT VC at the sources").
+
+        ``properties`` (about this copy, not the subject: Plus's recipient, grant
+        and purpose) go in plain view.
+        """
         identifier = self.settings.issuer_identifier(source)
         vct = vct_for(identifier, configuration)
         holder = draft.holder_did
         (slot,) = draft.slots
         return issue_sd_jwt_vc(
-            claims,
+            {**claims, **properties},
             key,
             issuer=identifier,
             vct=vct,

@@ -44,13 +44,14 @@ from vc_core.types import Clock, Fetch
 from vc_verifier.errors import (
     CREDENTIAL_REVOKED,
     CREDENTIAL_SUSPENDED,
+    HOLDER_BINDING_ERROR,
     ISSUER_NOT_ALLOWED_FOR_TYPE,
     UNTRUSTED_ISSUER,
 )
 from vc_verifier.results import PresentationReport, VerifiedCredential, VerifiedPresentation
 from vc_verifier.trust import TrustedIssuers
 
-__all__ = ["SdJwtIssuerKeys", "check_sd_jwt_presentation"]
+__all__ = ["SdJwtIssuerKeys", "check_sd_jwt_presentation", "check_sd_jwt_vc"]
 
 
 class SdJwtIssuerKeys:
@@ -135,30 +136,31 @@ def _status(
     return (result,), False, problems
 
 
-def check_sd_jwt_presentation(
+def check_sd_jwt_vc(
     unverified_sd_jwt: object,
     *,
     keys: SdJwtIssuerKeys,
     trusted: TrustedIssuers,
-    audience: str,
-    nonce: str,
     fetch: Fetch,
     clock: Clock,
     status_cache: StatusListCache,
     status_fail_closed: bool,
+    audience: str | None = None,
+    nonce: str | None = None,
+    holder: str | None = None,
+    plain_claims: frozenset[str] = frozenset(),
     key_binding_max_age: timedelta = timedelta(minutes=5),
-) -> PresentationReport:
-    """Run every check of one SD-JWT VC presentation; report every problem, never raise.
+) -> tuple[tuple[Problem, ...], VerifiedCredential | None, str | None]:
+    """Run every check of one SD-JWT VC; return its problems, the credential if none, its holder.
 
-    See docs/protocols.md, "Verifier checks": the Issuer-signed JWT with a key of
-    a trusted issuer, the Disclosures, validity, the Key Binding JWT (holder
-    binding to ``cnf``, ``aud``, ``nonce``, freshness, ``sd_hash``), the
-    status, then trust by ``vct``. The presentation's ``holder`` is the
-    did:key of the ``cnf`` key.
+    With ``audience`` and ``nonce`` it is a presentation: a Key Binding JWT is
+    required and checked, and the holder is the did:key of its ``cnf`` key.
+    Without them it is an issued copy (Blauwe Knop Plus): a KB-JWT is refused
+    and the ``cnf`` key must be the did:key ``holder``. ``plain_claims`` are
+    claims about the copy rather than the subject, kept out of ``claims``.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-verification-and-processing
     """
-    verified_at: datetime = clock()
     try:
         verified = verify_sd_jwt_vc(
             unverified_sd_jwt,
@@ -169,7 +171,7 @@ def check_sd_jwt_presentation(
             key_binding_max_age=key_binding_max_age,
         )
     except VerificationError as exc:
-        return PresentationReport(False, exc.problems)
+        return exc.problems, None, None
     issuer = keys.identity(verified.issuer)
     status, unverified_status, problems = _status(
         verified.status,
@@ -191,10 +193,13 @@ def check_sd_jwt_presentation(
                 "vct",
             )
         )
-    # Implementation note: verify_sd_jwt_vc required the KB-JWT, hence a cnf key.
-    holder_key = verified.holder_key
-    if problems or holder_key is None:
-        return PresentationReport(False, tuple(problems))
+    bound = None if verified.holder_key is None else did_key(verified.holder_key)
+    if bound is None or (holder is not None and bound != holder):
+        problems.append(
+            Problem(HOLDER_BINDING_ERROR, f"the cnf key {bound} is not holder {holder}", "cnf")
+        )
+    if problems:
+        return tuple(problems), None, None
     credential = VerifiedCredential(
         issuer=issuer,
         types=verified.types,
@@ -207,7 +212,44 @@ def check_sd_jwt_presentation(
         status_unverified=unverified_status,
         id=verified.id,
         format=SD_JWT_VC,
-        subject_claims=dict(verified.claims),
+        subject_claims={k: v for k, v in verified.claims.items() if k not in plain_claims},
     )
-    presentation = VerifiedPresentation(did_key(holder_key), (credential,), verified_at)
+    return (), credential, bound
+
+
+def check_sd_jwt_presentation(
+    unverified_sd_jwt: object,
+    *,
+    keys: SdJwtIssuerKeys,
+    trusted: TrustedIssuers,
+    audience: str,
+    nonce: str,
+    fetch: Fetch,
+    clock: Clock,
+    status_cache: StatusListCache,
+    status_fail_closed: bool,
+) -> PresentationReport:
+    """Run every check of one SD-JWT VC presentation; report every problem, never raise.
+
+    See docs/protocols.md, "Verifier checks": the Issuer-signed JWT with a key of
+    a trusted issuer, the Disclosures, validity, the Key Binding JWT (holder
+    binding to ``cnf``, ``aud``, ``nonce``, freshness, ``sd_hash``), the
+    status, then trust by ``vct``. The presentation's ``holder`` is the
+    did:key of the ``cnf`` key.
+    """
+    verified_at: datetime = clock()
+    problems, credential, holder = check_sd_jwt_vc(
+        unverified_sd_jwt,
+        keys=keys,
+        trusted=trusted,
+        fetch=fetch,
+        clock=clock,
+        status_cache=status_cache,
+        status_fail_closed=status_fail_closed,
+        audience=audience,
+        nonce=nonce,
+    )
+    if credential is None or holder is None:
+        return PresentationReport(False, problems)
+    presentation = VerifiedPresentation(holder, (credential,), verified_at)
     return PresentationReport(True, (), presentation)

@@ -86,7 +86,7 @@ from vc_verifier.results import (
     VerifiedCredential,
     VerifiedPresentation,
 )
-from vc_verifier.sd_jwt_vc import SdJwtIssuerKeys, check_sd_jwt_presentation
+from vc_verifier.sd_jwt_vc import SdJwtIssuerKeys, check_sd_jwt_presentation, check_sd_jwt_vc
 from vc_verifier.transactions import (
     MemoryTransactions,
     Transaction,
@@ -112,6 +112,8 @@ PLUS_CRYPTOSUITES = frozenset({"ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 """Suites also accepted on Plus copies (a source serves them whole, to the recipient only)."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
+_PLUS_PROPERTIES = frozenset({"ontvanger", "toestemming", "doel"})
+"""What a Plus copy says about itself (recipient, grant, purpose), beside the subject's claims."""
 _STATUS_PURPOSE_CODES = {"revocation": CREDENTIAL_REVOKED, "suspension": CREDENTIAL_SUSPENDED}
 
 
@@ -542,9 +544,7 @@ class Verifier:
             problems.append(Problem("PARSING_ERROR", "no credentials were given", "credentials"))
         credentials: list[VerifiedCredential] = []
         for index, unverified_vc in enumerate(unverified):
-            checked = self._check_credential(
-                unverified_vc, parsed.holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
-            )
+            checked = self._check_plus_copy(unverified_vc, parsed.holder)
             found = list(checked.problems)
             if checked.credential is not None:
                 document = checked.credential.document
@@ -572,6 +572,25 @@ class Verifier:
             return PresentationReport(False, tuple(problems))
         presentation = VerifiedPresentation(parsed.holder, tuple(credentials), verified_at)
         return PresentationReport(True, (), presentation)
+
+    def _check_plus_copy(self, unverified: object, holder: str) -> _CredentialCheck:
+        """One copy a source served under a grant: a W3C credential, or an SD-JWT VC (a string)."""
+        if isinstance(unverified, str):
+            problems, credential, _ = check_sd_jwt_vc(
+                unverified,
+                keys=self._sd_jwt_keys,
+                trusted=self._trusted,
+                fetch=self._fetch or _no_fetch,
+                clock=self._clock,
+                status_cache=self._status_cache,
+                status_fail_closed=self._status_fail_closed,
+                holder=holder,
+                plain_claims=_PLUS_PROPERTIES,
+            )
+            return _CredentialCheck(problems, credential)
+        return self._check_credential(
+            unverified, holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
+        )
 
     def verify_plus_credentials(
         self, fetched: PlusFetch | Sequence[object], *, grant: object | None = None

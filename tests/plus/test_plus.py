@@ -121,6 +121,72 @@ def test_wallet_grant_fetch_and_policy_decision(plus_server: PlusServer) -> None
         ]
 
 
+def test_a_recipient_may_ask_for_sd_jwt_vc(plus_server: PlusServer) -> None:
+    clock = plus_server.clock
+    with plus_server.client() as http:
+        trusted = plus_server.issuer.settings.issuer_dids()
+        wallet = wallet_with(http, trusted, clock, "brp", "belastingdienst")
+        identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
+        grant = wallet.grant_consent(
+            source=BRP,
+            recipient=LANDLORD,
+            purpose=PURPOSE,
+            scope=[
+                claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
+                claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
+            ],
+        )
+        landlord = plus_server.landlord
+        fetched = landlord.client(http, clock).fetch(grant.document, format="dc+sd-jwt")
+        tax, brp = fetched.unverified_credentials[TAX], fetched.unverified_credentials[BRP]
+        assert isinstance(tax, str)
+        assert isinstance(brp, str)
+        presentation = landlord.verifier(http, clock).verify_plus_credentials(fetched)
+        assert presentation.holder == identity.holder
+        by_issuer = {c.issuer: c for c in presentation.credentials}
+        income_copy = by_issuer["did:web:issuer.example.nl:belastingdienst"]
+        person_copy = by_issuer["did:web:issuer.example.nl:brp"]
+        assert income_copy.format == "dc+sd-jwt"
+        # The same granted claims as the W3C copy, without JSON-LD types; the copy's
+        # recipient, grant and purpose are plain claims beside them.
+        assert income_copy.claims == {
+            "belastingjaar": 2024,
+            "verzamelinkomen": {"value": "41250.00", "currency": "EUR"},
+        }
+        assert person_copy.claims == {"geslachtsnaam": "Vries", "adres": {"woonplaats": "Utrecht"}}
+        assert income_copy.document["ontvanger"] == LANDLORD
+        assert income_copy.document["toestemming"] == grant.id
+        result = RULE.evaluate(presentation, household_size=1)
+        assert (result.meets, result.basis) == (True, "amount")
+        # The access log names what was served.
+        served = [e for e in plus_server.plus.access_log(grant.id).entries if e.event == "served"]
+        assert {e.detail["configuration"] for e in served} == {
+            "PersoonsgegevensCredential_dc_sd_jwt",
+            "InkomensverklaringCredential_dc_sd_jwt",
+        }
+        # The copies do not pass under another grant (another holder key, another grant id).
+        other_wallet = wallet_with(http, trusted, clock, "brp")
+        other_grant = other_wallet.grant_consent(
+            source=BRP,
+            recipient=LANDLORD,
+            purpose=PURPOSE,
+            scope=[claim_scope(BRP, PERSON, ["geslachtsnaam"])],
+        )
+        report = landlord.verifier(http, clock).check_plus_credentials(
+            [brp], grant=other_grant.document
+        )
+        assert report.codes == ("HOLDER_BINDING_ERROR",)
+        # A format the source does not serve is refused (and logged).
+        response = raw_fetch(
+            http,
+            TAX,
+            compact_for(grant.document, TAX),
+            assertion(landlord, TAX, clock=clock),
+            format="mso_mdoc",
+        )
+        assert_oauth(response, 400, "invalid_request")
+
+
 def test_login_grant_is_the_citizens_alone(plus_server: PlusServer) -> None:
     with plus_server.client() as citizen, plus_server.client() as other:
         login(citizen)
