@@ -10,7 +10,7 @@ from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-TITLES = ["01-issue", "02-selective", "03-basis", "04-plus", "05-under"]
+TITLES = ["01-issue", "02-selective", "03-basis", "04-plus", "05-under", "06-two-formats"]
 
 
 def test_the_notebooks_are_there() -> None:
