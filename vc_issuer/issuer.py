@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
 from vc_core.errors import ProofGenerationError, VcError
-from vc_core.formats import SD_JWT_VC
+from vc_core.formats import FORMATS, SD_JWT_VC
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.proofs import sign
@@ -642,7 +642,9 @@ class Issuer:
         """A certified machine-readable copy: unbound, signed with ``ecdsa-rdfc-2019``.
 
         Anyone can verify it as it is (no selective disclosure, no holder key); it
-        still carries status entries, so it can be revoked.
+        still carries status entries, so it can be revoked. For an SD-JWT VC
+        configuration it is an unbound SD-JWT VC with all its Disclosures, as an
+        ``EnvelopedVerifiableCredential`` (the form a certified PDF embeds).
         """
         credential = self.issue_credential(
             source,
@@ -652,9 +654,9 @@ class Issuer:
             cryptosuite="ecdsa-rdfc-2019",
             clock=clock,
         )
-        if not isinstance(credential, dict):
-            raise NotFound("a Basis copy is a W3C credential; choose an ldp_vc configuration")
-        return credential
+        if isinstance(credential, dict):
+            return credential
+        return FORMATS[SD_JWT_VC].embed(credential)
 
     def sealing_identity(self, source: str, *, clock: Clock = _utc_now) -> SealingIdentity:
         """The source's PDF sealing identity, made (self-signed, demo) on first use."""

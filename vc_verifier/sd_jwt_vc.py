@@ -148,6 +148,7 @@ def check_sd_jwt_vc(
     audience: str | None = None,
     nonce: str | None = None,
     holder: str | None = None,
+    bound: bool = True,
     plain_claims: frozenset[str] = frozenset(),
     key_binding_max_age: timedelta = timedelta(minutes=5),
 ) -> tuple[tuple[Problem, ...], VerifiedCredential | None, str | None]:
@@ -156,8 +157,9 @@ def check_sd_jwt_vc(
     With ``audience`` and ``nonce`` it is a presentation: a Key Binding JWT is
     required and checked, and the holder is the did:key of its ``cnf`` key.
     Without them it is an issued copy (Blauwe Knop Plus): a KB-JWT is refused
-    and the ``cnf`` key must be the did:key ``holder``. ``plain_claims`` are
-    claims about the copy rather than the subject, kept out of ``claims``.
+    and the ``cnf`` key must be the did:key ``holder``; ``bound=False`` takes an
+    unbound copy (a certified PDF's). ``plain_claims`` are claims about the
+    copy rather than the subject, kept out of ``claims``.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-verification-and-processing
     """
@@ -193,10 +195,10 @@ def check_sd_jwt_vc(
                 "vct",
             )
         )
-    bound = None if verified.holder_key is None else did_key(verified.holder_key)
-    if bound is None or (holder is not None and bound != holder):
+    key = None if verified.holder_key is None else did_key(verified.holder_key)
+    if bound and (key is None or (holder is not None and key != holder)):
         problems.append(
-            Problem(HOLDER_BINDING_ERROR, f"the cnf key {bound} is not holder {holder}", "cnf")
+            Problem(HOLDER_BINDING_ERROR, f"the cnf key {key} is not holder {holder}", "cnf")
         )
     if problems:
         return tuple(problems), None, None
@@ -214,7 +216,7 @@ def check_sd_jwt_vc(
         format=SD_JWT_VC,
         subject_claims={k: v for k, v in verified.claims.items() if k not in plain_claims},
     )
-    return (), credential, bound
+    return (), credential, key
 
 
 def check_sd_jwt_presentation(

@@ -592,6 +592,37 @@ class Verifier:
             unverified, holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
         )
 
+    def _check_sd_jwt_copy(
+        self,
+        compact: str,
+        *,
+        resolve: Callable[[str], VerificationMethod] | None,
+        status_offline: bool,
+    ) -> _CredentialCheck:
+        """An unbound SD-JWT VC a certified PDF embeds, checked like its W3C credential.
+
+        ``resolve`` gives the issuer's methods from the sealed DID document
+        (offline); otherwise the verifier's own. Offline, the status is not
+        fetched and left unverified.
+        """
+        keys = self._sd_jwt_keys
+        if resolve is not None:
+            keys = SdJwtIssuerKeys(
+                self._trusted, resolve_verification_method=resolve, fetch=_no_fetch,
+                clock=self._clock,
+            )  # fmt: skip
+        problems, credential, _ = check_sd_jwt_vc(
+            compact,
+            keys=keys,
+            trusted=self._trusted,
+            fetch=_no_fetch if status_offline else self._fetch or _no_fetch,
+            clock=self._clock,
+            status_cache=self._status_cache,
+            status_fail_closed=self._status_fail_closed and not status_offline,
+            bound=False,
+        )
+        return _CredentialCheck(problems, credential)
+
     def verify_plus_credentials(
         self, fetched: PlusFetch | Sequence[object], *, grant: object | None = None
     ) -> VerifiedPresentation:
