@@ -45,8 +45,6 @@ from vc_verifier.errors import (
     CREDENTIAL_REVOKED,
     CREDENTIAL_SUSPENDED,
     HOLDER_BINDING_ERROR,
-    ISSUER_NOT_ALLOWED_FOR_TYPE,
-    UNTRUSTED_ISSUER,
 )
 from vc_verifier.results import PresentationReport, VerifiedCredential, VerifiedPresentation
 from vc_verifier.trust import TrustedIssuers
@@ -185,16 +183,7 @@ def check_sd_jwt_vc(
         fail_closed=status_fail_closed,
     )
     decision = trusted.decide(issuer, verified.types)
-    if not decision.known:
-        problems.append(Problem(UNTRUSTED_ISSUER, f"{issuer} is not trusted", "iss"))
-    elif decision.not_allowed:
-        problems.append(
-            Problem(
-                ISSUER_NOT_ALLOWED_FOR_TYPE,
-                f"{issuer} is not trusted to issue {list(decision.not_allowed)}",
-                "vct",
-            )
-        )
+    problems.extend(decision.problems(issuer, issuer_path="iss", type_path="vct"))
     key = None if verified.holder_key is None else did_key(verified.holder_key)
     if bound and (key is None or (holder is not None and key != holder)):
         problems.append(

@@ -68,10 +68,8 @@ from vc_verifier.errors import (
     CREDENTIAL_REVOKED,
     CREDENTIAL_SUSPENDED,
     HOLDER_BINDING_ERROR,
-    ISSUER_NOT_ALLOWED_FOR_TYPE,
     PLUS_GRANT_ERROR,
     PLUS_NOT_FOR_THIS_RECIPIENT,
-    UNTRUSTED_ISSUER,
     UnknownTransactionError,
     error_for,
 )
@@ -409,16 +407,7 @@ class Verifier:
                         )
                     )
         # Trust: the issuer must be registered, and for every type of this credential.
-        if not decision.known:
-            problems.append(Problem(UNTRUSTED_ISSUER, f"{issuer} is not trusted", "issuer"))
-        elif decision.not_allowed:
-            problems.append(
-                Problem(
-                    ISSUER_NOT_ALLOWED_FOR_TYPE,
-                    f"{issuer} is not trusted to issue {list(decision.not_allowed)}",
-                    "type",
-                )
-            )
+        problems.extend(decision.problems(issuer, issuer_path="issuer", type_path="type"))
         # Holder binding: the subject is the DID that signed the presentation.
         ids = subject_ids(unverified_vc)
         if holder_bound and (holder is None or ids != (holder,)):

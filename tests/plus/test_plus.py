@@ -28,7 +28,7 @@ from vc_issuer.db.plus import PlusAccessRow
 from vc_issuer.plus import GRANT_TYP, verify_access_log
 from vc_issuer.plus.chain import entry_json
 from vc_verifier import HousingIncomeRule, verify_record
-from wallet_sdk import claim_scope
+from wallet_sdk import ConsentGrant, StoredCredential, Wallet, claim_scope
 
 from .conftest import INCOME, LANDLORD, PERSON, PURPOSE, PlusServer
 from .support import (
@@ -56,21 +56,27 @@ def _events(plus_server: PlusServer, chain: str) -> list[tuple[str, str | None]]
     return [(entry.event, entry.error) for entry in log.entries]
 
 
+def _granted(plus_server: PlusServer, http: Any) -> tuple[Wallet, StoredCredential, ConsentGrant]:
+    """A wallet with a person and an income credential, and its grant to the landlord."""
+    trusted = plus_server.issuer.settings.issuer_dids()
+    wallet = wallet_with(http, trusted, plus_server.clock, "brp", "belastingdienst")
+    identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
+    grant = wallet.grant_consent(
+        source=BRP,
+        recipient=LANDLORD,
+        purpose=PURPOSE,
+        scope=[
+            claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
+            claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
+        ],
+    )
+    return wallet, identity, grant
+
+
 def test_wallet_grant_fetch_and_policy_decision(plus_server: PlusServer) -> None:
     clock = plus_server.clock
     with plus_server.client() as http:
-        trusted = plus_server.issuer.settings.issuer_dids()
-        wallet = wallet_with(http, trusted, clock, "brp", "belastingdienst")
-        identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
-        grant = wallet.grant_consent(
-            source=BRP,
-            recipient=LANDLORD,
-            purpose=PURPOSE,
-            scope=[
-                claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
-                claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
-            ],
-        )
+        wallet, identity, grant = _granted(plus_server, http)
         # The citizen keeps the signed grant in the wallet's activity log.
         logged = wallet.log()[-1]
         assert (logged.event, logged.counterparty) == ("consent_granted", LANDLORD)
@@ -124,18 +130,8 @@ def test_wallet_grant_fetch_and_policy_decision(plus_server: PlusServer) -> None
 def test_a_recipient_may_ask_for_sd_jwt_vc(plus_server: PlusServer) -> None:
     clock = plus_server.clock
     with plus_server.client() as http:
+        _, identity, grant = _granted(plus_server, http)
         trusted = plus_server.issuer.settings.issuer_dids()
-        wallet = wallet_with(http, trusted, clock, "brp", "belastingdienst")
-        identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
-        grant = wallet.grant_consent(
-            source=BRP,
-            recipient=LANDLORD,
-            purpose=PURPOSE,
-            scope=[
-                claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
-                claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
-            ],
-        )
         landlord = plus_server.landlord
         fetched = landlord.client(http, clock).fetch(grant.document, format="dc+sd-jwt")
         tax, brp = fetched.unverified_credentials[TAX], fetched.unverified_credentials[BRP]

@@ -20,10 +20,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ import httpx
 import pytest
 
 from tests.loopback import Hosts, cli_server
+from tests.node import node_for
 from vc_core import KeyPair
 from vc_core.did import did_key
 from vc_core.keys import PublicKey
@@ -52,28 +51,10 @@ RULE = HousingIncomeRule.load(year=2026)
 SOURCES = ("brp", "belastingdienst", "duo", "rdw")
 
 
-@cache
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail(
-            "Node.js is not installed: these tests need `node` (20 or newer) and the packages of "
-            "tests/sd_jwt_interop (`make test` installs them with npm ci)",
-            pytrace=False,
-        )
-    if not (HERE / "node_modules" / "@sd-jwt" / "sd-jwt-vc").is_dir():
-        pytest.fail(
-            "tests/sd_jwt_interop/node_modules is missing: run `npm ci --prefix "
-            "tests/sd_jwt_interop` (`make test` does it when npm is installed)",
-            pytrace=False,
-        )
-    return node
-
-
 def node(script: str, operation: str, port: int, **request: Any) -> Any:
     """Run one operation of a script; its answer (``result``) or its error text."""
     completed = subprocess.run(
-        [_node(), str(HERE / script)],
+        [node_for(HERE, "@sd-jwt/sd-jwt-vc"), str(HERE / script)],
         input=json.dumps({"operation": operation, "ports": {HOST: port}, **request}),
         capture_output=True,
         text=True,
