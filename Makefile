@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check bench contexts conformance
+NOTEBOOK_STAMP := $(VENV)/.notebooks
+
+.PHONY: setup demo test check bench contexts conformance notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,3 +41,10 @@ contexts: setup
 conformance: setup
 	@test -n "$(SUITES)" || { echo "usage: make conformance SUITES=<folder of the W3C suites' checkouts>" >&2; exit 2; }
 	$(BIN)/python scripts/conformance.py --suites "$(SUITES)"
+
+$(NOTEBOOK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	touch $(NOTEBOOK_STAMP)
+
+notebooks: $(NOTEBOOK_STAMP)
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)

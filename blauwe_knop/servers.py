@@ -91,7 +91,7 @@ def blauwe_knop_command() -> list[str]:
     """The ``blauwe-knop`` console script of this interpreter's environment."""
     found = shutil.which("blauwe-knop", path=str(Path(sys.executable).parent))
     if found is None:
-        return [sys.executable, "-c", "from vc_core.cli import main; main()"]
+        return [sys.executable, "-c", "from blauwe_knop.cli import main; main()"]
     return [found]
 
 
@@ -167,18 +167,20 @@ def run_until_ready(
     ready_url: str,
     *,
     verify: bool | ssl.SSLContext = True,
+    trust: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command``, output to ``log_path``; yield once ``ready_url`` answers 200; stop it after.
 
     ``verify`` is how an https ``ready_url``'s certificate is checked (a context
-    trusting a self-signed one, for example). Raises ``ServerError`` when the process exits first
-    or does not answer in time.
+    trusting a self-signed one, for example); ``trust`` instead names a
+    certificate file the server makes itself when it starts (``--dev-tls``).
+    Raises ``ServerError`` when the process exits first or does not answer in time.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(process, ready_url, log_path, verify)
+            _wait_until_up(process, ready_url, log_path, verify, trust)
             yield process
         finally:
             process.terminate()
@@ -190,16 +192,22 @@ def run_until_ready(
 
 
 def _wait_until_up(
-    process: subprocess.Popen[bytes], url: str, log_path: Path, verify: bool | ssl.SSLContext
+    process: subprocess.Popen[bytes],
+    url: str,
+    log_path: Path,
+    verify: bool | ssl.SSLContext,
+    trust: Path | None,
 ) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while True:
         if process.poll() is not None:
             raise ServerError(f"the server exited with {process.returncode}; see {log_path}")
         try:
+            if trust is not None:
+                verify = ssl.create_default_context(cafile=trust)
             if httpx.get(url, timeout=2, verify=verify).status_code == 200:
                 return
-        except httpx.TransportError:
+        except (httpx.TransportError, FileNotFoundError):
             pass
         if time.monotonic() > deadline:
             raise ServerError(f"{url} did not answer within {_START_TIMEOUT:.0f} s")

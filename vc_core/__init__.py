@@ -8,44 +8,49 @@ and Token Status List checks (``vc_core.status``).
 Spec algorithms live in ``vc_core.hazmat``; only this package imports them.
 """
 
-from vc_core.did import VerificationMethod, did_key, resolve_did
-from vc_core.errors import (
-    CanonicalizationLimitError,
-    CredentialPolicyError,
-    DataLossError,
-    DidResolutionError,
-    DocumentLoadError,
-    FetchError,
-    InvalidChallengeError,
-    InvalidDomainError,
-    IssuerKeyError,
-    JwsError,
-    KeyBindingError,
-    ParsingError,
-    Problem,
-    ProofExpiredError,
-    ProofGenerationError,
-    ProofTransformationError,
-    ProofVerificationError,
-    SdJwtError,
-    StatusListError,
-    UnsupportedCryptosuiteError,
-    VcError,
-    VerificationError,
-)
-from vc_core.keys import Curve, KeyPair, PublicKey
-from vc_core.loader import document_loader
-from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
-from vc_core.sd_jwt import VerifiedSdJwtVc, issue_sd_jwt_vc, present_sd_jwt_vc, verify_sd_jwt_vc
-from vc_core.status import (
-    StatusList,
-    StatusListCache,
-    StatusResult,
-    TokenStatusResult,
-    check_status,
-    check_token_status,
-)
-from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
+from typing import TYPE_CHECKING
+
+from vc_core._imports import lazy_exports
+
+if TYPE_CHECKING:
+    from vc_core.did import VerificationMethod, did_key, resolve_did
+    from vc_core.errors import (
+        CanonicalizationLimitError,
+        CredentialPolicyError,
+        DataLossError,
+        DidResolutionError,
+        DocumentLoadError,
+        FetchError,
+        InvalidChallengeError,
+        InvalidDomainError,
+        IssuerKeyError,
+        JwsError,
+        KeyBindingError,
+        ParsingError,
+        Problem,
+        ProofExpiredError,
+        ProofGenerationError,
+        ProofTransformationError,
+        ProofVerificationError,
+        SdJwtError,
+        StatusListError,
+        UnsupportedCryptosuiteError,
+        VcError,
+        VerificationError,
+    )
+    from vc_core.keys import Curve, KeyPair, PublicKey
+    from vc_core.loader import document_loader
+    from vc_core.proofs import VerifiedDocument, canonicalize, confirm, derive, sign, verify
+    from vc_core.sd_jwt import VerifiedSdJwtVc, issue_sd_jwt_vc, present_sd_jwt_vc, verify_sd_jwt_vc
+    from vc_core.status import (
+        StatusList,
+        StatusListCache,
+        StatusResult,
+        TokenStatusResult,
+        check_status,
+        check_token_status,
+    )
+    from vc_core.types import Clock, CryptosuiteName, DocumentLoader, Fetch, JsonObject
 
 __all__ = [
     "CanonicalizationLimitError",
@@ -99,3 +104,59 @@ __all__ = [
     "verify",
     "verify_sd_jwt_vc",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "vc_core.did": ("VerificationMethod", "did_key", "resolve_did"),
+        "vc_core.errors": (
+            "CanonicalizationLimitError",
+            "CredentialPolicyError",
+            "DataLossError",
+            "DidResolutionError",
+            "DocumentLoadError",
+            "FetchError",
+            "InvalidChallengeError",
+            "InvalidDomainError",
+            "IssuerKeyError",
+            "JwsError",
+            "KeyBindingError",
+            "ParsingError",
+            "Problem",
+            "ProofExpiredError",
+            "ProofGenerationError",
+            "ProofTransformationError",
+            "ProofVerificationError",
+            "SdJwtError",
+            "StatusListError",
+            "UnsupportedCryptosuiteError",
+            "VcError",
+            "VerificationError",
+        ),
+        "vc_core.keys": ("Curve", "KeyPair", "PublicKey"),
+        "vc_core.loader": ("document_loader",),
+        "vc_core.proofs": (
+            "VerifiedDocument",
+            "canonicalize",
+            "confirm",
+            "derive",
+            "sign",
+            "verify",
+        ),
+        "vc_core.sd_jwt": (
+            "VerifiedSdJwtVc",
+            "issue_sd_jwt_vc",
+            "present_sd_jwt_vc",
+            "verify_sd_jwt_vc",
+        ),
+        "vc_core.status": (
+            "StatusList",
+            "StatusListCache",
+            "StatusResult",
+            "TokenStatusResult",
+            "check_status",
+            "check_token_status",
+        ),
+        "vc_core.types": ("Clock", "CryptosuiteName", "DocumentLoader", "Fetch", "JsonObject"),
+    },
+)

@@ -5,7 +5,9 @@ codecs are correct but slow (about 430 µs to encode and 100 µs to decode a
 64-byte signature, 7 µs per varint), and every proof verification decodes a
 key and a signature. So the hot paths here are plain Python over ``int``,
 cross-checked against ``multiformats`` in ``tests/core/test_multibase.py``;
-``multiformats`` supplies the registered names of the multicodec codes we use.
+``multiformats`` supplies the registered names of multicodec codes, for error
+messages only, so it is imported on the first such message (loading its table
+takes about 50 ms).
 
 Every decoder raises ``ValueError`` on bad input; callers that handle
 untrusted input translate it into their typed error.
@@ -16,8 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-
-from multiformats import multicodec
 
 __all__ = [
     "codec_name",
@@ -163,6 +163,8 @@ def multicodec_unwrap(data: bytes) -> tuple[int, bytes]:
 
 def codec_name(code: int) -> str:
     """Return the registered multicodec name of ``code`` (e.g. ``p256-pub``)."""
+    from multiformats import multicodec
+
     try:
         return str(multicodec.get(code=code).name)
     except KeyError as exc:

@@ -42,6 +42,7 @@ from typing import Any, Literal
 
 from vc_core.errors import ParsingError, VcError
 from vc_core.hazmat.sd_jwt import parse_sd_jwt, process_sd_jwt_payload
+from vc_core.vocabulary import claim_label
 
 __all__ = [
     "BUNDLE_DOMAIN",
@@ -100,17 +101,6 @@ _MONTHS = (
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
-# Terms whose label is not simply the term split at its capitals.
-_LABELS = {
-    "id": "Kenmerk",
-    "value": "Bedrag",
-    "currency": "Valuta",
-    "crohoCode": "CROHO-code",
-    "regelJaar": "Jaar van de regel",
-    "onderSocialeHuurgrens": "Onder de sociale huurgrens",
-    "huisnummertoevoeging": "Toevoeging",
-    "tenaamstellingsdatum": "Datum tenaamstelling",
-}
 
 
 _ENVELOPED_SD_JWT = "data:application/dc+sd-jwt,"
@@ -245,10 +235,7 @@ def _dutch_moment(value: datetime) -> str:
 
 def _label(term: str) -> str:
     """A Dutch label for a vocabulary term: ``datumBehaald`` -> ``Datum behaald``."""
-    if term in _LABELS:
-        return _LABELS[term]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", term).lower()
-    return words[:1].upper() + words[1:]
+    return claim_label("nl", term)
 
 
 def type_label(credential: Mapping[str, Any]) -> str:

@@ -1,18 +1,19 @@
-"""The ``blauwe-knop`` command line.
+"""``blauwe-knop vc``: sign, derive, verify and canonicalize Data Integrity documents.
 
 ``blauwe-knop vc keygen|sign|derive|verify|canonicalize`` works on JSON files
 (or ``-`` for stdin) and writes JSON or N-Quads to stdout (or ``--output``).
 Keys are Multikey JSON files in the format of the W3C vector key pairs.
 ``verify`` exits 0 when verified, 1 when not (one line per problem, starting
-with its code), and 2 on a usage error. Role packages add their own sub-commands
-through the ``blauwe_knop.cli`` entry-point group, so no import edge appears.
+with its code), and 2 on a usage error. The ``blauwe-knop`` command itself
+(``blauwe_knop.cli``) puts this group next to the role packages' groups. The
+JSON-LD engine is imported by the commands that need it, so ``keygen`` starts
+without it.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -21,22 +22,16 @@ import typer
 from vc_core.errors import VcError, VerificationError
 from vc_core.keys import Curve, KeyPair
 from vc_core.loader import OfflineDocumentLoader, document_loader
-from vc_core.proofs import canonicalize, derive, sign, verify
 from vc_core.types import CryptosuiteName, JsonObject
 
-__all__ = ["app", "main"]
+__all__ = ["app"]
 
 app = typer.Typer(
-    name="blauwe-knop",
-    help="Citizens' government data as W3C Verifiable Credentials.",
+    name="vc",
+    help="Sign, derive, verify and canonicalize Data Integrity documents.",
     no_args_is_help=True,
     add_completion=False,
 )
-vc_app = typer.Typer(
-    help="Sign, derive, verify and canonicalize Data Integrity documents.",
-    no_args_is_help=True,
-)
-app.add_typer(vc_app, name="vc")
 
 USAGE_ERROR = 2
 NOT_VERIFIED = 1
@@ -113,7 +108,7 @@ def _load_key(path: str) -> KeyPair:
         _fail(f"{path} is not a Multikey key pair: {exc}")
 
 
-@vc_app.command()
+@app.command()
 def keygen(
     curve: Annotated[str, typer.Option(help="P-256, P-384 or Ed25519.")] = "P-256",
     output: OutputOpt = None,
@@ -128,7 +123,7 @@ def keygen(
     _write_json(key.to_multikey(include_secret=True), output)
 
 
-@vc_app.command("sign")
+@app.command("sign")
 def sign_command(
     source: InputArg,
     key: Annotated[str, typer.Option(help="Multikey key-pair JSON file.")],
@@ -150,6 +145,8 @@ def sign_command(
     output: OutputOpt = None,
 ) -> None:
     """Add a Data Integrity proof to a JSON-LD document."""
+    from vc_core.proofs import sign
+
     if cryptosuite not in (None, "ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"):
         _fail(f"unknown cryptosuite {cryptosuite!r}")
     suite: CryptosuiteName | None = cryptosuite  # type: ignore[assignment]
@@ -172,7 +169,7 @@ def sign_command(
     _write_json(signed, output)
 
 
-@vc_app.command("derive")
+@app.command("derive")
 def derive_command(
     source: InputArg,
     selective: Annotated[
@@ -183,6 +180,8 @@ def derive_command(
     output: OutputOpt = None,
 ) -> None:
     """Derive an ecdsa-sd-2023 disclosure that reveals only the selected claims."""
+    from vc_core.proofs import derive
+
     document = _read_object(source)
     try:
         derived = derive(
@@ -193,7 +192,7 @@ def derive_command(
     _write_json(derived, output)
 
 
-@vc_app.command("verify")
+@app.command("verify")
 def verify_command(
     source: InputArg,
     challenge: Annotated[str | None, typer.Option(help="Required proof challenge.")] = None,
@@ -202,6 +201,8 @@ def verify_command(
     context: ContextOpt = None,
 ) -> None:
     """Verify every proof; exit 0 when verified, 1 when not."""
+    from vc_core.proofs import verify
+
     try:
         document = json.loads(_read_text(source))
     except json.JSONDecodeError as exc:
@@ -225,7 +226,7 @@ def verify_command(
     typer.echo(f"verified ({len(result.proofs)} proof(s); {methods})")
 
 
-@vc_app.command("canonicalize")
+@app.command("canonicalize")
 def canonicalize_command(
     source: InputArg,
     hash_name: Annotated[
@@ -235,6 +236,8 @@ def canonicalize_command(
     output: OutputOpt = None,
 ) -> None:
     """Print the RDFC-1.0 canonical N-Quads of a JSON-LD document."""
+    from vc_core.proofs import canonicalize
+
     if hash_name not in ("sha256", "sha384"):
         _fail("--hash must be sha256 or sha384")
     document = _read_json(source)
@@ -247,20 +250,3 @@ def canonicalize_command(
     except VcError as exc:
         _fail(str(exc), NOT_VERIFIED)
     _write(nquads, output)
-
-
-def _register_role_commands() -> None:
-    for entry in entry_points(group="blauwe_knop.cli"):
-        try:
-            sub_app = entry.load()
-        except ImportError:
-            # Implementation note: a role whose optional extra is not installed (e.g. the
-            # issuer without [issuer]) simply has no sub-command.
-            continue
-        app.add_typer(sub_app, name=entry.name)
-
-
-def main() -> None:
-    """Entry point of the ``blauwe-knop`` console script."""
-    _register_role_commands()
-    app()

@@ -25,6 +25,7 @@ __all__ = [
     "MULTIKEY_CONTEXT",
     "RELATIONSHIPS",
     "VerificationMethod",
+    "check_did_web_host",
     "dereference_verification_method",
     "did_key",
     "did_key_verification_method_id",
@@ -141,14 +142,31 @@ def resolve_did_key(did: str) -> JsonObject:
     }
 
 
-def _check_web_host(host: str) -> None:
+def check_did_web_host(host: str) -> None:
+    """Raise ``DidResolutionError`` unless ``host`` can be the host of a did:web DID.
+
+    A did:web host is a domain name (``localhost`` included), never an IP
+    address: a service that wants did:web identifiers must be served under a
+    host name.
+
+    >>> check_did_web_host("localhost")
+    >>> check_did_web_host("192.168.1.20")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    vc_core.errors.DidResolutionError: DID_RESOLUTION_ERROR: did:web cannot use an IP address ...
+
+    Spec: did-web#read-resolve
+    """
     labels = host.split(".")
-    if len(host) > _MAX_HOST_LENGTH or not all(_HOST_LABEL.fullmatch(x) for x in labels):
-        raise DidResolutionError(f"did:web host {host!r} is not a valid domain name")
     # Implementation note: URL parsers read "127.1" or "0x7f.1" as IPv4 too, so
     # a numeric last label is refused along with real IP literals.
-    if _is_ip_address(host) or _NUMERIC_LABEL.fullmatch(labels[-1]):
-        raise DidResolutionError(f"did:web must not use an IP address: {host!r}")
+    if _is_ip_address(host.strip("[]")) or _NUMERIC_LABEL.fullmatch(labels[-1]):
+        raise DidResolutionError(
+            f"did:web cannot use an IP address ({host!r}); use a host name (localhost on "
+            "this computer, or a name other devices resolve, such as <computer>.local)"
+        )
+    if len(host) > _MAX_HOST_LENGTH or not all(_HOST_LABEL.fullmatch(x) for x in labels):
+        raise DidResolutionError(f"did:web host {host!r} is not a valid domain name")
 
 
 def _is_ip_address(host: str) -> bool:
@@ -173,7 +191,7 @@ def did_web_to_url(did: str) -> str:
     domain, *path = did[len(_DID_WEB_PREFIX) :].split(":")
     # Step 2: percent-decode the colon before a port.
     host, _, port = domain.replace("%3a", "%3A").partition("%3A")
-    _check_web_host(host)
+    check_did_web_host(host)
     if port and (not _PORT.fullmatch(port) or not 0 < int(port) < 2**16):
         raise DidResolutionError(f"did:web port {port!r} is not a valid port")
     for segment in path:

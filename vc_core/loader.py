@@ -41,6 +41,7 @@ __all__ = [
     "NL_VC_V1_URL",
     "STATUS_LIST_V1_URL",
     "OfflineDocumentLoader",
+    "bundled_context_file",
     "bundled_contexts",
     "document_loader",
     "load_context_folder",
@@ -78,8 +79,9 @@ def _sha256_hex(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Bundle:
-    """The checked bundle: parsed contexts and the sha256 of their canonical JSON, by URL."""
+    """The checked bundle, by URL: files, parsed contexts and sha256 of their canonical JSON."""
 
+    files: Mapping[str, bytes]
     contexts: Mapping[str, JsonObject]
     digests: Mapping[str, str]
 
@@ -91,6 +93,7 @@ def _read_bundle(root: Traversable) -> _Bundle:
         pins = [(entry["url"], entry["file"], entry["sha256"]) for entry in manifest]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DocumentLoadError(f"cannot read the context manifest in {root}: {exc}") from exc
+    files: dict[str, bytes] = {}
     contexts: dict[str, JsonObject] = {}
     for url, file, sha256 in pins:
         if not isinstance(file, str) or not _FILE_NAME.fullmatch(file):
@@ -99,11 +102,11 @@ def _read_bundle(root: Traversable) -> _Bundle:
             data = root.joinpath(file).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise DocumentLoadError(f"context file {file} does not match its pinned sha256")
-            contexts[url] = json.loads(data)
+            files[url], contexts[url] = data, json.loads(data)
         except (OSError, ValueError) as exc:
             raise DocumentLoadError(f"cannot read the context file {file}: {exc}") from exc
     digests = {url: _sha256_hex(_canonical_json(doc)) for url, doc in contexts.items()}
-    return _Bundle(MappingProxyType(contexts), MappingProxyType(digests))
+    return _Bundle(MappingProxyType(files), MappingProxyType(contexts), MappingProxyType(digests))
 
 
 @functools.cache
@@ -128,6 +131,20 @@ def load_context_folder(folder: Path) -> Mapping[str, JsonObject]:
     vc_core.errors.DocumentLoadError: LOADING_DOCUMENT_FAILED: cannot read the context manifest...
     """
     return _read_bundle(folder).contexts
+
+
+def bundled_context_file(url: str) -> bytes:
+    """The bundled context ``url`` exactly as shipped (its sha256 is pinned in the manifest).
+
+    For a service that publishes its own context at its URL. ``KeyError`` when
+    ``url`` is not bundled.
+
+    >>> import json
+    >>> data = bundled_context_file(NL_VC_V1_URL)
+    >>> "@context" in json.loads(data)
+    True
+    """
+    return _bundle().files[url]
 
 
 def bundled_contexts() -> Mapping[str, JsonObject]:

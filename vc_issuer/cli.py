@@ -2,27 +2,30 @@
 
 Settings come from ``BLAUWE_KNOP_ISSUER_*`` environment variables or ``.env``
 (see :class:`~vc_issuer.settings.IssuerSettings`); ``--data-dir`` overrides
-the data folder. Operator commands work on the local database, or on a
-running service with ``--server URL`` (using the admin token from the settings).
+the data folder. ``serve --dev-tls`` serves https under the public URL's host
+with a development certificate (:mod:`vc_core.devtls`) and prints what a
+wallet needs: identifiers, DIDs, the portal and how to trust the certificate.
+Operator commands work on the local database, or on a running service with
+``--server URL`` (using the admin token from the settings).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import typer
 
 from vc_issuer.errors import IssuerError
-from vc_issuer.settings import IssuerSettings
+from vc_issuer.settings import DEVELOPMENT_ADMIN_TOKEN, IssuerSettings, settings_problem
 
 if TYPE_CHECKING:
+    from vc_core.devtls import DevelopmentCertificate
     from vc_issuer.issuer import Issuer
 
 __all__ = ["app"]
@@ -42,6 +45,7 @@ ServerOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _TIMEOUT = 30
+_BASE_URL_ENV = "BLAUWE_KNOP_ISSUER_BASE_URL"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -55,7 +59,7 @@ def _settings(data_dir: Path | None, **overrides: Any) -> IssuerSettings:
     try:
         return IssuerSettings(**overrides)
     except ValueError as exc:
-        _fail(f"settings refused: {exc}")
+        _fail(f"settings refused: {settings_problem(exc)}")
 
 
 def _issuer(settings: IssuerSettings) -> Issuer:
@@ -90,13 +94,35 @@ def _admin_call(server: str, settings: IssuerSettings, method: str, path: str, b
         _fail(f"cannot reach {server}: {exc}", 1)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _announce(
+    settings: IssuerSettings, listening: str, certificate: DevelopmentCertificate | None
+) -> None:
+    """Print where the service is: its identifiers, DIDs and portal, and how to trust its TLS."""
+    base = settings.base_url
+    typer.echo(f"Issuer service at {base} (listening on {listening})")
+    rows = [(s, settings.issuer_identifier(s), settings.issuer_did(s)) for s in settings.sources]
+    widths = [max(len(row[column]) for row in rows) for column in (0, 1)]
+    for source, identifier, did in rows:
+        typer.echo(f"  {source:<{widths[0]}}  {identifier:<{widths[1]}}  {did}")
+    typer.echo(f"Citizen portal: {base}/portaal/")
+    if certificate is not None:
+        cert = certificate.cert_path
+        state = {"created": "made now", "reused": "reused", "replaced": "made anew"}
+        typer.echo(
+            f"TLS: development certificate {cert} for {certificate.host} "
+            f"({state[certificate.status]}; valid until {certificate.not_after:%Y-%m-%d}).\n"
+            "  Trust it in each client:\n"
+            f"    Python, httpx, blauwe-knop  SSL_CERT_FILE={cert}\n"
+            f"    curl                        curl --cacert {cert} {base}/brp/did.json\n"
+            f"    Node.js                     NODE_EXTRA_CA_CERTS={cert}\n"
+            "    a phone                     install it as a CA certificate, open the portal "
+            "and scan its QR code (README: a phone on the same network)"
+        )
+    elif not listening.startswith("https"):
+        typer.echo(
+            f"note: offers name {base}, which is not this server; a wallet cannot follow them. "
+            "For an issuer a wallet can reach, add --dev-tls (and --public-url)."
+        )
 
 
 @app.command()
@@ -104,31 +130,64 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
     data_dir: DataDirOpt = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The https origin wallets reach (a host name, not an IP address). Default: "
+            "BLAUWE_KNOP_ISSUER_BASE_URL, else with --dev-tls https://localhost:<port>."
+        ),
+    ] = None,
+    dev_tls: Annotated[
+        bool,
+        typer.Option(
+            "--dev-tls",
+            help="Development: serve https with a self-signed certificate for the public "
+            "URL's host, made once in <data-dir>/tls/.",
+        ),
+    ] = False,
     demo: Annotated[bool, typer.Option(help="Load the demo registers and demo keys.")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
 ) -> None:
     """Run the issuer service (uvicorn). Plain http only on a loopback address."""
+    from vc_core.devtls import development_certificate, is_loopback, serving_problem
     from vc_issuer import serving
 
-    tls = ssl_certfile is not None and ssl_keyfile is not None
-    if not tls and not _is_loopback(host):
-        _fail("plain http is only served on a loopback address; give --ssl-certfile/--ssl-keyfile")
-    environment = {}
-    if data_dir is not None:
-        environment["BLAUWE_KNOP_ISSUER_DATA_DIR"] = str(data_dir)
+    problem = serving_problem(
+        host=host, dev_tls=dev_tls, certfile=ssl_certfile, keyfile=ssl_keyfile
+    )
+    if problem is not None:
+        _fail(problem)
+    overrides: dict[str, str] = {}
     if demo:
-        environment |= {
-            "BLAUWE_KNOP_ISSUER_DEMO_DATA": "true",
-            "BLAUWE_KNOP_ISSUER_DEMO_KEYS": "true",
-        }
-    os.environ.update(environment)
-    settings = _settings(None)
-    if settings.mode == "development" and not _is_loopback(host):
-        _fail("development mode serves on a loopback address only")
+        overrides |= {"demo_data": "true", "demo_keys": "true"}
+    if public_url is None and dev_tls and not os.environ.get(_BASE_URL_ENV):
+        public_url = f"https://localhost:{port}"
+    if public_url is not None:
+        overrides["base_url"] = public_url
+    settings = _settings(data_dir, **overrides)
+    if settings.mode == "development" and not is_loopback(host):
+        _check_development_off_loopback(settings)
+    certificate = None
+    if dev_tls:
+        if settings.mode == "production":
+            _fail("--dev-tls is for development; give production its own certificate")
+        try:
+            certificate = development_certificate(
+                settings.data_dir / "tls", urlsplit(settings.base_url).hostname or ""
+            )
+        except (OSError, ValueError) as exc:
+            _fail(f"cannot make the development certificate: {exc}")
+        ssl_certfile, ssl_keyfile = certificate.cert_path, certificate.key_path
     # Create tables, keys and demo data once, before the workers start.
     _issuer(settings).db.dispose()
+    tls = ssl_certfile is not None and ssl_keyfile is not None
+    _announce(settings, f"{'https' if tls else 'http'}://{host}:{port}", certificate)
+    # The workers build their settings from the environment (uvicorn's app factory).
+    if data_dir is not None:
+        overrides["data_dir"] = str(data_dir)
+    os.environ.update({f"BLAUWE_KNOP_ISSUER_{name.upper()}": v for name, v in overrides.items()})
     serving.run(
         host=host,
         port=port,
@@ -136,6 +195,20 @@ def serve(
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )
+
+
+def _check_development_off_loopback(settings: IssuerSettings) -> None:
+    """Development off loopback (a phone on the network): no public admin token, demo data only."""
+    if settings.admin_token.get_secret_value() == DEVELOPMENT_ADMIN_TOKEN:
+        _fail(
+            "off loopback, development mode needs an admin token of your own "
+            "(BLAUWE_KNOP_ISSUER_ADMIN_TOKEN); the development token is public"
+        )
+    if settings.demo_login_enabled and not settings.demo_data:
+        _fail(
+            "off loopback, the demo login (anyone may pick any BSN) is served with the demo "
+            "registers only: add --demo, or turn the demo login off"
+        )
 
 
 @app.command("vc-api")

@@ -505,7 +505,7 @@ class Issuer:
             key,
             issuer=identifier,
             vct=vct,
-            vct_integrity=integrity(type_metadata_text(configuration, vct)),
+            vct_integrity=integrity(type_metadata_text(configuration, vct, identifier)),
             disclosable=disclosable_paths(claims, configuration),
             holder_key=None if holder is None else _did_key_public(holder),
             status=self.status_lists.token_reference(slot),
@@ -528,7 +528,8 @@ class Issuer:
             if configuration.format == SD_JWT_VC and configuration.credential_type == (
                 credential_type
             ):
-                return type_metadata_text(configuration, vct_for(identifier, configuration))
+                vct = vct_for(identifier, configuration)
+                return type_metadata_text(configuration, vct, identifier)
         raise NotFound(f"{source} issues no SD-JWT VC of type {credential_type!r}")
 
     def jwt_vc_issuer_metadata(self, source: str) -> JsonObject:

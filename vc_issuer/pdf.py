@@ -40,6 +40,7 @@ import hashlib
 import io
 import json
 import logging
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -52,14 +53,11 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 from fpdf.prefs import ViewerPreferences
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
-from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from vc_core.certified_copy import (
     MANIFEST_FILE,
@@ -79,6 +77,19 @@ from vc_core.certified_copy import (
 from vc_core.sync import run_sync
 from vc_core.types import Clock, JsonObject
 from vc_issuer.qr import qr_fits, qr_png
+
+# Implementation note: pyHanko imports cryptography's DSA key classes (for DSA signatures,
+# which we never make or accept) and cryptography warns about DSA on every such import. That
+# one warning, attributed to pyHanko's modules, is silenced while pyHanko loads; every other
+# warning, ours included, stays visible.
+with warnings.catch_warnings():
+    warnings.filterwarnings(
+        "ignore", category=CryptographyDeprecationWarning, module=r"pyhanko(_certvalidator)?\."
+    )
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 __all__ = [
     "SealedPart",

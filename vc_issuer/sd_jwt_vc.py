@@ -38,6 +38,7 @@ from typing import Any
 
 from vc_core.formats import SD_JWT_VC
 from vc_core.types import JsonObject
+from vc_issuer.display import credential_type_document
 from vc_issuer.sources import CredentialConfiguration
 
 __all__ = [
@@ -58,7 +59,6 @@ SD_JWT_SUFFIX = "_dc_sd_jwt"
 VCT_PATH = "vct"
 """The path segment under a source where its credential types live."""
 _SUBJECT = "credentialSubject"
-_LOCALE = "nl-NL"
 
 
 def sd_jwt_vc_twin(configuration: CredentialConfiguration) -> CredentialConfiguration:
@@ -131,47 +131,29 @@ def disclosable_paths(
     return paths
 
 
-def type_metadata(configuration: CredentialConfiguration, vct: str) -> JsonObject:
+def type_metadata(configuration: CredentialConfiguration, vct: str, issuer: str) -> JsonObject:
     """The SD-JWT VC type metadata of a configuration, served at its ``vct``.
+
+    Built from the same display texts as everything else that shows the
+    credential (:func:`vc_issuer.display.credential_type_document`: names,
+    descriptions and claim labels in Dutch and English), with the claim paths
+    rooted at the payload and ``sd`` ``never`` for the claims always disclosed
+    and the objects that hold them.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-type-metadata-format
     """
+    document = credential_type_document(configuration, issuer)
     plain = always_disclosed_paths(configuration)
     claims: list[JsonObject] = []
-    for claim in configuration.claims:
-        path = list(claim.path[1:] if claim.path[:1] == (_SUBJECT,) else claim.path)
-        entry: JsonObject = {
-            "path": path,
-            "display": [{"locale": _LOCALE, "label": claim.name}],
-            "sd": "never" if tuple(path) in plain else "always",
-        }
-        if claim.mandatory:
-            entry["mandatory"] = True
-        claims.append(entry)
-    return {
-        "vct": vct,
-        "name": configuration.name,
-        "description": configuration.description,
-        "display": [
-            {
-                "locale": _LOCALE,
-                "name": configuration.name,
-                "description": configuration.description,
-                "rendering": {
-                    "simple": {
-                        "background_color": configuration.background_color,
-                        "text_color": configuration.text_color,
-                    }
-                },
-            }
-        ],
-        "claims": claims,
-    }
+    for claim in document["claims"]:
+        path = claim["path"][1:] if claim["path"][:1] == [_SUBJECT] else claim["path"]
+        claims.append({**claim, "path": path, "sd": "never" if tuple(path) in plain else "always"})
+    return {"vct": vct, **document, "claims": claims}
 
 
-def type_metadata_text(configuration: CredentialConfiguration, vct: str) -> bytes:
+def type_metadata_text(configuration: CredentialConfiguration, vct: str, issuer: str) -> bytes:
     """The exact bytes served at ``vct`` (their hash is the credential's ``vct#integrity``)."""
-    document = type_metadata(configuration, vct)
+    document = type_metadata(configuration, vct, issuer)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vc_core.did import check_did_web_host
+from vc_core.errors import DidResolutionError
 
 __all__ = [
     "DEVELOPMENT_ADMIN_TOKEN",
@@ -30,6 +33,7 @@ __all__ = [
     "SOURCE_NAMES",
     "IssuerSettings",
     "did_web_for",
+    "settings_problem",
 ]
 
 DEVELOPMENT_PASSPHRASE = "development-only-passphrase"
@@ -60,6 +64,17 @@ def did_web_for(base_url: str, source: str) -> str:
         host += f"%3A{parts.port}"
     segments = [segment for segment in parts.path.split("/") if segment]
     return ":".join(["did:web", host, *segments, source])
+
+
+def settings_problem(error: ValueError) -> str:
+    """What is wrong with refused settings, one ``field: reason`` per problem, on one line."""
+    if not isinstance(error, ValidationError):
+        return str(error)
+    return "; ".join(
+        f"{'.'.join(map(str, problem['loc'])) or 'settings'}: "
+        + str(problem["msg"]).removeprefix("Value error, ")
+        for problem in error.errors()
+    )
 
 
 class IssuerSettings(BaseSettings):
@@ -123,6 +138,10 @@ class IssuerSettings(BaseSettings):
             raise ValueError("base_url must be an https URL with a host")
         if parts.query or parts.fragment:
             raise ValueError("base_url must not have a query or fragment")
+        try:
+            check_did_web_host(parts.hostname)
+        except DidResolutionError as exc:
+            raise ValueError(f"the sources' did:web DIDs are made from it: {exc.detail}") from None
         return value.rstrip("/")
 
     @field_validator("sources")

@@ -15,12 +15,13 @@ did:web documents of trusted issuers are fetched over HTTPS.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 
@@ -262,13 +263,29 @@ def record_verify(
     typer.echo(json.dumps(verified.record, indent=2, ensure_ascii=False))
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _trusted_for_serve(
+    trusted: Path | None, trust_issuer: list[str] | None
+) -> Mapping[str, tuple[str, ...]]:
+    """The trusted issuers: the file's, plus each ``--trust-issuer`` for income statements."""
+    from vc_verifier.landlord import DEMO_TRUSTED_ISSUERS
+
+    if trusted is None and not trust_issuer:
+        return DEMO_TRUSTED_ISSUERS
+    chosen: dict[str, tuple[str, ...]] = {}
+    if trusted is not None:
+        loaded = _read_json(str(trusted))
+        if not isinstance(loaded, dict) or not all(
+            isinstance(types, list) and all(isinstance(t, str) for t in types)
+            for types in loaded.values()
+        ):
+            _fail(f"{trusted} must be a JSON object {{issuer DID: [credential types]}}")
+        chosen |= {str(did): tuple(types) for did, types in loaded.items()}
+    income = DEMO_TRUSTED_ISSUERS[next(iter(DEMO_TRUSTED_ISSUERS))]
+    for did in trust_issuer or ():
+        if not did.startswith("did:"):
+            _fail(f"--trust-issuer takes an issuer's DID (did:web:…), got {did!r}")
+        chosen[did] = tuple(dict.fromkeys([*chosen.get(did, ()), *income]))
+    return chosen
 
 
 @app.command()
@@ -279,19 +296,39 @@ def serve(
         Path, typer.Option(help="Folder for the key, transactions and checks (SQLite).")
     ] = Path("verifier-data"),
     public_url: Annotated[
-        str, typer.Option(help="The https origin wallets reach; its did:web is the client_id.")
-    ] = "https://verhuur.example.nl",
+        str | None,
+        typer.Option(
+            help="The https origin wallets reach; its did:web is the client_id. Default: "
+            "https://verhuur.example.nl, with --dev-tls https://localhost:<port>."
+        ),
+    ] = None,
+    dev_tls: Annotated[
+        bool,
+        typer.Option(
+            "--dev-tls",
+            help="Development: serve https with a self-signed certificate for the public "
+            "URL's host, made once in <data-dir>/tls/.",
+        ),
+    ] = False,
     name: Annotated[str, typer.Option(help="The landlord's name on the page.")] = "Verhuur (demo)",
     trusted: Annotated[
         Path | None,
         typer.Option(help="Trusted-issuer file {DID: [types]} (default: the demo tax office)."),
     ] = None,
+    trust_issuer: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Trust this issuer DID for income statements (repeatable), e.g. the "
+            "belastingdienst DID that 'issuer serve' prints."
+        ),
+    ] = None,
     year: Annotated[int | None, typer.Option(help="Rule year of the shipped tables.")] = None,
     route: Annotated[
         list[str] | None,
         typer.Option(
-            help="Development: fetch ORIGIN's did:web and status lists from URL "
-            "(ORIGIN=URL, e.g. https://issuer.example.nl=http://127.0.0.1:8080; repeatable)."
+            help="Fetch ORIGIN's did:web and status lists from URL instead (ORIGIN=URL, e.g. "
+            "https://issuer.example.nl=http://127.0.0.1:8080; repeatable): for an issuer whose "
+            "public name is served elsewhere. An issuer run with --dev-tls needs no route."
         ),
     ] = None,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
@@ -305,20 +342,17 @@ def serve(
     ] = None,
 ) -> None:
     """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
-    from vc_verifier.landlord import DEMO_TRUSTED_ISSUERS, LandlordSettings, landlord_state
+    from vc_core.devtls import development_certificate, serving_problem
+    from vc_verifier.landlord import LandlordSettings, landlord_state
     from vc_verifier.landlord.serving import run
 
-    if not (ssl_certfile and ssl_keyfile) and not _is_loopback(host):
-        _fail("plain http is only served on a loopback address; give --ssl-certfile/--ssl-keyfile")
-    trusted_issuers = DEMO_TRUSTED_ISSUERS
-    if trusted is not None:
-        loaded = _read_json(str(trusted))
-        if not isinstance(loaded, dict) or not all(
-            isinstance(types, list) and all(isinstance(t, str) for t in types)
-            for types in loaded.values()
-        ):
-            _fail(f"{trusted} must be a JSON object {{issuer DID: [credential types]}}")
-        trusted_issuers = {str(did): tuple(types) for did, types in loaded.items()}
+    problem = serving_problem(
+        host=host, dev_tls=dev_tls, certfile=ssl_certfile, keyfile=ssl_keyfile
+    )
+    if problem is not None:
+        _fail(problem)
+    if public_url is None:
+        public_url = f"https://localhost:{port}" if dev_tls else "https://verhuur.example.nl"
     overrides: dict[str, str] = {}
     for item in route or ():
         origin, equals, target = item.partition("=")
@@ -342,16 +376,35 @@ def serve(
             public_url=public_url,
             name=name,
             data_dir=data_dir,
-            trusted_issuers=trusted_issuers,
+            trusted_issuers=_trusted_for_serve(trusted, trust_issuer),
             rule_year=year,
             fetch_overrides=overrides,
             trusted_seals={did: tuple(pems) for did, pems in seals.items()},
         )
         HousingIncomeRule.load(year=year)
         landlord_state(settings)  # the key and secret, made once before serving
+        dev_certificate = (
+            development_certificate(data_dir / "tls", urlsplit(settings.public_url).hostname or "")
+            if dev_tls
+            else None
+        )
     except (OSError, ValueError) as exc:
         _fail(str(exc))
-    typer.echo(f"landlord page on http{'s' if ssl_certfile else ''}://{host}:{port}/", err=True)
+    if dev_certificate is not None:
+        ssl_certfile, ssl_keyfile = dev_certificate.cert_path, dev_certificate.key_path
+    typer.echo(
+        f"Landlord page at {settings.public_url}/ (listening on "
+        f"{'https' if ssl_certfile else 'http'}://{host}:{port}); its DID: {settings.did}"
+    )
+    for did, types in settings.trusted_issuers.items():
+        typer.echo(f"  trusts {did} for {', '.join(types)}")
+    if dev_certificate is not None:
+        typer.echo(
+            f"TLS: development certificate {dev_certificate.cert_path} for {dev_certificate.host} "
+            f"({dev_certificate.status}); wallets must trust it (SSL_CERT_FILE, or a phone's CA "
+            "certificates). The page reaches issuers with this process's trust store: start it "
+            "with SSL_CERT_FILE naming a development issuer's certificate."
+        )
     run(settings, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 

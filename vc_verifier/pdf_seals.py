@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -26,14 +27,23 @@ from typing import Any, Literal
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from cryptography.utils import CryptographyDeprecationWarning
 
 from vc_core.errors import ParsingError
 from vc_core.sync import run_sync
+
+# Implementation note: pyHanko imports cryptography's DSA key classes and cryptography warns
+# about DSA on every such import; that one warning, attributed to pyHanko's modules, is
+# silenced while pyHanko loads (as in vc_issuer.pdf); every other warning stays visible.
+with warnings.catch_warnings():
+    warnings.filterwarnings(
+        "ignore", category=CryptographyDeprecationWarning, module=r"pyhanko(_certvalidator)?\."
+    )
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 __all__ = ["LaterChanges", "SealCheck", "SealedPdf", "open_sealed_pdf"]
 

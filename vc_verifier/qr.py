@@ -1,17 +1,21 @@
-"""QR codes for OpenID4VP request links; the only module that imports ``qrcode``."""
+"""QR codes for OpenID4VP request links; the only module that imports ``qrcode``.
+
+``qrcode`` (and Pillow, which it loads) is imported on the first code made, so
+the commands that only check presentations do not load an image library.
+"""
 
 from __future__ import annotations
 
 import io
-
-import qrcode
-import qrcode.constants
-import qrcode.image.svg
+from typing import Any
 
 __all__ = ["qr_png", "qr_svg"]
 
 
-def _qr(text: str) -> qrcode.QRCode:
+def _qr(text: str) -> Any:
+    import qrcode
+    import qrcode.constants
+
     if not isinstance(text, str) or not text:
         raise ValueError("a QR code needs a non-empty text")
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
@@ -22,6 +26,8 @@ def _qr(text: str) -> qrcode.QRCode:
 
 def qr_svg(text: str) -> str:
     """Return ``text`` as a QR code in SVG (one path, scalable, no raster)."""
+    import qrcode.image.svg
+
     image = _qr(text).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)

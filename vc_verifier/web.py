@@ -17,11 +17,16 @@ here too.
 - ``GET {prefix}/transactions/{transaction_id}``: the status for the
   landlord's page to poll (no claims, only status, problem codes and what
   ``on_outcome`` returned).
+
+Each operation documents its statuses, bodies and media types in the host
+app's OpenAPI document; what all of them can answer is in
+:data:`COMMON_RESPONSES`, given to the router once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -34,13 +39,26 @@ from vc_verifier.errors import UnknownTransactionError
 from vc_verifier.results import PresentationOutcome
 from vc_verifier.verifier import Verifier
 
-__all__ = ["MAX_BODY_BYTES", "create_router"]
+__all__ = ["COMMON_RESPONSES", "MAX_BODY_BYTES", "create_router"]
 
 MAX_BODY_BYTES = 8 * 2**20
 """Largest ``direct_post`` body read (form encoding triples a ``vp_token`` at worst)."""
 _FORM = "application/x-www-form-urlencoded"
 _MAX_FIELDS = 16
 _NO_STORE = {"Cache-Control": "no-store"}
+_OAUTH_ERROR: dict[str, Any] = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        }
+    }
+}
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    500: {"description": "The host app could not handle the request."},
+}
+"""Responses every operation of the router can give, declared once for all of them."""
 
 
 def _error(status: int, description: str, error: str = "invalid_request") -> JSONResponse:
@@ -87,9 +105,19 @@ def create_router(
     ``on_outcome`` runs for every answered transaction (in a worker thread);
     what it returns is kept for the polling endpoint, e.g. a policy decision.
     """
-    router = APIRouter(prefix=prefix)
+    router = APIRouter(prefix=prefix, responses=COMMON_RESPONSES)
 
-    @router.get("/request/{request_id}")
+    @router.get(
+        "/request/{request_id}",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The signed request object.",
+                "content": {"application/oauth-authz-req+jwt": {"schema": {"type": "string"}}},
+            },
+            404: {"description": "No open request has this id.", "content": _OAUTH_ERROR},
+        },
+    )
     def request_object(request_id: str) -> Response:
         try:
             token = verifier.request_object(request_id)
@@ -97,7 +125,39 @@ def create_router(
             return _error(404, "no open request has this id")
         return Response(token, media_type="application/oauth-authz-req+jwt", headers=_NO_STORE)
 
-    @router.post("/response")
+    @router.post(
+        "/response",
+        responses={
+            200: {
+                "description": "Taken: the presentation verified, or the wallet's error is noted.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            400: {"description": "Refused (invalid_request says why).", "content": _OAUTH_ERROR},
+            413: {
+                "description": "The body is larger than the router reads.",
+                "content": _OAUTH_ERROR,
+            },
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    _FORM: {
+                        "schema": {
+                            "type": "object",
+                            "required": ["state"],
+                            "properties": {
+                                "vp_token": {"type": "string"},
+                                "state": {"type": "string"},
+                                "error": {"type": "string"},
+                                "error_description": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    )
     async def response(request: Request) -> Response:
         fields = await _read_form(request, max_body_bytes)
         if isinstance(fields, Response):
@@ -113,7 +173,16 @@ def create_router(
             return _error(400, "the presentation was refused: " + ", ".join(codes))
         return JSONResponse({}, headers=_NO_STORE)
 
-    @router.get("/transactions/{transaction_id}")
+    @router.get(
+        "/transactions/{transaction_id}",
+        responses={
+            200: {
+                "description": "The transaction's status (no claims).",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: {"description": "No transaction has this id.", "content": _OAUTH_ERROR},
+        },
+    )
     def transaction_status(transaction_id: str) -> Response:
         status = verifier.transaction_status(transaction_id)
         if status is None:

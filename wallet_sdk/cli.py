@@ -10,7 +10,9 @@ The folder (default ``~/.blauwe-knop/wallet``, or
 exit 1; usage errors exit 2.
 
 Programs and tests may pass a :class:`CliSettings` as Typer's ``obj`` to
-inject the HTTP client, the Argon2id cost and the clock.
+inject the HTTP client, the Argon2id cost and the clock. ``list``, ``show`` and
+``log`` read the store only; the protocol code (JSON-LD, HTTP) is imported by
+the commands that talk to issuers and verifiers.
 """
 
 from __future__ import annotations
@@ -22,22 +24,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from vc_core.errors import VcError
 from vc_core.types import Clock, JsonObject
 from wallet_sdk import _json
-from wallet_sdk.consent import ConsentGrant, claim_scope
+from wallet_sdk.activity import export_activity
 from wallet_sdk.errors import IssuerResponseError, StoreError
-from wallet_sdk.http import HttpClient, default_client
-from wallet_sdk.offers import CredentialOffer
 from wallet_sdk.qr_image import decode_qr_image
 from wallet_sdk.records import StoredCredential
 from wallet_sdk.store import Argon2Params, EncryptedStore
-from wallet_sdk.trust import trusted_issuer_map
-from wallet_sdk.wallet import Wallet
+
+if TYPE_CHECKING:
+    from wallet_sdk.consent import ConsentGrant
+    from wallet_sdk.http import HttpClient
+    from wallet_sdk.offers import CredentialOffer
+    from wallet_sdk.wallet import Wallet
 
 __all__ = ["BACKUP_PASSPHRASE_ENV", "PASSPHRASE_ENV", "WALLET_DIR_ENV", "CliSettings", "app"]
 
@@ -55,11 +59,17 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _default_client() -> HttpClient:
+    from wallet_sdk.http import default_client
+
+    return default_client()
+
+
 @dataclass(frozen=True, slots=True)
 class CliSettings:
     """What a program embedding the CLI may inject (tests: a TestClient, cheap Argon2id)."""
 
-    http_factory: Callable[[], HttpClient] = default_client
+    http_factory: Callable[[], HttpClient] = _default_client
     kdf: Argon2Params | None = None
     clock: Clock = field(default=_utc_now)
 
@@ -135,9 +145,8 @@ def _write_config(state: _State, config: dict[str, Any]) -> None:
 
 
 @contextmanager
-def _wallet(state: _State, *, create: bool = False) -> Iterator[Wallet]:
-    """Open the wallet (store, client, trust list); any VcError becomes a clean exit."""
-    config = _read_config(state)
+def _store(state: _State, *, create: bool = False) -> Iterator[EncryptedStore]:
+    """Open the encrypted store with the wallet passphrase; errors become a clean exit."""
     passphrase = _passphrase(PASSPHRASE_ENV, "Wallet passphrase")
     try:
         store = EncryptedStore.open(
@@ -148,21 +157,34 @@ def _wallet(state: _State, *, create: bool = False) -> Iterator[Wallet]:
     except VcError as exc:
         _fail(str(exc))
     try:
-        yield Wallet(
-            store=store,
-            http=state.settings.http_factory(),
-            trusted_issuers=config["trusted_issuers"],
-            clock=state.settings.clock,
-        )
-    except VcError as exc:
-        _fail(str(exc))
-    except ValueError as exc:
-        _fail(str(exc), USAGE_ERROR)
+        yield store
     finally:
         store.close()
 
 
+@contextmanager
+def _wallet(state: _State, *, create: bool = False) -> Iterator[Wallet]:
+    """Open the wallet (store, client, trust list); any VcError becomes a clean exit."""
+    from wallet_sdk.wallet import Wallet
+
+    config = _read_config(state)
+    with _store(state, create=create) as store:
+        try:
+            yield Wallet(
+                store=store,
+                http=state.settings.http_factory(),
+                trusted_issuers=config["trusted_issuers"],
+                clock=state.settings.clock,
+            )
+        except VcError as exc:
+            _fail(str(exc))
+        except ValueError as exc:
+            _fail(str(exc), USAGE_ERROR)
+
+
 def _check_trust(values: list[str]) -> list[str]:
+    from wallet_sdk.trust import trusted_issuer_map
+
     try:
         trusted_issuer_map(values)
     except ValueError as exc:
@@ -263,8 +285,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the credentials in the wallet."""
-    with _wallet(_state(ctx)) as wallet:
-        credentials = wallet.credentials()
+    with _store(_state(ctx)) as store:
+        credentials = store.credentials()
     if as_json:
         summary = [
             {
@@ -288,9 +310,9 @@ def list_command(
 @app.command()
 def show(ctx: typer.Context, credential_id: str) -> None:
     """Print one credential's content (without its base proof, which stays in the wallet)."""
-    with _wallet(_state(ctx)) as wallet:
+    with _store(_state(ctx)) as store:
         try:
-            stored = wallet.credential(credential_id)
+            stored = store.get_credential(credential_id)
         except StoreError as exc:
             _fail(str(exc))
     content = {name: value for name, value in stored.credential.items() if name != "proof"}
@@ -328,15 +350,17 @@ def log(
     as_json: Annotated[bool, typer.Option("--json", help="Print the log as JSON.")] = False,
 ) -> None:
     """Show the activity and consent log: who got what, when, and why."""
-    with _wallet(_state(ctx)) as wallet:
-        if as_json:
-            typer.echo(wallet.export_log())
-            return
-        for entry in wallet.log():
-            purpose = f" ({entry.purpose})" if entry.purpose else ""
-            typer.echo(f"{entry.at}  {entry.event:<9}  {entry.counterparty}{purpose}")
-            for claim in entry.claims:
-                typer.echo(f"    {claim}")
+    state = _state(ctx)
+    with _store(state) as store:
+        entries = store.activity()
+    if as_json:
+        typer.echo(export_activity(entries, exported_at=state.settings.clock()))
+        return
+    for entry in entries:
+        purpose = f" ({entry.purpose})" if entry.purpose else ""
+        typer.echo(f"{entry.at}  {entry.event:<9}  {entry.counterparty}{purpose}")
+        for claim in entry.claims:
+            typer.echo(f"    {claim}")
 
 
 @app.command()
@@ -406,6 +430,8 @@ def _share(value: str, wallet: Wallet) -> JsonObject:
         if len(known) != 1:
             _fail(f"name the configuration: {location}#CONFIGURATION=… (known: {sorted(known)})")
         configuration = known.pop()
+    from wallet_sdk.consent import claim_scope
+
     return claim_scope(location, configuration, names)
 
 

@@ -47,7 +47,7 @@ def write_json(path: Path, value: object) -> Path:
 @pytest.fixture
 def key_file(tmp_path: Path) -> Path:
     path = tmp_path / "key.json"
-    assert run("vc", "keygen", "--output", path).exit_code == 0
+    assert run("keygen", "--output", path).exit_code == 0
     return path
 
 
@@ -60,7 +60,7 @@ def credential_file(tmp_path: Path, key_file: Path) -> Path:
 @pytest.fixture
 def signed_file(tmp_path: Path, credential_file: Path, key_file: Path) -> Path:
     path = tmp_path / "signed.json"
-    assert run("vc", "sign", credential_file, "--key", key_file, "-o", path).exit_code == 0
+    assert run("sign", credential_file, "--key", key_file, "-o", path).exit_code == 0
     return path
 
 
@@ -69,7 +69,7 @@ def signed_file(tmp_path: Path, credential_file: Path, key_file: Path) -> Path:
 
 @pytest.mark.parametrize(("curve", "suite"), SUITES, ids=SUITE_IDS)
 def test_keygen_sign_derive_verify(tmp_path: Path, curve: str, suite: str) -> None:
-    keygen = run("vc", "keygen", "--curve", curve)
+    keygen = run("keygen", "--curve", curve)
     assert keygen.exit_code == 0, keygen.output
     key_json = json.loads(keygen.stdout)
     assert key_json["id"].startswith("did:key:")
@@ -81,14 +81,14 @@ def test_keygen_sign_derive_verify(tmp_path: Path, curve: str, suite: str) -> No
     options = ["--cryptosuite", suite]
     if suite == "ecdsa-sd-2023":
         options += ["--mandatory", "/issuer", "--mandatory", "/credentialSubject/id"]
-    signed = run("vc", "sign", credential_file, "--key", key_file, *options)
+    signed = run("sign", credential_file, "--key", key_file, *options)
     assert signed.exit_code == 0, signed.output
     secured = json.loads(signed.stdout)
     assert secured["proof"]["cryptosuite"] == suite
     assert secured["proof"]["verificationMethod"] == key_json["id"]
     if suite == "ecdsa-sd-2023":
         derived = run(
-            "vc", "derive", "-", "--selective", "/credentialSubject/inkomensklasse",
+            "derive", "-", "--selective", "/credentialSubject/inkomensklasse",
             stdin=signed.stdout,
         )  # fmt: skip
         assert derived.exit_code == 0, derived.output
@@ -96,7 +96,7 @@ def test_keygen_sign_derive_verify(tmp_path: Path, curve: str, suite: str) -> No
         assert "verzamelinkomen" not in secured["credentialSubject"]
 
     secured_file = write_json(tmp_path / "secured.json", secured)
-    verified = run("vc", "verify", secured_file)
+    verified = run("verify", secured_file)
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith("verified (1 proof(s); did:key:")
     verify(secured)
@@ -110,7 +110,7 @@ def test_keygen_writes_a_secret_multikey(key_file: Path) -> None:
 
 def test_default_cryptosuite_and_options(key_file: Path, credential_file: Path) -> None:
     signed = run(
-        "vc", "sign", credential_file, "--key", key_file,
+        "sign", credential_file, "--key", key_file,
         "--challenge", "c-1", "--domain", "rp.example", "--purpose", "authentication",
     )  # fmt: skip
     proof = json.loads(signed.stdout)["proof"]
@@ -121,7 +121,7 @@ def test_default_cryptosuite_and_options(key_file: Path, credential_file: Path) 
         "authentication",
     )
     checks = ["--challenge", "c-1", "--domain", "rp.example", "--purpose", "authentication"]
-    assert run("vc", "verify", "-", *checks, stdin=signed.stdout).exit_code == 0
+    assert run("verify", "-", *checks, stdin=signed.stdout).exit_code == 0
 
 
 # --- not verified: exit 1 ---------------------------------------------------------------------
@@ -130,13 +130,13 @@ def test_default_cryptosuite_and_options(key_file: Path, credential_file: Path) 
 def test_tampered_document_exits_1_with_the_problem_code(tmp_path: Path, signed_file: Path) -> None:
     document = json.loads(signed_file.read_text())
     document["credentialSubject"]["inkomensklasse"] = "hoog"
-    result = run("vc", "verify", write_json(tmp_path / "t.json", document))
+    result = run("verify", write_json(tmp_path / "t.json", document))
     assert result.exit_code == 1
     assert result.stdout.startswith("PROOF_VERIFICATION_ERROR at proof: ")
 
 
 def test_wrong_challenge_exits_1(signed_file: Path) -> None:
-    result = run("vc", "verify", signed_file, "--challenge", "expected")
+    result = run("verify", signed_file, "--challenge", "expected")
     assert result.exit_code == 1
     assert result.stdout.startswith("INVALID_CHALLENGE_ERROR")
 
@@ -145,7 +145,7 @@ def test_wrong_challenge_exits_1(signed_file: Path) -> None:
     ("content", "code"), [("{not json", "PARSING_ERROR"), ("[]", "PARSING_ERROR")]
 )
 def test_unparsable_or_non_object_input_is_not_verified(content: str, code: str) -> None:
-    result = run("vc", "verify", "-", stdin=content)
+    result = run("verify", "-", stdin=content)
     assert result.exit_code == 1
     assert result.stdout.startswith(code)
 
@@ -154,11 +154,11 @@ def test_sign_and_derive_failures_exit_1(
     tmp_path: Path, credential_file: Path, key_file: Path, signed_file: Path
 ) -> None:
     wrong_suite = run(
-        "vc", "sign", credential_file, "--key", key_file, "--cryptosuite", "eddsa-rdfc-2022"
+        "sign", credential_file, "--key", key_file, "--cryptosuite", "eddsa-rdfc-2022"
     )
     assert wrong_suite.exit_code == 1
     assert "PROOF_GENERATION_ERROR" in wrong_suite.stderr
-    not_sd = run("vc", "derive", signed_file, "--selective", "/issuer")
+    not_sd = run("derive", signed_file, "--selective", "/issuer")
     assert not_sd.exit_code == 1
     assert "PROOF_GENERATION_ERROR" in not_sd.stderr
 
@@ -169,16 +169,16 @@ def test_sign_and_derive_failures_exit_1(
 @pytest.mark.parametrize(
     "args",
     [
-        ["vc", "verify", "--no-such-option", "{signed}"],
-        ["vc", "verify", "{missing}"],
-        ["vc", "keygen", "--curve", "P-521"],
-        ["vc", "sign", "{credential}", "--key", "{missing}"],
-        ["vc", "sign", "{credential}", "--key", "{credential}"],
-        ["vc", "sign", "{credential}"],
-        ["vc", "sign", "{credential}", "--key", "{key}", "--cryptosuite", "bbs-2023"],
-        ["vc", "verify", "{signed}", "--context", "no-equals-sign"],
-        ["vc", "canonicalize", "{credential}", "--hash", "md5"],
-        ["vc", "nothing"],
+        ["verify", "--no-such-option", "{signed}"],
+        ["verify", "{missing}"],
+        ["keygen", "--curve", "P-521"],
+        ["sign", "{credential}", "--key", "{missing}"],
+        ["sign", "{credential}", "--key", "{credential}"],
+        ["sign", "{credential}"],
+        ["sign", "{credential}", "--key", "{key}", "--cryptosuite", "bbs-2023"],
+        ["verify", "{signed}", "--context", "no-equals-sign"],
+        ["canonicalize", "{credential}", "--hash", "md5"],
+        ["nothing"],
     ],
     ids=[
         "unknown-option",
@@ -212,7 +212,7 @@ def test_usage_errors_exit_2(
 
 @pytest.mark.parametrize("hash_name", ["sha256", "sha384"])
 def test_canonicalize_prints_the_library_nquads(credential_file: Path, hash_name: Any) -> None:
-    result = run("vc", "canonicalize", credential_file, "--hash", hash_name)
+    result = run("canonicalize", credential_file, "--hash", hash_name)
     assert result.exit_code == 0, result.output
     document = json.loads(credential_file.read_text())
     assert result.stdout == canonicalize(document, hash_name=hash_name)
@@ -220,14 +220,14 @@ def test_canonicalize_prints_the_library_nquads(credential_file: Path, hash_name
 
 def test_canonicalize_reads_stdin_and_writes_output(tmp_path: Path, credential_file: Path) -> None:
     output = tmp_path / "out.nq"
-    result = run("vc", "canonicalize", "-", "--output", output, stdin=credential_file.read_text())
+    result = run("canonicalize", "-", "--output", output, stdin=credential_file.read_text())
     assert (result.exit_code, result.stdout) == (0, "")
     assert output.read_text() == canonicalize(json.loads(credential_file.read_text()))
 
 
 def test_canonicalize_refuses_an_undefined_term(tmp_path: Path) -> None:
     document = {"@context": "https://www.w3.org/ns/credentials/v2", "annualIncome": 1}
-    result = run("vc", "canonicalize", write_json(tmp_path / "d.json", document))
+    result = run("canonicalize", write_json(tmp_path / "d.json", document))
     assert result.exit_code == 1
     assert "DATA_LOSS_DETECTION_ERROR" in result.stderr
 
@@ -237,7 +237,7 @@ def test_sign_reads_stdin_and_writes_output(
 ) -> None:
     output = tmp_path / "signed.json"
     stdin = credential_file.read_text()
-    result = run("vc", "sign", "-", "--key", key_file, "--output", output, stdin=stdin)
+    result = run("sign", "-", "--key", key_file, "--output", output, stdin=stdin)
     assert (result.exit_code, result.stdout) == (0, "")
     verify(json.loads(output.read_text()))
 
@@ -253,15 +253,15 @@ def test_context_option_serves_a_custom_context(tmp_path: Path, key_file: Path) 
     }
     context = f"{GARDEN_URL}={context_file}"
     source = write_json(tmp_path / "c.json", credential)
-    signed = run("vc", "sign", source, "--key", key_file, "--context", context)
+    signed = run("sign", source, "--key", key_file, "--context", context)
     assert signed.exit_code == 0, signed.output
-    assert run("vc", "verify", "-", "--context", context, stdin=signed.stdout).exit_code == 0
-    without = run("vc", "verify", "-", stdin=signed.stdout)
+    assert run("verify", "-", "--context", context, stdin=signed.stdout).exit_code == 0
+    without = run("verify", "-", stdin=signed.stdout)
     assert without.exit_code == 1
     assert without.stdout.startswith("LOADING_DOCUMENT_FAILED")
     # A context may not replace a bundled one.
     bundled = f"https://www.w3.org/ns/credentials/v2={context_file}"
-    assert run("vc", "verify", "-", "--context", bundled, stdin=signed.stdout).exit_code == 2
+    assert run("verify", "-", "--context", bundled, stdin=signed.stdout).exit_code == 2
 
 
 # --- the installed console script -------------------------------------------------------------
@@ -272,7 +272,7 @@ def test_console_script(tmp_path: Path, signed_file: Path) -> None:
     if script.exists():
         command = [str(script)]
     else:  # not installed with `pip install -e .`: run the same entry point
-        command = [sys.executable, "-c", "from vc_core.cli import main; main()"]
+        command = [sys.executable, "-c", "from blauwe_knop.cli import main; main()"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     verified = subprocess.run(
         [*command, "vc", "verify", str(signed_file)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -193,6 +194,49 @@ def test_serve_refuses_plain_http_off_loopback(data_dir: Path) -> None:
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--data-dir", str(data_dir)])
     assert result.exit_code == 2
     assert "loopback" in result.output
+
+
+@pytest.mark.parametrize(
+    ("options", "environment", "message"),
+    [
+        (["--dev-tls", "--ssl-certfile", "c.pem"], {}, "leave out --ssl-certfile"),
+        (["--dev-tls", "--public-url", "https://192.168.1.20:8443"], {}, "IP address"),
+        (["--public-url", "http://localhost:8443"], {}, "https URL"),
+        (["--dev-tls", "--host", "0.0.0.0"], {}, "admin token of your own"),
+        (
+            ["--dev-tls", "--host", "0.0.0.0"],
+            {"BLAUWE_KNOP_ISSUER_ADMIN_TOKEN": "a-token-of-my-own-" * 2},
+            "demo registers only",
+        ),
+        (
+            ["--dev-tls"],
+            {
+                "BLAUWE_KNOP_ISSUER_MODE": "production",
+                "BLAUWE_KNOP_ISSUER_KEY_PASSPHRASE": "a passphrase of my own",
+                "BLAUWE_KNOP_ISSUER_ADMIN_TOKEN": "a-token-of-my-own-" * 2,
+            },
+            "--dev-tls is for development",
+        ),
+    ],
+    ids=["two-certificates", "ip-address", "plain-http-url", "public-token", "real-data", "prod"],
+)
+def test_serve_refuses_an_unsafe_or_unreachable_set_up(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    environment: dict[str, str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BLAUWE_KNOP_ISSUER_BASE_URL", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    before = dict(os.environ)
+    result = runner.invoke(app, ["serve", "--data-dir", str(tmp_path / "data"), *options])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert dict(os.environ) == before
+    assert not (tmp_path / "data").exists()
 
 
 def test_vc_api_lists_one_issuer_identity_per_cryptosuite_and_curve(data_dir: Path) -> None:

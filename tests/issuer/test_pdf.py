@@ -174,9 +174,14 @@ def _decode(image: Any) -> str:
     directory = struct.pack("<H", len(tags))
     directory += b"".join(struct.pack("<HHII", tag, kind, 1, value) for tag, kind, value in tags)
     tiff = b"II*\0" + struct.pack("<I", 8) + directory + b"\0\0\0\0" + encoded
-    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(tiff)))
-    assert len(codes) == 1
-    return str(codes[0].text)
+    # Only QR codes count, as in wallet_sdk.qr_image: zxing may also report a spurious code of
+    # another format inside a large QR image.
+    codes = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(tiff)), formats=zxingcpp.BarcodeFormat.QRCode
+    )
+    texts = [code.text for code in codes if code.valid]
+    assert len(texts) == 1, texts
+    return str(texts[0])
 
 
 def _attachments(data: bytes) -> dict[str, Any]:

@@ -127,6 +127,21 @@ def test_admin_endpoints_need_the_token(http: TestClient) -> None:
     assert all("keys" not in entry for entry in public)
 
 
+def test_the_operator_revokes_a_grant_over_http(
+    http: TestClient, landlord: Recipient, plus: PlusService
+) -> None:
+    """``/admin/plus/grants/{id}/revoke`` is the operator's route, not the wallet's one."""
+    view = plus.grant_for_citizen(
+        "999993653",
+        {"recipient": LANDLORD, "purpose": PURPOSE, "authorization_details": [income()]},
+    )
+    revoked = http.post(f"/admin/plus/grants/{view.id}/revoke", headers=ADMIN)
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["status"] == "revoked"
+    assert plus.grant(view.id).status == "revoked"
+    assert http.post(f"/admin/plus/grants/{view.id}/revoke").status_code == 401
+
+
 def _request(wallet: Wallet, key: KeyPair, challenge: str, **changes: Any) -> dict[str, Any]:
     """A consent request as the wallet builds it, signed with ``key`` (for hostile variants)."""
     stored = wallet.credentials()[0]

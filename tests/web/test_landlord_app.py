@@ -121,6 +121,9 @@ def test_serve_refuses_unsafe_or_malformed_options(tmp_path: Path) -> None:
         (["--host", "0.0.0.0"], "loopback"),
         (["--route", "issuer.example.nl"], "ORIGIN=URL"),
         (["--public-url", "http://verhuur.example.nl"], "public_url"),
+        (["--public-url", "https://10.0.0.7:8444"], "did:web cannot use an IP address"),
+        (["--dev-tls", "--ssl-keyfile", "k.pem"], "leave out --ssl-certfile"),
+        (["--trust-issuer", "https://issuer.example.nl"], "issuer's DID"),
         (["--year", "1999"], "limits-1999"),
     ]
     for options, message in cases:

@@ -36,17 +36,24 @@ what pyld 3.3 lacks (docs/protocols.md, P1–P4, P8, P9, P17):
   or a compacted IRI means in an active context is memoized per context.
 """
 
+from vc_core._imports import without_modules
 from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_json
-from vc_core._jsonld.processor import compact, expand
-from vc_core._jsonld.quads import relabel_nquads, to_nquads
-from vc_core._jsonld.rdfc import (
-    MAX_BLANK_NODES,
-    MAX_WORK,
-    CanonicalResult,
-    HashName,
-    canonicalize,
-    canonicalize_nquads,
-)
+
+# Implementation note: on import, pyld picks a default remote document loader by importing
+# requests or aiohttp (aiohttp, which pyHanko installs, alone takes 0.2 s). That loader is never
+# used here (every call passes the caller's loader), so both stay hidden while the modules
+# below import pyld, and its default becomes its dummy loader, which fetches nothing.
+with without_modules("requests", "aiohttp"):
+    from vc_core._jsonld.processor import compact, expand
+    from vc_core._jsonld.quads import relabel_nquads, to_nquads
+    from vc_core._jsonld.rdfc import (
+        MAX_BLANK_NODES,
+        MAX_WORK,
+        CanonicalResult,
+        HashName,
+        canonicalize,
+        canonicalize_nquads,
+    )
 
 __all__ = [
     "MAX_BLANK_NODES",

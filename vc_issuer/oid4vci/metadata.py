@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from vc_core.formats import FORMATS, SD_JWT_VC
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.types import JsonObject
+from vc_issuer.display import LOCALES, claim_display_entries, display_entries
 from vc_issuer.offers import PRE_AUTHORIZED_GRANT
 from vc_issuer.oid4vci.proofs import PROOF_ALGORITHMS
 from vc_issuer.sd_jwt_vc import vct_for
@@ -25,7 +26,8 @@ __all__ = [
     "credential_issuer_metadata",
 ]
 
-LOCALE = "nl-NL"
+LOCALE = LOCALES["nl"]
+"""The language of the sources' own names (proper names: one locale)."""
 _SUBJECT = "credentialSubject"
 
 
@@ -48,7 +50,7 @@ def credential_configuration_metadata(
         item: JsonObject = {"path": list(path)}
         if claim.mandatory:
             item["mandatory"] = True
-        item["display"] = [{"name": claim.name, "locale": LOCALE}]
+        item["display"] = claim_display_entries(claim.path)
         claims.append(item)
     metadata: JsonObject = {"format": configuration.format, "scope": configuration.scope}
     if configuration.format == SD_JWT_VC:
@@ -70,15 +72,12 @@ def credential_configuration_metadata(
         "jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}
     }
     metadata["credential_metadata"] = {
-        "display": [
-            {
-                "name": configuration.name,
-                "locale": LOCALE,
-                "description": configuration.description,
-                "background_color": configuration.background_color,
-                "text_color": configuration.text_color,
-            }
-        ],
+        "display": display_entries(
+            configuration.name,
+            configuration.description,
+            background_color=configuration.background_color,
+            text_color=configuration.text_color,
+        ),
         "claims": claims,
     }
     return metadata

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from vc_core.formats import LDP_VC
 from vc_core.types import JsonObject
+from vc_issuer.display import Language, Text, claim_label
 
 __all__ = [
     "ClaimDisplay",
@@ -31,11 +32,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ClaimDisplay:
-    """A claim as the issuer metadata describes it to wallets."""
+    """A claim as the issuer metadata describes it to wallets (labelled by its last term)."""
 
     path: tuple[str, ...]
-    name: str
     mandatory: bool = False
+
+    def label(self, language: Language) -> str:
+        """The claim's label in ``language`` (:data:`vc_issuer.display.TERM_LABELS`)."""
+        return claim_label(language, self.path[-1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +59,8 @@ class CredentialConfiguration:
     credential_type: str
     subject_type: str
     scope: str
-    name: str
-    description: str
+    name: Text
+    description: Text
     claims: tuple[ClaimDisplay, ...]
     always_disclosed: tuple[str, ...]
     validity: timedelta

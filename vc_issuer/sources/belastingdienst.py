@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
+from vc_issuer.display import Text
 from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, money
 
 __all__ = [
@@ -126,13 +127,20 @@ INKOMENSVERKLARING = CredentialConfiguration(
     credential_type="InkomensverklaringCredential",
     subject_type="Belastingplichtige",
     scope="inkomensverklaring",
-    name="Inkomensverklaring",
-    description="Verzamelinkomen over een belastingjaar, met inkomenstoets",
+    name=Text("Inkomensverklaring", "Income statement"),
+    description=Text(
+        "Verzamelinkomen over een belastingjaar, met inkomenstoets",
+        "Aggregate income over a tax year, with the income test",
+    ),
     claims=(
-        ClaimDisplay(("credentialSubject", "belastingjaar"), "Belastingjaar", mandatory=True),
-        ClaimDisplay(("credentialSubject", "verzamelinkomen"), "Verzamelinkomen"),
-        ClaimDisplay(("credentialSubject", "inkomensklasse"), "Inkomensklasse"),
-        ClaimDisplay(("credentialSubject", "inkomenstoets"), "Inkomenstoets"),
+        ClaimDisplay(("credentialSubject", "belastingjaar"), mandatory=True),
+        ClaimDisplay(("credentialSubject", "verzamelinkomen")),
+        ClaimDisplay(("credentialSubject", "inkomensklasse")),
+        ClaimDisplay(("credentialSubject", "inkomenstoets")),
+        *(
+            ClaimDisplay(("credentialSubject", "inkomenstoets", term))
+            for term in ("regel", "regelJaar", "huishoudgrootte", "onderSocialeHuurgrens")
+        ),
     ),
     always_disclosed=(
         "/credentialSubject/belastingjaar",

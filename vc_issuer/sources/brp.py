@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
+from vc_issuer.display import Text
 from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, iso_date
 
 __all__ = ["BrpSource", "PersoonRow"]
@@ -41,16 +42,31 @@ PERSOONSGEGEVENS = CredentialConfiguration(
     credential_type="PersoonsgegevensCredential",
     subject_type="Ingezetene",
     scope="persoonsgegevens",
-    name="Persoonsgegevens",
-    description="Naam, geboorte en adres zoals ingeschreven in de BRP",
+    name=Text("Persoonsgegevens", "Personal details"),
+    description=Text(
+        "Naam, geboorte en adres zoals ingeschreven in de BRP",
+        "Name, birth and address as registered in the BRP",
+    ),
     claims=(
-        ClaimDisplay(("credentialSubject", "voornamen"), "Voornamen"),
-        ClaimDisplay(("credentialSubject", "voorvoegsel"), "Voorvoegsel"),
-        ClaimDisplay(("credentialSubject", "geslachtsnaam"), "Geslachtsnaam"),
-        ClaimDisplay(("credentialSubject", "geboortedatum"), "Geboortedatum"),
-        ClaimDisplay(("credentialSubject", "geboorteplaats"), "Geboorteplaats"),
-        ClaimDisplay(("credentialSubject", "nationaliteit"), "Nationaliteit"),
-        ClaimDisplay(("credentialSubject", "adres"), "Adres"),
+        ClaimDisplay(("credentialSubject", "voornamen")),
+        ClaimDisplay(("credentialSubject", "voorvoegsel")),
+        ClaimDisplay(("credentialSubject", "geslachtsnaam")),
+        ClaimDisplay(("credentialSubject", "geboortedatum")),
+        ClaimDisplay(("credentialSubject", "geboorteplaats")),
+        ClaimDisplay(("credentialSubject", "nationaliteit")),
+        ClaimDisplay(("credentialSubject", "adres")),
+        *(
+            ClaimDisplay(("credentialSubject", "adres", term))
+            for term in (
+                "straat",
+                "huisnummer",
+                "huisnummertoevoeging",
+                "postcode",
+                "woonplaats",
+                "gemeente",
+                "land",
+            )
+        ),
     ),
     always_disclosed=(),
     validity=timedelta(days=90),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
+from vc_issuer.display import Text
 from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, iso_date
 
 __all__ = ["DiplomaRow", "DuoSource"]
@@ -39,16 +40,14 @@ DIPLOMA = CredentialConfiguration(
     credential_type="DiplomaCredential",
     subject_type="Diplomahouder",
     scope="diploma",
-    name="Diploma",
-    description="Een diploma uit het diplomaregister",
+    name=Text("Diploma", "Diploma"),
+    description=Text("Een diploma uit het diplomaregister", "A diploma from the diploma register"),
     claims=(
-        ClaimDisplay(("credentialSubject", "diploma", "opleiding"), "Opleiding", mandatory=True),
-        ClaimDisplay(("credentialSubject", "diploma", "niveau"), "Niveau"),
-        ClaimDisplay(
-            ("credentialSubject", "diploma", "onderwijsinstelling"), "Onderwijsinstelling"
-        ),
-        ClaimDisplay(("credentialSubject", "diploma", "datumBehaald"), "Datum behaald"),
-        ClaimDisplay(("credentialSubject", "diploma", "crohoCode"), "CROHO-code"),
+        ClaimDisplay(("credentialSubject", "diploma", "opleiding"), mandatory=True),
+        ClaimDisplay(("credentialSubject", "diploma", "niveau")),
+        ClaimDisplay(("credentialSubject", "diploma", "onderwijsinstelling")),
+        ClaimDisplay(("credentialSubject", "diploma", "datumBehaald")),
+        ClaimDisplay(("credentialSubject", "diploma", "crohoCode")),
     ),
     always_disclosed=("/credentialSubject/diploma/type", "/credentialSubject/diploma/opleiding"),
     validity=timedelta(days=5 * 365),

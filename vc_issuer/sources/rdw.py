@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
+from vc_issuer.display import Text
 from vc_issuer.sources.base import ClaimDisplay, CredentialConfiguration, SubjectClaims, iso_date
 
 __all__ = ["RdwSource", "VoertuigRow"]
@@ -34,19 +35,15 @@ VOERTUIGREGISTRATIE = CredentialConfiguration(
     credential_type="VoertuigregistratieCredential",
     subject_type="Kentekenhouder",
     scope="voertuigregistratie",
-    name="Voertuigregistratie",
-    description="Een voertuig dat op uw naam staat",
+    name=Text("Voertuigregistratie", "Vehicle registration"),
+    description=Text("Een voertuig dat op uw naam staat", "A vehicle registered in your name"),
     claims=(
-        ClaimDisplay(("credentialSubject", "voertuig", "kenteken"), "Kenteken", mandatory=True),
-        ClaimDisplay(("credentialSubject", "voertuig", "merk"), "Merk"),
-        ClaimDisplay(("credentialSubject", "voertuig", "handelsbenaming"), "Handelsbenaming"),
-        ClaimDisplay(
-            ("credentialSubject", "voertuig", "datumEersteToelating"), "Datum eerste toelating"
-        ),
-        ClaimDisplay(("credentialSubject", "voertuig", "brandstof"), "Brandstof"),
-        ClaimDisplay(
-            ("credentialSubject", "voertuig", "tenaamstellingsdatum"), "Datum tenaamstelling"
-        ),
+        ClaimDisplay(("credentialSubject", "voertuig", "kenteken"), mandatory=True),
+        ClaimDisplay(("credentialSubject", "voertuig", "merk")),
+        ClaimDisplay(("credentialSubject", "voertuig", "handelsbenaming")),
+        ClaimDisplay(("credentialSubject", "voertuig", "datumEersteToelating")),
+        ClaimDisplay(("credentialSubject", "voertuig", "brandstof")),
+        ClaimDisplay(("credentialSubject", "voertuig", "tenaamstellingsdatum")),
     ),
     always_disclosed=("/credentialSubject/voertuig/type", "/credentialSubject/voertuig/kenteken"),
     validity=timedelta(days=365),

@@ -24,8 +24,19 @@ from vc_issuer.plus import PlusService
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
+from vc_issuer.web.openapi import install_openapi
 from vc_issuer.web.portal import install_portal
-from vc_issuer.web.routes import admin, basis, oid4vci, plus, sd_jwt, status, vc_api, well_known
+from vc_issuer.web.routes import (
+    admin,
+    basis,
+    documents,
+    oid4vci,
+    plus,
+    sd_jwt,
+    status,
+    vc_api,
+    well_known,
+)
 
 __all__ = ["create_app"]
 
@@ -142,6 +153,7 @@ def create_app(
     app.include_router(vc_api.router)
     app.include_router(admin.router)
     app.include_router(plus.router)
+    app.include_router(documents.router)
     if isinstance(authenticator, DemoLogin):
         app.include_router(basis.demo_router)
     install_portal(app, issuer, authenticator)
@@ -151,4 +163,5 @@ def create_app(
     app.include_router(status.router)
     app.include_router(basis.router)
     app.add_middleware(_AccessLog)
+    install_openapi(app, issuer.sources)
     return app

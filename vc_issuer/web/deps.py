@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPBearer
 
-from vc_issuer.auth import CitizenAuthenticator
+from vc_issuer.auth import DEMO_SESSION_COOKIE, CitizenAuthenticator
 from vc_issuer.errors import Unauthorized
 from vc_issuer.issuer import Issuer
 from vc_issuer.oid4vci import CredentialIssuerService
@@ -38,24 +39,54 @@ def get_vc_api(request: Request) -> VcApi:
     return vc_api
 
 
-AuthorizationHeader = Annotated[str | None, Header(alias="Authorization")]
+# Implementation note: OpenAPI ignores an "Authorization" header parameter; the schemes below
+# document who may call what. Each dependency still reads the raw header itself (the
+# OpenID4VCI endpoints answer a malformed one with their own OAuth error).
+_access_token = HTTPBearer(
+    scheme_name="accessToken",
+    description="The OpenID4VCI access token from the source's token endpoint.",
+    auto_error=False,
+)
+_admin_token = HTTPBearer(
+    scheme_name="adminToken",
+    description="The operator's admin token (setting admin_token).",
+    auto_error=False,
+)
+_citizen_session = APIKeyCookie(
+    name=DEMO_SESSION_COOKIE,
+    scheme_name="citizenSession",
+    description="The citizen's login session (the demo login's cookie in development).",
+    auto_error=False,
+)
 
 
-def require_admin(request: Request, authorization: AuthorizationHeader = None) -> None:
+def access_token(
+    request: Request, _scheme: Annotated[object, Security(_access_token)]
+) -> str | None:
+    """The raw ``Authorization`` header of an OpenID4VCI request, if any."""
+    return request.headers.get("authorization")
+
+
+AuthorizationHeader = Annotated[str | None, Depends(access_token)]
+
+
+def require_admin(request: Request, _scheme: Annotated[object, Security(_admin_token)]) -> None:
     """The admin bearer token from the settings, compared in constant time."""
     expected = get_issuer(request).settings.admin_token.get_secret_value()
-    scheme, _, token = (authorization or "").partition(" ")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
         raise Unauthorized("the admin bearer token is missing or wrong")
 
 
-def citizen(request: Request, authorization: AuthorizationHeader = None) -> str:
+def citizen(request: Request, _scheme: Annotated[object, Security(_citizen_session)]) -> str:
     """The BSN of the authenticated citizen (401 when nobody is logged in)."""
     authenticator: CitizenAuthenticator | None = request.app.state.authenticator
     bsn = (
         None
         if authenticator is None
-        else authenticator.authenticate(authorization=authorization, cookies=request.cookies)
+        else authenticator.authenticate(
+            authorization=request.headers.get("authorization"), cookies=request.cookies
+        )
     )
     if bsn is None:
         raise Unauthorized("log in first (see /demo-login in development)")

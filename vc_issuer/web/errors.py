@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,14 +14,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from vc_core.errors import ProofGenerationError, VcError
 from vc_issuer.errors import IssuerError, OAuthError
 
-__all__ = ["NO_STORE", "install_error_handlers", "problem_response"]
+__all__ = [
+    "NO_STORE",
+    "OAUTH_ENDPOINTS",
+    "PROBLEM_JSON",
+    "install_error_handlers",
+    "problem_response",
+]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 PROBLEM_JSON = "application/problem+json"
 _SECURITY_VOCAB = "https://w3id.org/security#"
 # The last path segment of the endpoints that answer OAuth-style errors, and the
 # error a malformed body gets there.
-_OAUTH_ENDPOINTS = {
+OAUTH_ENDPOINTS = {
     "token": "invalid_request",
     "nonce": "invalid_request",
     "credential": "invalid_credential_request",
@@ -53,7 +61,7 @@ def oauth_response(error: OAuthError) -> JSONResponse:
 
 
 def _oauth_endpoint(request: Request) -> str | None:
-    return _OAUTH_ENDPOINTS.get(request.url.path.rstrip("/").rpartition("/")[2])
+    return OAUTH_ENDPOINTS.get(request.url.path.rstrip("/").rpartition("/")[2])
 
 
 async def _on_oauth_error(request: Request, exc: Exception) -> JSONResponse:
@@ -95,11 +103,47 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     )
 
 
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    """A documented path (``/{source}/did.json``) as a pattern for request paths."""
+    parts = re.split(r"(\{[^/{}]+\})", path)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the OpenAPI contract documents for this path, for ``Allow``; else ``None``.
+
+    Implementation note: Starlette names only the methods of the first route
+    whose path matches, while a path may be served by several routes (a ``GET``
+    and a ``POST`` handler, or a literal and a ``/{source}/…`` route).
+
+    Spec: rfc9110#name-405-method-not-allowed
+    """
+    path = request.scope.get("path", "")
+    documented = request.app.openapi().get("paths", {})
+    methods = {
+        method.upper()
+        for template, item in documented.items()
+        if _template(template).fullmatch(path)
+        for method in item
+        if method in _METHODS
+    }
+    return ", ".join(sorted(methods)) if methods else None
+
+
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    """An error Starlette raised: a 405 (with a complete ``Allow``), or a body it cannot read."""
     assert isinstance(exc, StarletteHTTPException)
-    return problem_response(
-        exc.status_code, "HTTP_ERROR", str(exc.detail), headers=dict(exc.headers or {})
-    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    oauth_error = _oauth_endpoint(request)
+    if exc.status_code == 400 and oauth_error is not None:
+        return oauth_response(OAuthError(str(exc.detail), error=oauth_error))
+    return problem_response(exc.status_code, "HTTP_ERROR", str(exc.detail), headers=headers)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

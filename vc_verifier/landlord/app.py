@@ -459,6 +459,15 @@ def create_landlord_app(
     return app
 
 
+def _page(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+_NOT_YOURS: dict[int | str, dict[str, Any]] = {
+    404: _page("No such check, or another desk started it.")
+}
+
+
 def _record_download(record: JsonObject, check_id: str) -> Response:
     name = f"verificatieverslag-{check_id[:12]}.json"
     return Response(
@@ -496,11 +505,19 @@ async def _bounded_form(request: Request, limit: int) -> FormData | None:
 def _add_pages(app: FastAPI, desk: _Desk) -> None:
     """The HTML pages, the stylesheet and the DID document."""
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/", response_class=HTMLResponse, responses={200: _page("The start form.")})
     def start_page(request: Request) -> HTMLResponse:
         return desk.start_page(request)
 
-    @app.post("/controles")
+    @app.post(
+        "/controles",
+        status_code=303,
+        responses={
+            303: {"description": "Started; the check's page is at Location."},
+            400: _page("The household size is not 1 to 12: the form again, with the error."),
+            403: _page("The form's CSRF token does not belong to this desk."),
+        },
+    )
     def start_check(
         request: Request,
         csrf_token: Annotated[str, Form()] = "",
@@ -516,7 +533,14 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         transaction_id = desk.start(token, size, "amount" if ask == "amount" else "facts")
         return RedirectResponse(f"/controles/{transaction_id}", status_code=303)
 
-    @app.get("/controles/{transaction_id}", response_class=HTMLResponse)
+    @app.get(
+        "/controles/{transaction_id}",
+        response_class=HTMLResponse,
+        responses={
+            200: _page("The request's QR code while it waits, then the decision."),
+            **_NOT_YOURS,
+        },
+    )
     def check_page(transaction_id: str, request: Request) -> HTMLResponse:
         check = desk.own_check(request, transaction_id)
         if check is None:
@@ -524,14 +548,39 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         context = _check_context(desk, desk.language(request), check)
         return desk.render(request, "check.html", **context)
 
-    @app.get("/controles/{transaction_id}/verslag.json")
+    @app.get(
+        "/controles/{transaction_id}/verslag.json",
+        responses={
+            200: {
+                "description": "The signed verification record, as a download.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: _page("No such decided check of this desk."),
+        },
+    )
     def record(transaction_id: str, request: Request) -> Response:
         check = desk.own_check(request, transaction_id)
         if check is None or check.record is None:
             return desk.message(request, 404, "not_found_title", "not_found")
         return _record_download(check.record, transaction_id)
 
-    @app.get("/controles/{transaction_id}/status.json")
+    @app.get(
+        "/controles/{transaction_id}/status.json",
+        responses={
+            200: {
+                "description": "Where the check stands.",
+                "content": {
+                    "application/json": {"schema": {"type": "object", "required": ["state"]}}
+                },
+            },
+            404: {
+                "description": "No such check of this desk.",
+                "content": {
+                    "application/json": {"schema": {"type": "object", "required": ["state"]}}
+                },
+            },
+        },
+    )
     def check_state(transaction_id: str, request: Request) -> Response:
         """Where this desk's check stands, for the page's script: ``{"state": ...}``."""
         check = desk.own_check(request, transaction_id)
@@ -541,7 +590,34 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         state = "expired" if status is None else status.status
         return JSONResponse({"state": state}, headers=SECURITY_HEADERS)
 
-    @app.post("/pdf-controles")
+    @app.post(
+        "/pdf-controles",
+        status_code=303,
+        responses={
+            303: {"description": "Checked; the outcome's page is at Location."},
+            400: _page("The household size is not 1 to 12, or the file is not a PDF."),
+            403: _page("The form's CSRF token does not belong to this desk."),
+            413: _page("The upload is larger than the page takes."),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["csrf_token", "household_size", "pdf"],
+                            "properties": {
+                                "csrf_token": {"type": "string"},
+                                "household_size": {"type": "string"},
+                                "pdf": {"type": "string", "format": "binary"},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    )
     async def upload_pdf(request: Request) -> Response:
         """Check an uploaded certified PDF (multipart: csrf_token, household_size, pdf)."""
         form = await _bounded_form(request, MAX_UPLOAD_BYTES)
@@ -573,7 +649,11 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         check = await run_in_threadpool(desk.check_pdf, token, size, data)
         return RedirectResponse(f"/pdf-controles/{check.id}", status_code=303)
 
-    @app.get("/pdf-controles/{check_id}", response_class=HTMLResponse)
+    @app.get(
+        "/pdf-controles/{check_id}",
+        response_class=HTMLResponse,
+        responses={200: _page("The PDF check's outcome."), **_NOT_YOURS},
+    )
     def pdf_check_page(check_id: str, request: Request) -> HTMLResponse:
         check = desk.own_pdf_check(request, check_id)
         if check is None:
@@ -587,14 +667,33 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             **_decision_context(language, check.outcome.get("decision"), check.record),
         )
 
-    @app.get("/pdf-controles/{check_id}/verslag.json")
+    @app.get(
+        "/pdf-controles/{check_id}/verslag.json",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The signed verification record, as a download.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: _page("No such decided check of this desk."),
+        },
+    )
     def pdf_record(check_id: str, request: Request) -> Response:
         check = desk.own_pdf_check(request, check_id)
         if check is None or check.record is None:
             return desk.message(request, 404, "not_found_title", "not_found")
         return _record_download(check.record, check_id)
 
-    @app.get("/static/landlord.js")
+    @app.get(
+        "/static/landlord.js",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The page's script.",
+                "content": {"text/javascript": {"schema": {"type": "string"}}},
+            }
+        },
+    )
     def script() -> Response:
         code = resources.files("vc_verifier.landlord").joinpath("static", "landlord.js")
         return Response(
@@ -603,7 +702,16 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             headers={"Cache-Control": "public, max-age=3600"},
         )
 
-    @app.get("/static/landlord.css")
+    @app.get(
+        "/static/landlord.css",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The stylesheet.",
+                "content": {"text/css": {"schema": {"type": "string"}}},
+            }
+        },
+    )
     def stylesheet() -> Response:
         css = resources.files("vc_verifier.landlord").joinpath("static", "landlord.css")
         return Response(
@@ -612,7 +720,16 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             headers={"Cache-Control": "public, max-age=3600"},
         )
 
-    @app.get("/.well-known/did.json")
+    @app.get(
+        "/.well-known/did.json",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "The landlord's DID document.",
+                "content": {"application/did+json": {"schema": {"type": "object"}}},
+            }
+        },
+    )
     def did_document() -> JSONResponse:
         method = desk.verifier.signing_key.to_multikey()
         did = desk.settings.did

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
+from vc_core.did import check_did_web_host
+from vc_core.errors import DidResolutionError
 from vc_verifier.policy.housing import INCOME_VCT
 
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
@@ -60,9 +62,12 @@ class LandlordSettings:
     trusted_seals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "public_url", _check_base(self.public_url, "public_url", schemes=("https",))
-        )
+        public_url = _check_base(self.public_url, "public_url", schemes=("https",))
+        try:
+            check_did_web_host(urlsplit(public_url).hostname or "")
+        except DidResolutionError as exc:
+            raise ValueError(f"public_url gives the landlord's did:web: {exc.detail}") from None
+        object.__setattr__(self, "public_url", public_url)
         overrides = {
             _check_base(public, "an overridden origin", schemes=("https",)): _check_base(
                 local, "an override target", schemes=("http", "https")

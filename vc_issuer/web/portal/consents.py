@@ -109,7 +109,7 @@ def _choices(portal: Portal, plus: PlusService, language: Language) -> list[_Cho
                 source.display_name,
                 location,
                 configuration_id,
-                configuration.name,
+                configuration.name(language),
                 claims,
             )
             for purpose in record.purposes:

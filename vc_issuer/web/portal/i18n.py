@@ -1,8 +1,8 @@
 """The portal's words in Dutch and English, and how claims and values are shown in each.
 
 Dutch is the default; ``?lang=en`` (remembered in a cookie) or an English
-``Accept-Language`` switches. Claim labels come from a small glossary of the
-vocabulary's terms; an unknown term is shown split at its capitals.
+``Accept-Language`` switches. Claim labels and credential names come from
+:mod:`vc_issuer.display`, as in the issuer metadata and the sealed PDF.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from vc_issuer.display import LANGUAGES, Language, claim_label
 
 __all__ = [
     "LANGUAGES",
@@ -24,8 +26,6 @@ __all__ = [
     "translate",
 ]
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
 _TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -308,43 +308,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no": ("nee", "no"),
 }
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "voornamen": ("Voornamen", "First names"),
-    "voorvoegsel": ("Voorvoegsel", "Surname prefix"),
-    "geslachtsnaam": ("Achternaam", "Surname"),
-    "geboortedatum": ("Geboortedatum", "Date of birth"),
-    "geboorteplaats": ("Geboorteplaats", "Place of birth"),
-    "nationaliteit": ("Nationaliteit", "Nationality"),
-    "adres": ("Adres", "Address"),
-    "straat": ("Straat", "Street"),
-    "huisnummer": ("Huisnummer", "House number"),
-    "huisnummertoevoeging": ("Toevoeging", "House number suffix"),
-    "postcode": ("Postcode", "Postcode"),
-    "woonplaats": ("Woonplaats", "Town"),
-    "gemeente": ("Gemeente", "Municipality"),
-    "land": ("Land", "Country"),
-    "belastingjaar": ("Belastingjaar", "Tax year"),
-    "verzamelinkomen": ("Verzamelinkomen", "Aggregate income"),
-    "inkomensklasse": ("Inkomensklasse", "Income band"),
-    "inkomenstoets": ("Inkomenstoets", "Income test"),
-    "regel": ("Regel", "Rule"),
-    "regelJaar": ("Jaar van de regel", "Year of the rule"),
-    "huishoudgrootte": ("Huishoudgrootte", "Household size"),
-    "onderSocialeHuurgrens": ("Onder de sociale huurgrens", "Below the social rent limit"),
-    "diploma": ("Diploma", "Diploma"),
-    "opleiding": ("Opleiding", "Programme"),
-    "niveau": ("Niveau", "Level"),
-    "onderwijsinstelling": ("Onderwijsinstelling", "Institution"),
-    "datumBehaald": ("Datum behaald", "Date obtained"),
-    "crohoCode": ("CROHO-code", "CROHO code"),
-    "voertuig": ("Voertuig", "Vehicle"),
-    "kenteken": ("Kenteken", "Registration number"),
-    "merk": ("Merk", "Make"),
-    "handelsbenaming": ("Handelsbenaming", "Model"),
-    "datumEersteToelating": ("Datum eerste toelating", "Date first registered"),
-    "brandstof": ("Brandstof", "Fuel"),
-    "tenaamstellingsdatum": ("Datum tenaamstelling", "Date registered to you"),
-}
 _MONTHS = {
     "nl": (
         "januari",
@@ -397,14 +360,6 @@ def pick_language(query: str | None, cookie: str | None, accept_language: str | 
             return "nl"
     first = (accept_language or "").split(",")[0].strip().lower()
     return "en" if first.startswith("en") else "nl"
-
-
-def claim_label(language: Language, term: str) -> str:
-    """The label of a vocabulary term: ``datumBehaald`` -> ``Datum behaald`` / ``Date obtained``."""
-    if term in _LABELS:
-        return _LABELS[term][_index(language)]
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", term).lower()
-    return words[:1].upper() + words[1:]
 
 
 def _format_date(language: Language, value: date) -> str:

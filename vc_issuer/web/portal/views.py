@@ -308,8 +308,8 @@ def _holdings(portal: Portal, language: Language, subject: str) -> list[tuple[st
                     source=name,
                     source_name=source.display_name,
                     configuration_id=configuration.id,
-                    name=configuration.name,
-                    description=configuration.description,
+                    name=configuration.name(language),
+                    description=configuration.description(language),
                     rows=claim_rows(language, claims.claims),
                     needs_review=claims.needs_review,
                 )

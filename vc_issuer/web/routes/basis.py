@@ -23,7 +23,9 @@ from vc_issuer.issuer import BASIS_2_BUNDLE, BASIS_2_PDF, BASIS_2_ZIP, Basis2For
 from vc_issuer.sources import DEMO_BSN, is_valid_bsn
 from vc_issuer.web.deps import CitizenDep, IssuerDep
 from vc_issuer.web.errors import NO_STORE, problem_response
+from vc_issuer.web.openapi import CITIZEN, Responses, json_body, problem
 from vc_issuer.web.routes.admin import offer_response
+from vc_issuer.web.schemas import OfferResponse
 
 router = APIRouter(tags=["Basis download"])
 demo_router = APIRouter(tags=["DEMO login (not an identity check)"])
@@ -48,14 +50,33 @@ def _demo_login(request: Request) -> DemoLogin:
     return authenticator
 
 
-@demo_router.get("/demo-login", response_class=HTMLResponse)
+_NO_DEMO: Responses = {404: problem("The demo login is not enabled.")}
+_SESSION = json_body(
+    "Logged in (or out); the session cookie is set (or cleared).",
+    {"type": "object", "required": ["logged_in"], "properties": {"logged_in": {"type": "boolean"}}},
+)
+_NOTHING_HELD: Responses = {404: problem("No such source, or it holds no data about the citizen.")}
+
+
+@demo_router.get(
+    "/demo-login",
+    response_class=HTMLResponse,
+    responses={200: {"description": "The DEMO login form."}, **_NO_DEMO},
+)
 def demo_login_page(request: Request) -> HTMLResponse:
     """A form to log in as any test BSN (DEMO)."""
     _demo_login(request)
     return HTMLResponse(_DEMO_PAGE.format(bsn=html.escape(DEMO_BSN)))
 
 
-@demo_router.post("/demo-login")
+@demo_router.post(
+    "/demo-login",
+    responses={
+        200: _SESSION,
+        400: problem("Not a test BSN (999xxxxxx, passing the 11-test)."),
+        **_NO_DEMO,
+    },
+)
 def demo_login(request: Request, bsn: Annotated[str, Form()]) -> Response:
     """Log in as ``bsn`` (DEMO): sets a short-lived session cookie."""
     login = _demo_login(request)
@@ -68,7 +89,7 @@ def demo_login(request: Request, bsn: Annotated[str, Form()]) -> Response:
     return response
 
 
-@demo_router.post("/logout")
+@demo_router.post("/logout", responses={200: _SESSION})
 def logout() -> Response:
     """End the demo session."""
     response = JSONResponse({"logged_in": False}, headers=NO_STORE)
@@ -76,7 +97,17 @@ def logout() -> Response:
     return response
 
 
-@router.get("/{source}/basis/credential.json")
+@router.get(
+    "/{source}/basis/credential.json",
+    response_class=Response,
+    responses={
+        200: json_body(
+            "The credential (ecdsa-rdfc-2019), as a download.", media_type="application/vc"
+        ),
+        **CITIZEN,
+        **_NOTHING_HELD,
+    },
+)
 def basis_credential(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
     """The citizen's data as a signed credential (ecdsa-rdfc-2019, verifiable by anyone)."""
     credential = issuer.basis_credential(source, bsn)
@@ -84,7 +115,18 @@ def basis_credential(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Respons
     return Response(json.dumps(credential, indent=2), media_type="application/vc", headers=headers)
 
 
-@router.get("/{source}/basis/afschrift.pdf")
+@router.get(
+    "/{source}/basis/afschrift.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The sealed PDF copy, as a download.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **CITIZEN,
+        **_NOTHING_HELD,
+    },
+)
 def basis_pdf(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
     """A sealed PDF copy: the data readable, the credential embedded and as a QR code."""
     pdf = issuer.certified_pdf(source, bsn)
@@ -92,7 +134,15 @@ def basis_pdf(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-@router.post("/{source}/basis/offer", status_code=201)
+@router.post(
+    "/{source}/basis/offer",
+    status_code=201,
+    responses={
+        201: {"model": OfferResponse, "description": "The offer, with its QR code."},
+        **CITIZEN,
+        **_NOTHING_HELD,
+    },
+)
 def basis_offer(source: str, bsn: CitizenDep, issuer: IssuerDep) -> JSONResponse:
     """An offer of the citizen's credential for their wallet (QR plus tx_code on screen)."""
     offer = issuer.create_offer(source, bsn)
@@ -108,7 +158,22 @@ _BASIS_2_FILES: dict[str, Basis2Format] = {
 }
 
 
-@router.get("/basis-2.0/{name}")
+@router.get(
+    "/basis-2.0/{name}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The aggregated sealed PDF, the bundle (JSON) or both (ZIP).",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        **CITIZEN,
+        404: problem("No such file, no such source, or no source holds data about the citizen."),
+    },
+)
 def basis_2(name: str, bsn: CitizenDep, issuer: IssuerDep, bronnen: str | None = None) -> Response:
     """Basis 2.0: the aggregated PDF, the bundle, or both as ZIP (the same credentials)."""
     what = _BASIS_2_FILES.get(name)

@@ -8,11 +8,19 @@ from fastapi import APIRouter, Response
 
 from vc_issuer.errors import NotFound
 from vc_issuer.web.deps import IssuerDep
+from vc_issuer.web.openapi import NO_SOURCE, json_body, problem
 
 router = APIRouter(tags=["status and DIDs"])
 
 
-@router.get("/{source}/status/{purpose}/{number}")
+@router.get(
+    "/{source}/status/{purpose}/{number}",
+    response_class=Response,
+    responses={
+        200: json_body("The status list credential.", media_type="application/vc"),
+        404: problem("No such source, purpose or list."),
+    },
+)
 def status_list(source: str, purpose: str, number: str, issuer: IssuerDep) -> Response:
     """A signed Bitstring Status List credential (``application/vc``), cacheable for its ttl."""
     if not number.isdigit() or len(number) > 9:
@@ -24,14 +32,31 @@ def status_list(source: str, purpose: str, number: str, issuer: IssuerDep) -> Re
     )
 
 
-@router.get("/{source}/did.json")
+@router.get(
+    "/{source}/did.json",
+    response_class=Response,
+    responses={
+        200: json_body("The DID document.", media_type="application/did+json"),
+        **NO_SOURCE,
+    },
+)
 def did_document(source: str, issuer: IssuerDep) -> Response:
     """The did:web DID document of the source (every key, newest last)."""
     document = issuer.did_document(source)
     return Response(json.dumps(document), media_type="application/did+json")
 
 
-@router.get("/{source}/seal-certificate.pem")
+@router.get(
+    "/{source}/seal-certificate.pem",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The sealing certificate (PEM).",
+            "content": {"application/x-pem-file": {"schema": {"type": "string"}}},
+        },
+        **NO_SOURCE,
+    },
+)
 def sealing_certificate(source: str, issuer: IssuerDep) -> Response:
     """The certificate that seals the source's PDFs (trust it in ``pdf verify``)."""
     identity = issuer.sealing_identity(source)
