@@ -94,8 +94,10 @@ def test_type_metadata_is_served_at_the_vct_with_its_integrity(
     assert response.headers["content-type"] == "application/json"
     document = response.json()
     assert document["vct"] == VCTS[source]
-    assert document["display"][0]["locale"] == "nl-NL"
+    assert [entry["locale"] for entry in document["display"]] == ["nl-NL", "en-US"]
     assert {"path", "display", "sd"} <= set(document["claims"][0])
+    labels = {entry["locale"] for claim in document["claims"] for entry in claim["display"]}
+    assert labels == {"nl-NL", "en-US"}
     issued = wallet.request_copies(opened(client, wallet, source)).json()["credentials"][0]
     payload = parse_sd_jwt(issued["credential"]).jws.payload
     digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()

@@ -19,13 +19,17 @@ from vc_core.status import STATUS_LIST_JWT_ACCEPT
 from vc_issuer.errors import NotFound
 from vc_issuer.status_lists import TOKEN_STATUS_LIST
 from vc_issuer.web.deps import IssuerDep
+from vc_issuer.web.openapi import NO_SOURCE, json_body, problem
 
 router = APIRouter(tags=["SD-JWT VC"])
 
 _MAX_NUMBER_DIGITS = 9
 
 
-@router.get("/.well-known/jwt-vc-issuer/{source}")
+@router.get(
+    "/.well-known/jwt-vc-issuer/{source}",
+    responses={200: json_body("The issuer identifier and its keys (jwks)."), **NO_SOURCE},
+)
 def jwt_vc_issuer_metadata(source: str, issuer: IssuerDep) -> JSONResponse:
     """JWT VC Issuer Metadata of a source: its issuer identifier and keys (``jwks``)."""
     ttl = issuer.settings.status_list_ttl_seconds
@@ -35,7 +39,14 @@ def jwt_vc_issuer_metadata(source: str, issuer: IssuerDep) -> JSONResponse:
     )
 
 
-@router.get("/{source}/vct/{credential_type}")
+@router.get(
+    "/{source}/vct/{credential_type}",
+    response_class=Response,
+    responses={
+        200: json_body("The type metadata, always the same bytes (see vct#integrity)."),
+        404: problem("No such source, or it issues no SD-JWT VC of this type."),
+    },
+)
 def type_metadata(source: str, credential_type: str, issuer: IssuerDep) -> Response:
     """The SD-JWT VC type metadata of a credential type (display texts, claims, ``sd``)."""
     return Response(
@@ -45,7 +56,17 @@ def type_metadata(source: str, credential_type: str, issuer: IssuerDep) -> Respo
     )
 
 
-@router.get("/{source}/status/token/{number}")
+@router.get(
+    "/{source}/status/token/{number}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The Status List Token (a JWT).",
+            "content": {STATUS_LIST_JWT_ACCEPT: {"schema": {"type": "string"}}},
+        },
+        404: problem("No such source or list."),
+    },
+)
 def token_status_list(source: str, number: str, issuer: IssuerDep) -> Response:
     """A Status List Token (``application/statuslist+jwt``), cacheable for its ttl."""
     if not number.isdigit() or len(number) > _MAX_NUMBER_DIGITS:
