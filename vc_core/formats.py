@@ -28,9 +28,11 @@ from vc_core.errors import ParsingError
 from vc_core.hazmat.sd_jwt import parse_sd_jwt, process_sd_jwt_payload
 from vc_core.keys import KeyPair
 from vc_core.loader import CREDENTIALS_V2_URL
-from vc_core.proofs import derive, sign
-from vc_core.sd_jwt import LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_FORMAT, present_sd_jwt_vc
 from vc_core.types import JsonObject
+
+# Implementation note: the engines (vc_core.proofs with pyld, vc_core.sd_jwt) are imported
+# where a credential is presented, so that reading what a format is costs no JSON-LD
+# processor (the wallet's store and command line look formats up).
 
 __all__ = [
     "FORMATS",
@@ -49,9 +51,9 @@ __all__ = [
 
 LDP_VC = "ldp_vc"
 """W3C Verifiable Credentials secured with Data Integrity proofs (``ecdsa-sd-2023``)."""
-SD_JWT_VC = SD_JWT_VC_FORMAT
-"""SD-JWT VC (``dc+sd-jwt``)."""
-LEGACY_SD_JWT_VC_FORMAT = LEGACY_SD_JWT_VC_TYP
+SD_JWT_VC = "dc+sd-jwt"
+"""SD-JWT VC (``vc_core.sd_jwt.SD_JWT_VC_FORMAT``)."""
+LEGACY_SD_JWT_VC_FORMAT = "vc+sd-jwt"
 """The name OpenID4VCI draft 13 and the NL Wallet give SD-JWT VC (``vc+sd-jwt``)."""
 
 ClaimPath = tuple[str | int, ...]
@@ -128,6 +130,8 @@ def _present_ldp_vc(
     verifier's nonce and ``domain`` its full client identifier (docs/protocols.md,
     "Response").
     """
+    from vc_core.proofs import derive, sign
+
     if not isinstance(credential, dict):
         raise TypeError("an ldp_vc credential is a JSON object")
     derived = derive(credential, selective_pointers=[claim_pointer(p) for p in claim_paths])
@@ -152,6 +156,8 @@ def _present_sd_jwt_vc(
     created: datetime,
 ) -> Presented:
     """The SD-JWT with only the Disclosures the paths need, and a Key Binding JWT."""
+    from vc_core.sd_jwt import present_sd_jwt_vc
+
     if not isinstance(credential, str):
         raise TypeError("an SD-JWT VC is a compact string")
     presented = present_sd_jwt_vc(
@@ -168,6 +174,8 @@ def _present_sd_jwt_vc(
 
 def _embed_ldp_vc(credential: JsonObject | str) -> JsonObject:
     """A disclosure of every property (never the base proof itself, docs/protocols.md, P15)."""
+    from vc_core.proofs import derive
+
     if not isinstance(credential, dict):
         raise TypeError("an ldp_vc credential is a JSON object")
     pointers = [claim_pointer([name]) for name in credential if name not in ("@context", "proof")]

@@ -16,7 +16,13 @@ from vc_core.formats import (
     claim_pointer,
     credential_format,
 )
-from vc_core.sd_jwt import StaticIssuerKeys, issue_sd_jwt_vc, verify_sd_jwt_vc
+from vc_core.sd_jwt import (
+    LEGACY_SD_JWT_VC_TYP,
+    SD_JWT_VC_FORMAT,
+    StaticIssuerKeys,
+    issue_sd_jwt_vc,
+    verify_sd_jwt_vc,
+)
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ISSUER = "https://issuer.example.nl/belastingdienst"
@@ -26,6 +32,11 @@ AUDIENCE = "decentralized_identifier:did:web:verhuur.example.nl"
 def holder() -> KeyPair:
     key = KeyPair.generate("P-256")
     return KeyPair(key.public, key.private_key, did_key_verification_method_id(key), did_key(key))
+
+
+def test_the_identifiers_are_the_engines() -> None:
+    assert SD_JWT_VC == SD_JWT_VC_FORMAT
+    assert credential_format(LEGACY_SD_JWT_VC_TYP) is FORMATS[SD_JWT_VC]
 
 
 def test_every_format_is_found_by_its_identifier_and_aliases() -> None:
