@@ -382,15 +382,15 @@ def _request_qr(
     *,
     prefer_facts: bool = True,
     formats: Sequence[str] = (LDP_VC, SD_JWT_VC),
-) -> str:
-    """The landlord starts a check; its QR image is scanned back; return the scanned text."""
+) -> tuple[str, str]:
+    """The landlord starts a check; its QR image is scanned back; return (its id, the text)."""
     transaction = journey.landlord.verifier.create_request(
         journey.landlord.rule.dcql_query(prefer_facts=prefer_facts, formats=formats),
         response_uri=f"{LANDLORD_URL}/oid4vp/response",
         purpose=purpose,
     )
     image = journey.save(f"qr/{name}.png", transaction.qr_png())
-    return decode_qr_image(image)
+    return transaction.id, decode_qr_image(image)
 
 
 def _income_check(
@@ -407,7 +407,7 @@ def _income_check(
     """
     if income is None:
         income = journey.received["belastingdienst"][0].credential["credentialSubject"]
-    scanned = _request_qr(
+    _, scanned = _request_qr(
         journey,
         f"landlord-request-{name}",
         "Inkomenstoets sociale huurwoning",
@@ -595,7 +595,9 @@ def revocation(journey: Journey) -> str:
     revoked = [str(stored.credential.get("id") or stored.credential["jti"]) for stored in copies]
     for credential_id in revoked:
         journey.admin(f"/admin/credentials/{credential_id}/revoke")
-    scanned = _request_qr(journey, "landlord-request-after-revocation", "Nieuwe inkomenstoets")
+    transaction_id, scanned = _request_qr(
+        journey, "landlord-request-after-revocation", "Nieuwe inkomenstoets"
+    )
     request = journey.wallet.open_request(scanned)
     presentation = journey.wallet.present(request)
     journey.save("landlord/after-revocation-presentation.json", presentation.form_fields())
@@ -605,8 +607,9 @@ def revocation(journey: Journey) -> str:
         answer = str(exc)
     else:
         raise DemoStepError("the landlord accepted a revoked income statement")
-    decisions = [d for d in journey.landlord.decisions if not d.outcome.verified]
-    codes = sorted({problem.code for d in decisions for problem in d.outcome.problems})
+    # A refused answer leaves the request open (for the real wallet); its status says why.
+    status = journey.landlord.verifier.transaction_status(transaction_id)
+    codes = sorted(status.problems) if status is not None else []
     journey.save("landlord/after-revocation-refusal.json", {"answer": answer, "problems": codes})
     if "CREDENTIAL_REVOKED" not in codes:
         raise DemoStepError(f"refused, but not for the revocation: {codes}")
@@ -669,7 +672,11 @@ def _running(out: Path, console: Console, people: int) -> Iterator[Journey]:
         store = EncryptedStore.open(out / "wallet" / "wallet.db", passphrase=WALLET_PASSPHRASE)
         stack.callback(store.close)
         trusted = [did_web_for(ISSUER_BASE_URL, source) for source in SOURCE_NAMES]
-        wallet = Wallet(store=store, http=http, trusted_issuers=trusted)
+        # The demo landlord is not on the internet (its host maps to loopback here):
+        # the citizen trusts it explicitly, as a development verifier.
+        wallet = Wallet(
+            store=store, http=http, trusted_issuers=trusted, trusted_verifiers=[LANDLORD_DID]
+        )
         table = Table("service", "public identity", "listening on", box=None)
         table.add_row("issuer (4 sources)", ISSUER_BASE_URL, f"http://127.0.0.1:{issuer.port}")
         table.add_row("landlord verifier", LANDLORD_DID, landlord_local)

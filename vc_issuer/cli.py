@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 
 import typer
 
+from vc_core.files import private_directory, private_file
 from vc_issuer.errors import IssuerError
 from vc_issuer.settings import DEVELOPMENT_ADMIN_TOKEN, IssuerSettings, settings_problem
 
@@ -149,8 +150,16 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
+    max_connections: Annotated[
+        int, typer.Option(help="Open connections per worker before new requests get 503.", min=1)
+    ] = 256,
 ) -> None:
-    """Run the issuer service (uvicorn). Plain http only on a loopback address."""
+    """Run the issuer service (uvicorn). Plain http only on a loopback address.
+
+    Slow clients are cut off (10 s for the request headers, 15 s between and 60 s
+    for all body chunks, 5 s idle keep-alive); put a reverse proxy in front in
+    production (README, "Running it in production").
+    """
     from vc_core.devtls import development_certificate, is_loopback, serving_problem
     from vc_issuer import serving
 
@@ -194,6 +203,7 @@ def serve(
         workers=workers,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
+        max_connections=max_connections,
     )
 
 
@@ -274,10 +284,11 @@ def offer(
         except IssuerError as exc:
             _fail(str(exc), 1)
         offer_uri, tx_code = created.offer_uri, created.tx_code
-    folder = settings.data_dir / "qr"
-    folder.mkdir(parents=True, exist_ok=True)
+    # Implementation note: the QR holds the offer's reference, enough to redeem it with
+    # the tx_code, so it is kept for the owner only.
+    folder = private_directory(private_directory(settings.data_dir) / "qr")
     qr_path = (folder / f"offer-{offer_uri.rsplit('%2F', 1)[-1][:16]}.png").resolve()
-    qr_path.write_bytes(qr_png(offer_uri))
+    private_file(qr_path).write_bytes(qr_png(offer_uri))
     if json_output:
         typer.echo(json.dumps({"offer_uri": offer_uri, "tx_code": tx_code, "qr_png": str(qr_path)}))
     else:

@@ -30,6 +30,7 @@ RFC 9457 problems::
         ├── OfferExpired                 410
         ├── NotFound                     404 (unknown source, subject, credential, transaction)
         ├── Unauthorized                 401 (admin token or citizen login missing or wrong)
+        ├── TooManyRequests              429 (a rate limit; .retry_after seconds)
         └── StartupRefused               settings or stored keys unfit for the mode
 """
 
@@ -62,6 +63,7 @@ __all__ = [
     "OfferExpired",
     "OfferNotFound",
     "StartupRefused",
+    "TooManyRequests",
     "Unauthorized",
     "UnknownCredentialConfiguration",
     "UnknownCredentialIdentifier",
@@ -214,6 +216,14 @@ class NotFound(IssuerError, code="NOT_FOUND", status=404):
 
 class Unauthorized(IssuerError, code="UNAUTHORIZED", status=401):
     """Missing or wrong credentials for an admin or citizen endpoint."""
+
+
+class TooManyRequests(IssuerError, code="RATE_LIMITED", status=429):
+    """A rate limit was reached; ``retry_after`` says in how many seconds to try again."""
+
+    def __init__(self, detail: str = "", *, retry_after: float) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class StartupRefused(IssuerError, code="STARTUP_REFUSED", status=500):

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
 from vc_core.errors import ProofGenerationError, VcError
+from vc_core.files import private_directory
 from vc_core.formats import FORMATS, SD_JWT_VC
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
@@ -154,7 +155,7 @@ def _pointer_matches(document: Any, pointer: str) -> bool:
         name = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and name in node:
             node = node[name]
-        elif isinstance(node, list) and name.isdigit() and int(name) < len(node):
+        elif isinstance(node, list) and name.isascii() and name.isdigit() and int(name) < len(node):
             node = node[int(name)]
         else:
             return False
@@ -205,11 +206,7 @@ class Issuer:
                 identifier=settings.base_url + api_issuer.base_path,
                 key_name=api_issuer.key_name,
             )
-        self.offers = Offers(
-            db,
-            secret=keys.derived_secret("offers"),
-            ttl=timedelta(seconds=settings.offer_ttl_seconds),
-        )
+        self.offers = Offers(db, keys=keys, ttl=timedelta(seconds=settings.offer_ttl_seconds))
         self._subject_secret = keys.derived_secret("subject")
         self._sealing: dict[str, SealingIdentity] = {}
         self._sealing_lock = threading.Lock()
@@ -237,7 +234,7 @@ class Issuer:
         running = {name: chosen[name] for name in settings.sources}
         url = settings.resolved_database_url
         if settings.database_url is None:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            private_directory(settings.data_dir)
         db = Database.open(url)
         db.create_tables()
         with db.write() as unit:

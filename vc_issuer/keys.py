@@ -167,6 +167,18 @@ class KeyRing:
         except InvalidTag:
             raise StartupRefused(f"the sealed secret {label!r} does not open") from None
 
+    def seal_subject(self, bsn: str, *, bound_to: str) -> bytes:
+        """A citizen's BSN sealed for one row (``offer:<id>``, ``token:<hash>``, …).
+
+        The row keeps this instead of the BSN: without the passphrase a copy of
+        the database reveals no BSN, and a sealed value opens only for its row.
+        """
+        return self.seal(bsn.encode("ascii"), label=f"subject:{bound_to}")
+
+    def open_subject(self, sealed: bytes, *, bound_to: str) -> str:
+        """The BSN :meth:`seal_subject` sealed for ``bound_to``; ``StartupRefused`` if it fails."""
+        return self.unseal(sealed, label=f"subject:{bound_to}").decode("ascii")
+
     def _controlled(self, source: str, number: int, pair: KeyPair) -> KeyPair:
         did = self._dids.get(source) or did_key(pair)
         vm_id = (

@@ -4,7 +4,8 @@ An offer has a random id (the last segment of its ``credential_offer_uri``);
 its pre-authorized code is an HMAC of that id under a server secret, so the
 database keeps only the code's hash and still serves the offer by reference.
 The tx_code (6 digits, for a second channel such as SMS) is kept as a keyed
-hash. Offers live ``offer_ttl`` and are deleted when redeemed or after too many
+hash, the citizen's BSN sealed for the offer (``KeyRing.seal_subject``).
+Offers live ``offer_ttl`` and are deleted when redeemed or after too many
 wrong tx_codes; QR codes carry the offer by reference.
 
 Spec: openid-4-verifiable-credential-issuance-1_0#name-credential-offer
@@ -24,6 +25,7 @@ from urllib.parse import quote
 from vc_core.types import Clock, JsonObject
 from vc_issuer.db import Database, OfferRecord
 from vc_issuer.errors import OfferExpired, OfferNotFound
+from vc_issuer.keys import KeyRing
 
 __all__ = [
     "OFFER_SCHEME",
@@ -32,6 +34,7 @@ __all__ = [
     "CreatedOffer",
     "Offers",
     "code_hash",
+    "offer_label",
 ]
 
 OFFER_SCHEME = "openid-credential-offer://"
@@ -128,12 +131,19 @@ def credential_offer(
     }
 
 
-class Offers:
-    """Creates, serves and checks offers in one database; ``secret`` keys codes and tx_codes."""
+def offer_label(offer_id: str) -> str:
+    """What an offer's BSN is sealed for (:meth:`KeyRing.seal_subject`)."""
+    return f"offer:{offer_id}"
 
-    def __init__(self, db: Database, *, secret: bytes, ttl: timedelta) -> None:
+
+class Offers:
+    """Creates, serves and checks offers in one database; ``keys`` key codes and tx_codes
+    and seal the citizen's BSN."""
+
+    def __init__(self, db: Database, *, keys: KeyRing, ttl: timedelta) -> None:
         self._db = db
-        self._secret = secret
+        self._keys = keys
+        self._secret = keys.derived_secret("offers")
         self._ttl = ttl
 
     def _code(self, offer_id: str) -> str:
@@ -171,7 +181,7 @@ class Offers:
         record = OfferRecord(
             id=offer_id,
             source=source,
-            subject=subject,
+            sealed_subject=self._keys.seal_subject(subject, bound_to=offer_label(offer_id)),
             configuration_ids=tuple(configuration_ids),
             code_hash=code_hash(code),
             tx_code_hash=None if pin is None else self.tx_code_hash(offer_id, pin),

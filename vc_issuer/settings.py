@@ -15,24 +15,38 @@ SQLite, fixed demo keys, seeded registers).
 
 from __future__ import annotations
 
+import itertools
+import math
 import secrets
+import string
 import tempfile
+from collections import Counter
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from vc_core.did import check_did_web_host
 from vc_core.errors import DidResolutionError
+from vc_core.limits import Rate
 
 __all__ = [
     "DEVELOPMENT_ADMIN_TOKEN",
     "DEVELOPMENT_PASSPHRASE",
+    "MIN_SECRET_BITS",
     "SOURCE_NAMES",
     "IssuerSettings",
     "did_web_for",
+    "estimated_entropy_bits",
     "settings_problem",
 ]
 
@@ -45,6 +59,69 @@ SOURCE_NAMES: tuple[str, ...] = ("brp", "belastingdienst", "duo", "rdw")
 
 _MIN_PASSPHRASE = 16
 _MIN_ADMIN_TOKEN = 32
+MIN_SECRET_BITS = 80
+"""The least estimated entropy (:func:`estimated_entropy_bits`) of a production secret."""
+_CLASSES = (
+    (string.ascii_lowercase, 26),
+    (string.ascii_uppercase, 26),
+    (string.digits, 10),
+    (string.punctuation + " ", 33),
+)
+_NON_ASCII_POOL = 100
+
+
+def estimated_entropy_bits(secret: str) -> float:
+    """A cautious estimate of how many bits of entropy ``secret`` has.
+
+    Each character counts the bits of one draw from the character classes the
+    secret uses (lower case 26, upper case 26, digits 10, other ASCII 33,
+    anything else 100), except a character that repeats the one before it or
+    steps one code point from it (``aa``, ``ab``, ``43``), which counts 1 bit.
+    The sum is capped by the length times the secret's own per-character
+    Shannon entropy, so a repeated pattern (``abcabc…``) or few distinct
+    characters gain little. Dictionary words are not recognised: it refuses
+    the obviously weak, it does not prove strength.
+
+    >>> round(estimated_entropy_bits("a" * 20))
+    0
+    >>> estimated_entropy_bits("k3P!x9Qz@7mW#2vL$8nR") > MIN_SECRET_BITS
+    True
+    """
+    if not secret:
+        return 0.0
+    pool = sum(size for chars, size in _CLASSES if any(c in chars for c in secret))
+    if any(not c.isascii() for c in secret):
+        pool += _NON_ASCII_POOL
+    per_draw = math.log2(pool)
+    bits = per_draw
+    for previous, current in itertools.pairwise(secret):
+        bits += 1.0 if abs(ord(current) - ord(previous)) <= 1 else per_draw
+    counts = Counter(secret)
+    shannon = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return min(bits, shannon * len(secret))
+
+
+def _check_secret(name: str, value: str, *, development: str, min_length: int) -> None:
+    """Refuse a production secret that is the development one, short, or guessable."""
+    if value == development:
+        raise ValueError(f"production needs its own {name}, not the development one")
+    bits = max(0.0, estimated_entropy_bits(value))
+    if len(value) < min_length or bits < MIN_SECRET_BITS:
+        raise ValueError(
+            f"production needs {name} to have at least {min_length} characters and "
+            f"{MIN_SECRET_BITS} bits of estimated entropy (this one: {len(value)} characters, "
+            f"about {bits:.0f} bits). Repeated characters, runs such as 'abc' or '123' and "
+            "a short repeated pattern count for little; use about 24 random characters "
+            "(for example: openssl rand -base64 24) or seven random words"
+        )
+
+
+def _rate(value: object) -> object:
+    return Rate.parse(value) if isinstance(value, str) else value
+
+
+RateSetting = Annotated[Rate, NoDecode, BeforeValidator(_rate)]
+"""A rate written ``"<count>/<second|minute|hour|day>"`` (in the environment as such)."""
 
 
 def did_web_for(base_url: str, source: str) -> str:
@@ -122,6 +199,25 @@ class IssuerSettings(BaseSettings):
     status_list_ttl_seconds: int = Field(default=300, ge=0, le=86_400)
     status_list_validity_hours: int = Field(default=24, ge=1, le=24 * 30)
     deferred_interval_seconds: int = Field(default=5, ge=1, le=3600)
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve /docs and /openapi.json; default: on in development, off in production.",
+    )
+    rate_limits: bool = Field(
+        default=True, description="Apply the rate limits below (429 with Retry-After)."
+    )
+    client_rate: RateSetting = Field(
+        default=Rate(600, 60.0),
+        description="Requests with a body (POST, PUT, PATCH, DELETE) per client address.",
+    )
+    citizen_offer_rate: RateSetting = Field(
+        default=Rate(30, 3600.0),
+        description="Wallet offers a logged-in citizen creates (portal and Basis API).",
+    )
+    plus_anonymous_rate: RateSetting = Field(
+        default=Rate(30, 60.0),
+        description="Refused Plus fetches per client before it authenticates; then 429.",
+    )
     extra_contexts_dir: Path | None = Field(
         default=None,
         description=(
@@ -155,16 +251,18 @@ class IssuerSettings(BaseSettings):
     def _refuse_development_secrets_in_production(self) -> Self:
         if self.mode != "production":
             return self
-        passphrase = self.key_passphrase.get_secret_value()
-        if passphrase == DEVELOPMENT_PASSPHRASE or len(passphrase) < _MIN_PASSPHRASE:
-            raise ValueError(
-                f"production needs its own key_passphrase of at least {_MIN_PASSPHRASE} chars"
-            )
-        token = self.admin_token.get_secret_value()
-        if token == DEVELOPMENT_ADMIN_TOKEN or len(token) < _MIN_ADMIN_TOKEN:
-            raise ValueError(
-                f"production needs its own admin_token of at least {_MIN_ADMIN_TOKEN} chars"
-            )
+        _check_secret(
+            "key_passphrase",
+            self.key_passphrase.get_secret_value(),
+            development=DEVELOPMENT_PASSPHRASE,
+            min_length=_MIN_PASSPHRASE,
+        )
+        _check_secret(
+            "admin_token",
+            self.admin_token.get_secret_value(),
+            development=DEVELOPMENT_ADMIN_TOKEN,
+            min_length=_MIN_ADMIN_TOKEN,
+        )
         if self.demo_keys or self.demo_data or self.demo_login:
             raise ValueError("demo keys, demo data and the demo login are for development only")
         return self
@@ -195,6 +293,11 @@ class IssuerSettings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'issuer.db').resolve()}"
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether ``/docs``, ``/redoc`` and ``/openapi.json`` are served."""
+        return self.mode == "development" if self.api_docs is None else self.api_docs
 
     @property
     def demo_login_enabled(self) -> bool:

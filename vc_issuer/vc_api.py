@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from vc_core.did import VerificationMethod, dereference_verification_method
 from vc_core.errors import FetchError, ParsingError, Problem, VcError, VerificationError
 from vc_core.keys import KeyPair
+from vc_core.limits import parse_int
 from vc_core.loader import (
     CREDENTIALS_V1_URL,
     DATA_INTEGRITY_V2_URL,
@@ -179,11 +180,12 @@ class VcApi:
         try:
             if len(parts) == 5 and parts[0] == "issuers" and parts[2] == "status":
                 return self.status_list(parts[1], parts[3], parts[4]).encode()
-            if len(parts) == 4 and parts[1] == "status" and parts[3].isdigit():
-                return self.issuer.status_list(parts[0], parts[2], int(parts[3])).encode()
+            if len(parts) == 4 and parts[1] == "status":
+                number = parse_int(parts[3], max_digits=9, name="the list number")
+                return self.issuer.status_list(parts[0], parts[2], number).encode()
             if len(parts) == 2 and parts[1] == "did.json":
                 return json.dumps(self.issuer.did_document(parts[0])).encode()
-        except NotFound as exc:
+        except (NotFound, ParsingError) as exc:
             raise FetchError(f"{url}: {exc.detail}") from exc
         raise FetchError(f"{url} is not served by this issuer and nothing is fetched")
 
@@ -191,9 +193,11 @@ class VcApi:
         """A VC API issuer's signed status list credential; ``NotFound`` if there is none."""
         if name not in self.issuers or purpose not in PURPOSES:
             raise NotFound(f"no status list {name}/{purpose}")
-        if not number.isdigit() or len(number) > 9:
-            raise NotFound(f"no status list {number!r}")
-        return self.issuer.status_lists.publish(name, purpose, int(number))
+        try:
+            parsed = parse_int(number, max_digits=9, name="the list number")
+        except ParsingError:
+            raise NotFound(f"no status list {number!r}") from None
+        return self.issuer.status_lists.publish(name, purpose, parsed)
 
     # Handlers ----------------------------------------------------------------------------------
 

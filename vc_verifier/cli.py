@@ -340,8 +340,16 @@ def serve(
             "the certificate's DID alternative names), for the 'upload a PDF' path."
         ),
     ] = None,
+    max_connections: Annotated[
+        int, typer.Option(help="Open connections before new requests get 503.", min=1)
+    ] = 256,
 ) -> None:
-    """Run the landlord's page (uvicorn). Plain http only on a loopback address."""
+    """Run the landlord's page (uvicorn). Plain http only on a loopback address.
+
+    Slow clients are cut off (10 s for the request headers, 15 s between and 60 s
+    for all body chunks, 5 s idle keep-alive); put a reverse proxy in front in
+    production (README, "Running it in production").
+    """
     from vc_core.devtls import development_certificate, serving_problem
     from vc_verifier.landlord import LandlordSettings, landlord_state
     from vc_verifier.landlord.serving import run
@@ -405,7 +413,14 @@ def serve(
             "certificates). The page reaches issuers with this process's trust store: start it "
             "with SSL_CERT_FILE naming a development issuer's certificate."
         )
-    run(settings, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+    run(
+        settings,
+        host=host,
+        port=port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+        max_connections=max_connections,
+    )
 
 
 @app.command()

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from vc_core.errors import FetchError
+from vc_core.errors import FetchError, ParsingError
+from vc_core.limits import parse_int
 from vc_core.types import Fetch
 
 __all__ = [
@@ -76,8 +77,8 @@ def http_fetch(
                     )
                 if response.status_code != httpx.codes.OK:
                     raise FetchError(f"{url} answered HTTP {response.status_code}")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
+                declared = response.headers.get("content-length")
+                if declared is not None and _declared_length(declared) > max_bytes:
                     raise FetchError(f"{url} declares {declared} bytes, over {max_bytes}")
                 body = bytearray()
                 for chunk in response.iter_bytes():
@@ -91,6 +92,14 @@ def http_fetch(
             raise FetchError(f"{url!r} is not a valid URL: {exc}") from exc
 
     return fetch
+
+
+def _declared_length(value: str) -> int:
+    """A ``Content-Length`` as a number (one that is not counts as too long)."""
+    try:
+        return parse_int(value, name="Content-Length")
+    except ParsingError:
+        return 2**63
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,14 @@
 
 A :class:`Transaction` binds the fresh ``nonce`` and ``state`` of one
 request to its DCQL query. The wallet's ``direct_post`` names the
-transaction by ``state``; :meth:`TransactionStore.consume` marks it used in
-the same atomic step that finds it, so a replayed response (same ``state``)
-is refused even when two arrive at once (docs/protocols.md, "Verifier checks" step 1 and P29).
+transaction by ``state``; :meth:`TransactionStore.find` looks it up, and only
+a response that verified is then consumed: :meth:`TransactionStore.consume`
+marks it used in the same atomic step that finds it, so a replayed response
+(same ``state``) is refused even when two arrive at once (docs/protocols.md,
+"Verifier checks" step 1 and P29). A response that does not verify leaves the
+transaction open (anyone who saw the QR code knows ``state``, so junk must not
+end it): :meth:`TransactionStore.fail` counts it, and ends the transaction at
+a limit.
 The landlord's page polls :meth:`TransactionStore.status` by the
 transaction ``id``, which never leaves the landlord's side (the wallet sees
 ``state`` and the ``request_uri``, which carries a separate ``request_id``).
@@ -19,11 +24,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from os import PathLike
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from vc_core.files import private_file
 from vc_core.types import JsonObject
 from vc_verifier.errors import TransactionReplayError, UnknownTransactionError
 from vc_verifier.qr import qr_png, qr_svg
@@ -107,7 +116,10 @@ class TransactionStatus:
 
     ``problems`` are the problem codes of a rejected response, ``error`` the
     wallet's error code, ``result`` whatever JSON the application attached
-    (for example its policy decision). Never holds disclosed claims.
+    (for example its policy decision). ``failed_attempts`` counts the answers
+    that did not verify; while it is below the verifier's limit the status
+    stays ``pending`` and ``problems``/``error`` describe the last of them.
+    Never holds disclosed claims.
     """
 
     transaction_id: str
@@ -116,6 +128,7 @@ class TransactionStatus:
     error: str | None = None
     result: JsonObject | None = None
     updated_at: datetime | None = None
+    failed_attempts: int = 0
 
     def to_json(self) -> JsonObject:
         """This status as a JSON object (the polling endpoint's answer)."""
@@ -126,6 +139,7 @@ class TransactionStatus:
             "error": self.error,
             "result": self.result,
             "updated_at": None if self.updated_at is None else self.updated_at.isoformat(),
+            "failed_attempts": self.failed_attempts,
         }
 
     @classmethod
@@ -139,7 +153,14 @@ class TransactionStatus:
             error=data.get("error"),
             result=data.get("result"),
             updated_at=None if updated is None else datetime.fromisoformat(updated),
+            failed_attempts=int(data.get("failed_attempts", 0)),
         )
+
+    def as_of(self, now: datetime, expires_at: datetime) -> TransactionStatus:
+        """This status at ``now``: a pending one past ``expires_at`` is ``expired``."""
+        if self.status == "pending" and now >= expires_at:
+            return replace(self, status="expired")
+        return self
 
 
 class TransactionStore(Protocol):
@@ -154,12 +175,27 @@ class TransactionStore(Protocol):
     def live_by_request_id(self, request_id: str, *, now: datetime) -> Transaction | None:
         """Return the unused, unexpired transaction behind a ``request_uri``, or ``None``."""
 
+    def find(self, state: str, *, now: datetime) -> Transaction:
+        """The open transaction with this ``state`` (nothing is marked).
+
+        Raises like :meth:`consume`.
+        """
+
     def consume(self, state: str, *, now: datetime) -> Transaction:
         """Find the transaction by ``state`` and mark it used, atomically.
 
         Raises ``UnknownTransactionError`` (``UNKNOWN_TRANSACTION``, or
         ``TRANSACTION_EXPIRED`` past its expiry) and ``TransactionReplayError``
         when it was used before.
+        """
+
+    def fail(self, status: TransactionStatus, *, limit: int) -> bool:
+        """Count an answer that did not verify against an open transaction, atomically.
+
+        Below ``limit`` failures the transaction stays open, its status
+        ``pending`` with the count and ``status``'s problems and error; at the
+        limit it is used and ``status`` (with the count) is its outcome. Returns
+        whether it ended; ``False`` also when it was no longer open.
         """
 
     def finish(self, status: TransactionStatus) -> None:
@@ -187,6 +223,13 @@ def _check_state(state: object) -> str:
     return state
 
 
+def _failed(status: TransactionStatus, count: int, *, limit: int) -> TransactionStatus:
+    """The status after the ``count``-th failed answer: final at ``limit``, else pending."""
+    if count >= limit:
+        return replace(status, failed_attempts=count)
+    return replace(status, status="pending", result=None, failed_attempts=count)
+
+
 class MemoryTransactions:
     """Transactions in a dict, for one process (tests, notebooks, a single worker)."""
 
@@ -197,6 +240,7 @@ class MemoryTransactions:
         self._by_request: dict[str, str] = {}
         self._used: set[str] = set()
         self._statuses: dict[str, TransactionStatus] = {}
+        self._failures: dict[str, int] = {}
 
     def add(self, transaction: Transaction) -> None:
         with self._lock:
@@ -221,35 +265,55 @@ class MemoryTransactions:
                 return None
             return transaction
 
-    def consume(self, state: str, *, now: datetime) -> Transaction:
-        state = _check_state(state)
+    def _open(self, state: str, now: datetime) -> Transaction:
+        transaction = self._transactions.get(self._by_state.get(_check_state(state), ""))
+        if transaction is None or transaction.id in self._used:
+            raise _refusal(known=transaction is not None, used=True)
+        if now >= transaction.expires_at:
+            raise _refusal(known=True, used=False)
+        return transaction
+
+    def find(self, state: str, *, now: datetime) -> Transaction:
         with self._lock:
-            transaction = self._transactions.get(self._by_state.get(state, ""))
-            if transaction is None or transaction.id in self._used:
-                raise _refusal(known=transaction is not None, used=True)
-            if now >= transaction.expires_at:
-                raise _refusal(known=True, used=False)
+            return self._open(state, now)
+
+    def consume(self, state: str, *, now: datetime) -> Transaction:
+        with self._lock:
+            transaction = self._open(state, now)
             self._used.add(transaction.id)
             self._statuses[transaction.id] = TransactionStatus(
                 transaction.id, "processing", updated_at=now
             )
             return transaction
 
+    def fail(self, status: TransactionStatus, *, limit: int) -> bool:
+        with self._lock:
+            transaction_id = status.transaction_id
+            if transaction_id not in self._transactions or transaction_id in self._used:
+                return False
+            count = self._failures.get(transaction_id, 0) + 1
+            self._failures[transaction_id] = count
+            self._statuses[transaction_id] = _failed(status, count, limit=limit)
+            if count >= limit:
+                self._used.add(transaction_id)
+            return count >= limit
+
     def finish(self, status: TransactionStatus) -> None:
         with self._lock:
             if status.transaction_id not in self._used:
                 raise ValueError("only a consumed transaction can be finished")
-            self._statuses[status.transaction_id] = status
+            failures = self._failures.get(status.transaction_id, 0)
+            self._statuses[status.transaction_id] = replace(status, failed_attempts=failures)
 
     def status(self, transaction_id: str, *, now: datetime) -> TransactionStatus | None:
         with self._lock:
             transaction = self._transactions.get(transaction_id)
             if transaction is None:
                 return None
-            if transaction_id in self._statuses:
-                return self._statuses[transaction_id]
-            name: TransactionStatusName = "expired" if now >= transaction.expires_at else "pending"
-            return TransactionStatus(transaction_id, name)
+            stored = self._statuses.get(
+                transaction_id, TransactionStatus(transaction_id, "pending")
+            )
+            return stored.as_of(now, transaction.expires_at)
 
     def purge(self, *, before: datetime) -> int:
         with self._lock:
@@ -260,6 +324,7 @@ class MemoryTransactions:
                 del self._by_request[transaction.request_id]
                 self._used.discard(transaction.id)
                 self._statuses.pop(transaction.id, None)
+                self._failures.pop(transaction.id, None)
             return len(gone)
 
 
@@ -271,9 +336,12 @@ CREATE TABLE IF NOT EXISTS vp_transactions (
     body TEXT NOT NULL,
     expires_at REAL NOT NULL,
     used INTEGER NOT NULL DEFAULT 0,
-    status TEXT
+    status TEXT,
+    failures INTEGER NOT NULL DEFAULT 0
 )
 """
+# Implementation note: databases made before failed answers were counted get the column.
+_ADD_FAILURES = "ALTER TABLE vp_transactions ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"
 
 
 def _timestamp(moment: datetime) -> float:
@@ -287,8 +355,9 @@ class SqliteTransactions:
 
     Consuming is one ``UPDATE … WHERE used = 0`` inside an immediate
     transaction, so exactly one of several concurrent responses with the same
-    ``state`` wins, across threads and processes. ``":memory:"`` gives a
-    private in-memory database.
+    ``state`` wins, across threads and processes; a failed answer is counted
+    the same way. ``":memory:"`` gives a private in-memory database; a file is
+    created for its owner only (0600).
 
     >>> from datetime import UTC
     >>> store = SqliteTransactions(":memory:")
@@ -298,16 +367,32 @@ class SqliteTransactions:
 
     def __init__(self, path: str | PathLike[str], *, timeout: float = 10.0) -> None:
         self._lock = threading.Lock()
+        if str(path) != ":memory:":
+            private_file(Path(path))
         self._connection = sqlite3.connect(
             path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
         with self._lock:
             self._connection.execute(_SCHEMA)
+            columns = self._connection.execute("PRAGMA table_info(vp_transactions)").fetchall()
+            if "failures" not in {column[1] for column in columns}:
+                self._connection.execute(_ADD_FAILURES)
 
     def close(self) -> None:
         """Close the database connection."""
         with self._lock:
             self._connection.close()
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Cursor]:
+        """One writing transaction (``BEGIN IMMEDIATE``: writers queue, across processes)."""
+        with self._lock:
+            cursor = self._connection.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            finally:
+                cursor.execute("COMMIT")
 
     def _execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -340,42 +425,74 @@ class SqliteTransactions:
         )
         return Transaction.from_json(json.loads(rows[0][0])) if rows else None
 
+    def find(self, state: str, *, now: datetime) -> Transaction:
+        state = _check_state(state)
+        rows = self._execute(
+            "SELECT body, used, expires_at FROM vp_transactions WHERE state = ?", (state,)
+        )
+        if not rows or rows[0][1]:
+            raise _refusal(known=bool(rows), used=True)
+        if _timestamp(now) >= rows[0][2]:
+            raise _refusal(known=True, used=False)
+        return Transaction.from_json(json.loads(rows[0][0]))
+
     def consume(self, state: str, *, now: datetime) -> Transaction:
         state = _check_state(state)
         processing = TransactionStatus("", "processing", updated_at=now)
         found: list[tuple[Any, ...]] = []
-        with self._lock:
-            cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                rows = cursor.execute(
-                    "UPDATE vp_transactions SET used = 1 "
-                    "WHERE state = ? AND used = 0 AND expires_at > ? RETURNING id, body",
-                    (state, _timestamp(now)),
+        with self._immediate() as cursor:
+            rows = cursor.execute(
+                "UPDATE vp_transactions SET used = 1 "
+                "WHERE state = ? AND used = 0 AND expires_at > ? RETURNING id, body",
+                (state, _timestamp(now)),
+            ).fetchall()
+            if rows:
+                status = replace(processing, transaction_id=rows[0][0])
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ? WHERE id = ?",
+                    (json.dumps(status.to_json()), rows[0][0]),
+                )
+            else:
+                found = cursor.execute(
+                    "SELECT used FROM vp_transactions WHERE state = ?", (state,)
                 ).fetchall()
-                if rows:
-                    status = replace(processing, transaction_id=rows[0][0])
-                    cursor.execute(
-                        "UPDATE vp_transactions SET status = ? WHERE id = ?",
-                        (json.dumps(status.to_json()), rows[0][0]),
-                    )
-                else:
-                    found = cursor.execute(
-                        "SELECT used FROM vp_transactions WHERE state = ?", (state,)
-                    ).fetchall()
-            finally:
-                cursor.execute("COMMIT")
         if not rows:
             raise _refusal(known=bool(found), used=bool(found and found[0][0]))
         return Transaction.from_json(json.loads(rows[0][1]))
 
+    def fail(self, status: TransactionStatus, *, limit: int) -> bool:
+        count = 0
+        with self._immediate() as cursor:
+            rows = cursor.execute(
+                "UPDATE vp_transactions SET failures = failures + 1 "
+                "WHERE id = ? AND used = 0 RETURNING failures",
+                (status.transaction_id,),
+            ).fetchall()
+            if rows:
+                count = int(rows[0][0])
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ?, used = ? WHERE id = ?",
+                    (
+                        json.dumps(_failed(status, count, limit=limit).to_json()),
+                        int(count >= limit),
+                        status.transaction_id,
+                    ),
+                )
+        return count >= limit
+
     def finish(self, status: TransactionStatus) -> None:
-        with self._lock:
-            changed = self._connection.execute(
-                "UPDATE vp_transactions SET status = ? WHERE id = ? AND used = 1",
-                (json.dumps(status.to_json()), status.transaction_id),
-            ).rowcount
-        if changed != 1:
+        with self._immediate() as cursor:
+            found = cursor.execute(
+                "SELECT failures FROM vp_transactions WHERE id = ? AND used = 1",
+                (status.transaction_id,),
+            ).fetchall()
+            if found:
+                final = replace(status, failed_attempts=int(found[0][0]))
+                cursor.execute(
+                    "UPDATE vp_transactions SET status = ? WHERE id = ?",
+                    (json.dumps(final.to_json()), status.transaction_id),
+                )
+        if not found:
             raise ValueError("only a consumed transaction can be finished")
 
     def status(self, transaction_id: str, *, now: datetime) -> TransactionStatus | None:
@@ -385,10 +502,12 @@ class SqliteTransactions:
         if not rows:
             return None
         stored, expires_at = rows[0]
-        if stored is not None:
-            return TransactionStatus.from_json(json.loads(stored))
-        name: TransactionStatusName = "expired" if _timestamp(now) >= expires_at else "pending"
-        return TransactionStatus(transaction_id, name)
+        status = (
+            TransactionStatus(transaction_id, "pending")
+            if stored is None
+            else TransactionStatus.from_json(json.loads(stored))
+        )
+        return status.as_of(now, datetime.fromtimestamp(expires_at, UTC))
 
     def purge(self, *, before: datetime) -> int:
         with self._lock:

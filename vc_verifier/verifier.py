@@ -98,6 +98,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CREDENTIAL_CRYPTOSUITES",
+    "DEFAULT_MAX_FAILED_RESPONSES",
     "PRESENTATION_CRYPTOSUITES",
     "Verifier",
 ]
@@ -108,6 +109,8 @@ DEFAULT_CREDENTIAL_CRYPTOSUITES: tuple[str, ...] = ("ecdsa-sd-2023",)
 """Suites accepted on credentials by default: selective disclosure, derived proofs only."""
 PLUS_CRYPTOSUITES = frozenset({"ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 """Suites also accepted on Plus copies (a source serves them whole, to the recipient only)."""
+DEFAULT_MAX_FAILED_RESPONSES = 5
+"""Answers that do not verify before a transaction ends with the last of them."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
 _PLUS_PROPERTIES = frozenset({"ontvanger", "toestemming", "doel"})
@@ -180,8 +183,9 @@ class Verifier:
     same trusted issuers: a did:web DID stands for the issuer at its https URL
     (keys from its DID document); an issuer trusted by its https URL gives its
     keys in JWT VC Issuer Metadata, or, with ``sd_jwt_trust_anchors``, in an
-    ``x5c`` chain to one of them. Nothing is fetched or verified in the
-    constructor.
+    ``x5c`` chain to one of them. ``max_failed_responses`` answers that do not
+    verify end a transaction (before that it stays open for the real wallet).
+    Nothing is fetched or verified in the constructor.
     """
 
     def __init__(
@@ -203,8 +207,12 @@ class Verifier:
         trusted_seals: Mapping[str, Sequence[x509.Certificate]] | None = None,
         did_documents: Mapping[str, JsonObject] | None = None,
         sd_jwt_trust_anchors: Sequence[x509.Certificate] = (),
+        max_failed_responses: int = DEFAULT_MAX_FAILED_RESPONSES,
     ) -> None:
         openid4vp.check_client_id(client_id)
+        if max_failed_responses < 1:
+            raise ValueError("max_failed_responses must be at least 1")
+        self.max_failed_responses = max_failed_responses
         if not isinstance(signing_key, KeyPair):
             raise TypeError("signing_key must be a KeyPair")
         if http is not None and fetch is not None:
@@ -733,37 +741,46 @@ class Verifier:
     ) -> PresentationOutcome:
         """Handle a wallet's ``direct_post`` body (form fields, from any web framework).
 
-        The ``state`` must name a live, unanswered transaction; it is marked
-        used at once, so a replay raises ``TransactionReplayError`` and an
-        unknown or expired state ``UnknownTransactionError``. Everything after
-        that is an outcome, not an exception: ``verified`` (every presentation
-        verified with the transaction's nonce and client_id, and the DCQL query
-        is satisfied), ``rejected`` with every problem (a malformed ``vp_token``
-        gives ``PARSING_ERROR``), or ``wallet_error``. Call
-        ``outcome.raise_for_problems()`` to turn a non-verified outcome into the
-        typed error. ``on_outcome`` may return JSON (say, a policy decision) to
-        keep with the transaction for :meth:`transaction_status`.
+        The ``state`` must name a live, unanswered transaction, else an unknown
+        or expired state raises ``UnknownTransactionError`` and an answered one
+        ``TransactionReplayError``. Everything after that is an outcome, not an
+        exception: ``verified`` (every presentation verified with the
+        transaction's nonce and client_id, and the DCQL query is satisfied),
+        ``rejected`` with every problem (a malformed ``vp_token`` gives
+        ``PARSING_ERROR``), or ``wallet_error``.
+
+        Only a verified answer uses the transaction up (a replay of it is then
+        refused). Anyone who saw the request's QR code knows its ``state``, so
+        an answer that does not verify leaves the transaction open for the
+        real wallet and is counted; the ``max_failed_responses``-th ends it
+        with that outcome. ``on_outcome`` runs for the outcome that ends a
+        transaction and may return JSON (say, a policy decision) to keep with it
+        for :meth:`transaction_status`. Call ``outcome.raise_for_problems()`` to
+        turn a non-verified outcome into the typed error.
 
         Spec: openid-4-verifiable-presentations-1_0#response_mode_post
         """
         state = form_fields.get("state") if isinstance(form_fields, Mapping) else None
-        transaction = self.transactions.consume(state, now=self._clock())  # type: ignore[arg-type]
+        transaction = self.transactions.find(state, now=self._clock())  # type: ignore[arg-type]
         outcome = self._outcome(transaction, form_fields)
+        status = TransactionStatus(
+            transaction.id,
+            outcome.status,
+            problems=tuple(problem.code for problem in outcome.problems),
+            error=outcome.wallet_error,
+            updated_at=outcome.completed_at,
+        )
+        if outcome.verified:
+            # Implementation note: a concurrent answer may have won meanwhile (replay).
+            self.transactions.consume(transaction.state, now=self._clock())
+        elif not self.transactions.fail(status, limit=self.max_failed_responses):
+            return outcome
         result: JsonObject | None = None
         try:
             result = on_outcome(outcome) if on_outcome is not None else None
         finally:
             # Implementation note: the status is recorded even when the callback fails.
-            self.transactions.finish(
-                TransactionStatus(
-                    transaction.id,
-                    outcome.status,
-                    problems=tuple(problem.code for problem in outcome.problems),
-                    error=outcome.wallet_error,
-                    result=result,
-                    updated_at=outcome.completed_at,
-                )
-            )
+            self.transactions.finish(replace(status, result=result))
         return outcome
 
     def _outcome(

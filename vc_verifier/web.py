@@ -14,13 +14,20 @@ here too.
 - ``POST {prefix}/response``: the wallet's ``direct_post`` form; ``200 {}``
   when it verified (or the wallet reported an error), ``400
   {"error": "invalid_request", …}`` otherwise. It never redirects (P26).
+  An answer that does not verify leaves the transaction open until the
+  verifier's ``max_failed_responses`` (see :meth:`Verifier.handle_response`).
 - ``GET {prefix}/transactions/{transaction_id}``: the status for the
   landlord's page to poll (no claims, only status, problem codes and what
-  ``on_outcome`` returned).
+  ``on_outcome`` returned), served only with ``status_access``: it decides
+  per request whether the caller may read that transaction (e.g. the desk
+  that started it; 404 otherwise).
 
 Each operation documents its statuses, bodies and media types in the host
 app's OpenAPI document; what all of them can answer is in
-:data:`COMMON_RESPONSES`, given to the router once.
+:data:`COMMON_RESPONSES`, given to the router once: among them 408, 413 and
+429 (:data:`vc_core.limits.GUARD_RESPONSES`). Put
+:class:`vc_core.limits.RequestGuard` in front of the app, as the landlord's
+page does, so that bodies are capped and read before anything else runs.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from vc_core.errors import VerificationError
+from vc_core.limits import GUARD_RESPONSES
 from vc_core.types import JsonObject
 from vc_verifier.errors import UnknownTransactionError
 from vc_verifier.results import PresentationOutcome
@@ -57,6 +65,7 @@ _OAUTH_ERROR: dict[str, Any] = {
 }
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     500: {"description": "The host app could not handle the request."},
+    **GUARD_RESPONSES,
 }
 """Responses every operation of the router can give, declared once for all of them."""
 
@@ -99,11 +108,15 @@ def create_router(
     prefix: str = "/oid4vp",
     on_outcome: Callable[[PresentationOutcome], JsonObject | None] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    status_access: Callable[[Request, str], bool] | None = None,
 ) -> APIRouter:
     """Return a router serving request objects, ``direct_post`` responses and status polls.
 
-    ``on_outcome`` runs for every answered transaction (in a worker thread);
-    what it returns is kept for the polling endpoint, e.g. a policy decision.
+    ``on_outcome`` runs for every transaction that ends with an answer (in a
+    worker thread); what it returns is kept for the polling endpoint, e.g. a
+    policy decision. ``status_access(request, transaction_id)`` says whether a
+    caller may poll a transaction; without it the polling endpoint is not
+    served (a transaction's decision is for the one who started it).
     """
     router = APIRouter(prefix=prefix, responses=COMMON_RESPONSES)
 
@@ -173,6 +186,9 @@ def create_router(
             return _error(400, "the presentation was refused: " + ", ".join(codes))
         return JSONResponse({}, headers=_NO_STORE)
 
+    if status_access is None:
+        return router
+
     @router.get(
         "/transactions/{transaction_id}",
         responses={
@@ -183,9 +199,9 @@ def create_router(
             404: {"description": "No transaction has this id.", "content": _OAUTH_ERROR},
         },
     )
-    def transaction_status(transaction_id: str) -> Response:
+    def transaction_status(transaction_id: str, request: Request) -> Response:
         status = verifier.transaction_status(transaction_id)
-        if status is None:
+        if status is None or not status_access(request, transaction_id):
             return _error(404, "no transaction has this id")
         return JSONResponse(status.to_json(), headers=_NO_STORE)
 

@@ -4,13 +4,14 @@
 restore|export|delete`` and ``consent grant|list|show|revoke`` (Blauwe Knop Plus).
 The folder (default ``~/.blauwe-knop/wallet``, or
 ``BLAUWE_KNOP_WALLET_DIR``) holds ``wallet.db`` (the encrypted store) and
-``config.json`` (the trusted issuers). The passphrase comes from
+``config.json`` (the trusted issuers and verifiers). The passphrase comes from
 ``BLAUWE_KNOP_WALLET_PASSPHRASE`` or a prompt; a backup's from
 ``BLAUWE_KNOP_BACKUP_PASSPHRASE`` or a prompt. Errors print their code and
 exit 1; usage errors exit 2.
 
 Programs and tests may pass a :class:`CliSettings` as Typer's ``obj`` to
-inject the HTTP client, the Argon2id cost and the clock. ``list``, ``show`` and
+inject the HTTP client, the name resolver, the Argon2id cost and the clock. ``list``,
+``show`` and
 ``log`` read the store only; the protocol code (JSON-LD, HTTP) is imported by
 the commands that talk to issuers and verifiers.
 """
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from vc_core.errors import VcError
+from vc_core.files import private_directory
 from vc_core.types import Clock, JsonObject
 from wallet_sdk import _json
 from wallet_sdk.activity import export_activity
@@ -39,7 +41,7 @@ from wallet_sdk.store import Argon2Params, EncryptedStore
 
 if TYPE_CHECKING:
     from wallet_sdk.consent import ConsentGrant
-    from wallet_sdk.http import HttpClient
+    from wallet_sdk.http import HttpClient, Resolver
     from wallet_sdk.offers import CredentialOffer
     from wallet_sdk.wallet import Wallet
 
@@ -72,6 +74,8 @@ class CliSettings:
     http_factory: Callable[[], HttpClient] = _default_client
     kdf: Argon2Params | None = None
     clock: Clock = field(default=_utc_now)
+    resolve: Resolver | None = None
+    """The name resolver (``None``: the system's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +178,9 @@ def _wallet(state: _State, *, create: bool = False) -> Iterator[Wallet]:
                 store=store,
                 http=state.settings.http_factory(),
                 trusted_issuers=config["trusted_issuers"],
+                trusted_verifiers=config.get("trusted_verifiers", []),
                 clock=state.settings.clock,
+                resolve=state.settings.resolve,
             )
         except VcError as exc:
             _fail(str(exc))
@@ -204,7 +210,7 @@ def init(
     state = _state(ctx)
     if state.store_path.exists():
         _fail(f"{state.store_path} already exists")
-    state.directory.mkdir(parents=True, exist_ok=True)
+    private_directory(state.directory)
     _write_config(state, {"trusted_issuers": _check_trust(list(trust or []))})
     passphrase = _passphrase(PASSPHRASE_ENV, "New wallet passphrase", confirm=True)
     EncryptedStore.open(state.store_path, passphrase=passphrase, kdf=state.settings.kdf).close()
@@ -212,13 +218,33 @@ def init(
 
 
 @app.command("trust")
-def trust_command(ctx: typer.Context, issuer: str) -> None:
-    """Add an issuer (did:web DID or https URL) to the wallet's trusted issuers."""
+def trust_command(
+    ctx: typer.Context,
+    party: Annotated[str, typer.Argument(help="A did:web DID or an https URL.")],
+    verifier: Annotated[
+        bool,
+        typer.Option(
+            "--verifier",
+            help="Trust a verifier (reached even at a private address, e.g. a development "
+            "landlord page on localhost) instead of an issuer.",
+        ),
+    ] = False,
+) -> None:
+    """Add an issuer (or, with --verifier, a verifier) to the wallet's trusted parties."""
+    from wallet_sdk.trust import trusted_origins
+
     state = _state(ctx)
     config = _read_config(state)
-    config["trusted_issuers"] = _check_trust([*config["trusted_issuers"], issuer])
+    if verifier:
+        try:
+            trusted_origins([party])
+        except ValueError as exc:
+            _fail(str(exc), USAGE_ERROR)
+        config["trusted_verifiers"] = [*config.get("trusted_verifiers", []), party]
+    else:
+        config["trusted_issuers"] = _check_trust([*config["trusted_issuers"], party])
     _write_config(state, config)
-    typer.echo(f"trusted: {issuer}")
+    typer.echo(f"trusted {'verifier' if verifier else 'issuer'}: {party}")
 
 
 def _offer_text(source: str) -> str:
@@ -378,7 +404,7 @@ def restore(ctx: typer.Context, file: Path) -> None:
     """Restore a backup into this wallet folder (created if it does not exist yet)."""
     state = _state(ctx)
     if not state.config_path.exists():
-        state.directory.mkdir(parents=True, exist_ok=True)
+        private_directory(state.directory)
         _write_config(state, {"trusted_issuers": []})
     with _wallet(state, create=True) as wallet:
         passphrase = _passphrase(BACKUP_PASSPHRASE_ENV, "Backup passphrase")

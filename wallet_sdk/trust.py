@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 
 from vc_core.did import did_web_base_url
 from vc_core.errors import DidResolutionError
-from wallet_sdk.http import is_https_url
+from wallet_sdk.http import https_origin, is_https_url
 
 __all__ = [
     "TrustedIssuers",
     "did_web_for_issuer_url",
     "issuer_url_for_did_web",
     "trusted_issuer_map",
+    "trusted_origins",
 ]
 
 TrustedIssuers = Mapping[str, str] | Iterable[str]
@@ -87,3 +88,28 @@ def trusted_issuer_map(trusted: TrustedIssuers) -> dict[str, str]:
         else:
             raise ValueError(f"trusted issuer {item!r} is neither a did:web DID nor an https URL")
     return result
+
+
+def trusted_origins(parties: Iterable[str]) -> set[str]:
+    """The https origins of parties the citizen trusts: did:web DIDs or https URLs.
+
+    The wallet reaches these origins at any address (a development verifier
+    on ``localhost``); other origins only at public addresses.
+
+    >>> sorted(trusted_origins(["did:web:localhost%3A8443", "https://Verhuur.example.nl/x"]))
+    ['https://localhost:8443', 'https://verhuur.example.nl']
+    """
+    if isinstance(parties, str):
+        raise TypeError("trusted parties must be a collection, not one string")
+    found: set[str] = set()
+    for party in parties:
+        url = party
+        if isinstance(party, str) and party.startswith("did:web:"):
+            try:
+                url = issuer_url_for_did_web(party)
+            except DidResolutionError as exc:
+                raise ValueError(f"trusted party {party!r}: {exc.detail}") from exc
+        if not is_https_url(url):
+            raise ValueError(f"trusted party {party!r} is neither a did:web DID nor an https URL")
+        found.add(https_origin(url))
+    return found

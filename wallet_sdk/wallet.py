@@ -24,14 +24,21 @@ from wallet_sdk.backup import restore_backup, write_backup
 from wallet_sdk.consent import ConsentGrant, ConsentStatus
 from wallet_sdk.errors import NoMatchingCredentialError, OfferError, StoreError
 from wallet_sdk.export import EXPORT_DOMAIN, export_presentation
-from wallet_sdk.http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HttpClient, WalletHttp
+from wallet_sdk.http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    HttpClient,
+    Resolver,
+    WalletHttp,
+    system_resolver,
+)
 from wallet_sdk.keys import HolderCurve, HolderKeys
 from wallet_sdk.offers import CredentialOffer, CredentialOfferReference, parse_offer_text
 from wallet_sdk.present import Match, Presentation, build_presentation, match_request
 from wallet_sdk.receive import OfferPreview, Receiver
 from wallet_sdk.records import ActivityEntry, PendingIssuance, StoredCredential
 from wallet_sdk.store import Argon2Params, WalletStore
-from wallet_sdk.trust import TrustedIssuers, trusted_issuer_map
+from wallet_sdk.trust import TrustedIssuers, trusted_issuer_map, trusted_origins
 
 __all__ = ["Wallet"]
 
@@ -47,6 +54,10 @@ class Wallet:
     list of did:web DIDs / issuer URLs (:func:`~wallet_sdk.trust.trusted_issuer_map`).
     ``http`` is used for issuer endpoints, did:web documents, status lists,
     request objects and ``direct_post`` answers, never following redirects.
+    ``trusted_verifiers`` (did:web DIDs or https URLs) are verifiers the citizen
+    trusts explicitly: like the trusted issuers' origins they are reached at
+    any address; every other origin a QR code leads to only at a public one
+    (:mod:`wallet_sdk.http`; ``resolve`` replaces the system's name resolver).
     ``holder_curve`` is the key type of new holder keys (``P-256`` or
     ``Ed25519``). Nothing happens in the constructor but bookkeeping.
     """
@@ -57,18 +68,26 @@ class Wallet:
         store: WalletStore,
         http: HttpClient,
         trusted_issuers: TrustedIssuers,
+        trusted_verifiers: Iterable[str] = (),
         clock: Clock = _utc_now,
         holder_curve: HolderCurve = "P-256",
         timeout: float = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        resolve: Resolver | None = None,
     ) -> None:
         if not isinstance(store, WalletStore):
             raise TypeError("store must be an EncryptedStore or a MemoryStore")
         self.store = store
-        self._http = WalletHttp(http, timeout=timeout, max_response_bytes=max_response_bytes)
+        self._trusted = trusted_issuer_map(trusted_issuers)
+        self._http = WalletHttp(
+            http,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+            trusted_origins=trusted_origins([*self._trusted, *trusted_verifiers]),
+            resolve=resolve or system_resolver,
+        )
         self._clock = clock
         self._keys = HolderKeys(store, clock=clock)
-        self._trusted = trusted_issuer_map(trusted_issuers)
         self._receiver = Receiver(
             store=store,
             http=self._http,

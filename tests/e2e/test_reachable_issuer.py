@@ -146,6 +146,10 @@ def test_a_wallet_and_a_landlord_page_reach_a_dev_tls_issuer(tmp_path: Path) -> 
                 page = desk.get(check.headers["location"]).text
                 uri = re.search(r'href="(openid4vp://[^"]+)"', page)
                 assert uri is not None
+                # The page is on localhost: the citizen trusts this development verifier.
+                origin = f"https://localhost:{page_port}"
+                trusted = _run(*wallet, "trust", "--verifier", origin, env=citizen)
+                assert trusted.returncode == 0, trusted.stderr
                 shown = _run(
                     *wallet, "present", html.unescape(uri.group(1)), "--yes",
                     env={**citizen, "SSL_CERT_FILE": str(bundle)},

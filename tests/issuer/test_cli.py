@@ -212,8 +212,8 @@ def test_serve_refuses_plain_http_off_loopback(data_dir: Path) -> None:
             ["--dev-tls"],
             {
                 "BLAUWE_KNOP_ISSUER_MODE": "production",
-                "BLAUWE_KNOP_ISSUER_KEY_PASSPHRASE": "a passphrase of my own",
-                "BLAUWE_KNOP_ISSUER_ADMIN_TOKEN": "a-token-of-my-own-" * 2,
+                "BLAUWE_KNOP_ISSUER_KEY_PASSPHRASE": "tulip quarry nine velvet orbit",
+                "BLAUWE_KNOP_ISSUER_ADMIN_TOKEN": "Jk3v9-QpX2_mWz7Lr4tYb8NcHs6dAe1UgF0o",
             },
             "--dev-tls is for development",
         ),

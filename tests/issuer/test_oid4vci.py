@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from vc_core.did import did_key
 from vc_core.jws import sign_jws
@@ -24,6 +25,7 @@ from .support import (
     ADMIN,
     BASE_URL,
     CONFIGURATIONS,
+    DEMO_BSN,
     NOBODY_BSN,
     REVIEW_BSN,
     assert_error,
@@ -218,7 +220,7 @@ def test_forged_proof_headers_are_refused(session: Session, wallet: TestWallet, 
 def test_stale_nonce_is_refused(issuer: Issuer, session: Session, wallet: TestWallet) -> None:
     service_app = create_app(issuer)
     old = datetime.now(UTC) - timedelta(minutes=6)
-    stale = service_app.state.service.nonces.issue(clock=lambda: old)
+    stale = service_app.state.service.nonces.issue(source="belastingdienst", clock=lambda: old)
     proof = proof_jwt(KeyPair.generate(), audience=session.issuer, nonce=stale)
     body = {"credential_configuration_id": session.configuration_id, "proofs": {"jwt": [proof]}}
     response = wallet.request(session, body)
@@ -423,3 +425,25 @@ def test_notification_endpoint(client: TestClient, session: Session, wallet: Tes
         "invalid_notification_request",
     )
     assert_error(client.post(endpoint, json=accepted), 401, "invalid_token")
+
+
+def test_open_offers_tokens_and_deferred_requests_keep_no_bsn(
+    issuer: Issuer, client: TestClient, wallet: TestWallet
+) -> None:
+    """On SQLite and PostgreSQL: the BSN is sealed for its row, never stored in plain text."""
+    make_offer(client, "rdw")
+    offer = make_offer(client, "duo", REVIEW_BSN)
+    session = wallet.open(offer["offer_uri"])
+    assert wallet.token(session, offer["tx_code"]).status_code == 200
+    assert wallet.request_copies(session, 1).status_code == 202
+    tables = ("oid4vci_offers", "oid4vci_tokens", "oid4vci_deferred")
+    with issuer.db.read() as unit:
+        rows = {t: unit.session.execute(text(f"SELECT * FROM {t}")).all() for t in tables}
+    assert all(rows.values())
+    for table, found in rows.items():
+        for row in found:
+            for value in row:
+                raw = isinstance(value, bytes | memoryview)
+                shown = bytes(value).decode("latin-1") if raw else str(value)
+                assert REVIEW_BSN not in shown, table
+                assert DEMO_BSN not in shown, table

@@ -10,14 +10,16 @@ from pydantic import SecretStr, ValidationError
 from vc_issuer.settings import (
     DEVELOPMENT_ADMIN_TOKEN,
     DEVELOPMENT_PASSPHRASE,
+    MIN_SECRET_BITS,
     IssuerSettings,
     did_web_for,
+    estimated_entropy_bits,
 )
 
 STRONG = {
     "mode": "production",
     "key_passphrase": SecretStr("a long operator passphrase"),
-    "admin_token": SecretStr("x" * 40),
+    "admin_token": SecretStr("Jk3v9-QpX2_mWz7Lr4tYb8NcHs6dAe1UgF0o"),
 }
 
 
@@ -78,15 +80,54 @@ def test_base_url_must_be_https(base_url: str) -> None:
     [
         ({"key_passphrase": SecretStr(DEVELOPMENT_PASSPHRASE)}, "key_passphrase"),
         ({"key_passphrase": SecretStr("short")}, "key_passphrase"),
+        ({"key_passphrase": SecretStr("a" * 20)}, "key_passphrase.*about 0 bits"),
+        ({"key_passphrase": SecretStr("abcabcabcabcabcabcabc")}, "key_passphrase.*80 bits"),
+        ({"key_passphrase": SecretStr("abcdefghijklmnopqrstuvwxyz")}, "runs such as 'abc'"),
         ({"admin_token": SecretStr(DEVELOPMENT_ADMIN_TOKEN)}, "admin_token"),
+        ({"admin_token": SecretStr("x" * 40)}, "admin_token.*openssl rand"),
         ({"demo_keys": True}, "development only"),
         ({"demo_data": True}, "development only"),
         ({"demo_login": True}, "development only"),
     ],
-    ids=["dev_passphrase", "short_passphrase", "dev_token", "demo_keys", "demo_data", "demo_login"],
+    ids=[
+        "dev_passphrase",
+        "short_passphrase",
+        "repeated_passphrase",
+        "pattern_passphrase",
+        "run_passphrase",
+        "dev_token",
+        "repeated_token",
+        "demo_keys",
+        "demo_data",
+        "demo_login",
+    ],
 )
 def test_production_refuses_development_secrets(change: dict[str, object], reason: str) -> None:
     with pytest.raises(ValidationError, match=reason):
         IssuerSettings.model_validate({**STRONG, **change})
     production = IssuerSettings.model_validate(STRONG)
     assert not production.demo_login_enabled
+
+
+@pytest.mark.parametrize(
+    ("secret", "strong"),
+    [
+        ("a" * 20, False),
+        ("ab" * 16, False),
+        ("0123456789" * 3, False),
+        ("Password123!Password", False),
+        ("a long operator passphrase", True),
+        ("correct horse battery staple", True),
+        ("k3P!x9Qz@7mW#2vL$8nR", True),
+    ],
+)
+def test_entropy_estimate_refuses_the_obviously_weak(secret: str, strong: bool) -> None:
+    assert (estimated_entropy_bits(secret) >= MIN_SECRET_BITS) is strong
+
+
+@pytest.mark.parametrize(("docs", "served"), [(None, False), (True, True)])
+def test_api_docs_are_off_in_production_unless_asked(docs: bool | None, served: bool) -> None:
+    production = IssuerSettings.model_validate({**STRONG, "api_docs": docs})
+    assert production.api_docs_enabled is served
+    assert IssuerSettings.demo().api_docs_enabled
+    assert not IssuerSettings.demo(api_docs=False).api_docs_enabled

@@ -230,3 +230,15 @@ def test_expired_protocol_state_is_purged(issuer: Issuer, client: TestClient) ->
     assert client.get(offer.offer_url).status_code == 410
     assert issuer.purge_expired() >= 1
     assert client.get(offer.offer_url).status_code == 404
+
+
+def test_every_operation_documents_the_guards_answers(client: TestClient) -> None:
+    """413, 408 and 429 (with Retry-After) come from the request guard on every route."""
+    spec = client.get("/openapi.json").json()
+    operations = [op for item in spec["paths"].values() for op in item.values()]
+    assert len(operations) > 40
+    for operation in operations:
+        for status in ("408", "413", "429"):
+            documented = operation["responses"][status]
+            assert "application/problem+json" in documented["content"]
+        assert "Retry-After" in operation["responses"]["429"]["headers"]

@@ -137,6 +137,9 @@ def test_request_object_gone_once_answered_or_expired(
 ) -> None:
     tx = verifier.create_request(QUERY, response_uri=RESPONSE_URI)
     verifier.handle_response({"state": tx.state, "error": "access_denied"})
+    assert verifier.request_object(tx.request_id)  # one failed answer leaves it open
+    for _ in range(verifier.max_failed_responses - 1):
+        verifier.handle_response({"state": tx.state, "error": "access_denied"})
     with pytest.raises(UnknownTransactionError) as caught:
         verifier.request_object(tx.request_id)
     assert caught.value.code == "UNKNOWN_TRANSACTION"
@@ -293,9 +296,23 @@ def test_wallet_error_is_a_typed_outcome(verifier: Verifier) -> None:
         outcome.raise_for_problems()
     assert caught.value.code == "WALLET_ERROR_RESPONSE"
     assert caught.value.error == "access_denied"
+    # Anyone who saw the QR code can post an error: it is counted, the request stays open.
     status = verifier.transaction_status(tx.id)
     assert status is not None
-    assert (status.status, status.error) == ("wallet_error", "access_denied")
+    assert (status.status, status.error, status.failed_attempts) == (
+        "pending",
+        "access_denied",
+        1,
+    )
+    for _ in range(verifier.max_failed_responses - 1):
+        verifier.handle_response({"state": tx.state, "error": "access_denied"})
+    ended = verifier.transaction_status(tx.id)
+    assert ended is not None
+    assert (ended.status, ended.error, ended.failed_attempts) == (
+        "wallet_error",
+        "access_denied",
+        5,
+    )
     with pytest.raises(TransactionReplayError):
         verifier.handle_response({"state": tx.state, "error": "access_denied"})
 
@@ -330,8 +347,13 @@ def test_hostile_vp_token_is_a_parsing_error(verifier: Verifier, name: str) -> N
     with pytest.raises(VerificationError) as caught:
         outcome.raise_for_problems()
     assert caught.value.code == "PARSING_ERROR"
-    with pytest.raises(TransactionReplayError):
-        verifier.handle_response(form)
+    status = verifier.transaction_status(tx.id)
+    assert status is not None
+    assert (status.status, status.problems, status.failed_attempts) == (
+        "pending",
+        ("PARSING_ERROR",),
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -426,7 +448,10 @@ def test_multiple_and_credential_sets(
     assert _codes(outcome) == ["CREDENTIAL_SETS_NOT_SATISFIED"]
 
 
-def test_failing_callback_still_records_the_outcome(verifier: Verifier) -> None:
+def test_failing_callback_still_records_the_outcome(
+    make_verifier: Callable[..., Verifier],
+) -> None:
+    verifier = make_verifier(max_failed_responses=1)
     tx = verifier.create_request(QUERY, response_uri=RESPONSE_URI)
 
     def broken(outcome: Any) -> JsonObject:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
 from vc_core.jws import verify_jws
@@ -25,21 +25,29 @@ from .helpers import FACTS, Holder, disclose, present
 RULE = HousingIncomeRule.load(year=2026)
 RESPONSE_URI = "https://verhuur.example.nl/oid4vp/response"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+DESK = {"X-Desk": "the-desk-that-started-it"}
 
 
 def _decide(outcome: PresentationOutcome) -> JsonObject:
     return RULE.evaluate(outcome, household_size=2).to_json()
 
 
+def _is_desk(request: Request, transaction_id: str) -> bool:
+    return request.headers.get("x-desk") == DESK["X-Desk"]
+
+
 def _app(verifier: Verifier, **options: Any) -> FastAPI:
     app = FastAPI()
+    options.setdefault("status_access", _is_desk)
     app.include_router(create_router(verifier, on_outcome=_decide, **options))
     return app
 
 
 @pytest.fixture
 def client(verifier: Verifier) -> Iterator[TestClient]:
-    with TestClient(_app(verifier), base_url="https://verhuur.example.nl") as test_client:
+    with TestClient(
+        _app(verifier), base_url="https://verhuur.example.nl", headers=DESK
+    ) as test_client:
         yield test_client
 
 
@@ -92,7 +100,7 @@ def test_rejected_presentation_is_400_with_codes(
     assert posted.status_code == 400
     assert "INVALID_CHALLENGE_ERROR" in posted.json()["error_description"]
     status = client.get(f"/oid4vp/transactions/{tx.id}").json()
-    assert status["status"] == "rejected"
+    assert (status["status"], status["failed_attempts"]) == ("pending", 1)
     assert "INVALID_CHALLENGE_ERROR" in status["problems"]
 
 
@@ -101,7 +109,18 @@ def test_wallet_error_is_acknowledged(verifier: Verifier, client: TestClient) ->
     posted = client.post("/oid4vp/response", data={"state": tx.state, "error": "access_denied"})
     assert (posted.status_code, posted.json()) == (200, {})
     status = client.get(f"/oid4vp/transactions/{tx.id}").json()
-    assert (status["status"], status["error"]) == ("wallet_error", "access_denied")
+    assert (status["status"], status["error"]) == ("pending", "access_denied")
+
+
+def test_the_status_is_only_for_whom_status_access_allows(
+    verifier: Verifier, client: TestClient
+) -> None:
+    tx = verifier.create_request(RULE.dcql_query(), response_uri=RESPONSE_URI)
+    assert client.get(f"/oid4vp/transactions/{tx.id}").status_code == 200
+    stranger = client.get(f"/oid4vp/transactions/{tx.id}", headers={"X-Desk": "another"})
+    assert stranger.status_code == 404
+    with TestClient(_app(verifier, status_access=None)) as without:
+        assert without.get(f"/oid4vp/transactions/{tx.id}", headers=DESK).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -164,9 +183,17 @@ def test_real_uvicorn_server(make_verifier: Any, holder: Holder, facts_vc: JsonO
                 data={"state": tx.state, "vp_token": json.dumps({"inkomen": [vp]})},
             )
             assert (posted.status_code, posted.json()) == (200, {})
-            polled = wallet.get(f"{base}/oid4vp/transactions/{tx.id}").json()
+            polled = wallet.get(f"{base}/oid4vp/transactions/{tx.id}", headers=DESK).json()
         assert polled["status"] == "verified"
         assert polled["result"]["meets"] is True
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_the_router_documents_the_guards_answers(verifier: Verifier) -> None:
+    spec = _app(verifier).openapi()
+    operations = [op for item in spec["paths"].values() for op in item.values()]
+    assert len(operations) == 3
+    for operation in operations:
+        assert {"408", "413", "429"} <= set(operation["responses"])

@@ -144,6 +144,10 @@ def request_for(dcql: dict[str, Any], *, purpose: str | None = None) -> Presenta
     )
 
 
+PUBLIC_RESOLVER = lambda host, port: ["93.184.215.14"]  # noqa: E731
+"""A name resolver for in-process tests: every host name is at one public address."""
+
+
 class Hosts(httpx.BaseTransport):
     """One injected client for the wallet, reaching each host's in-process app."""
 

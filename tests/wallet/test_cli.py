@@ -18,7 +18,7 @@ from vc_issuer.sources.demo import DEMO_BSN, REVIEW_BSN
 from vc_issuer.web import create_app
 from wallet_sdk.cli import CliSettings, app
 
-from .helpers import CHEAP_KDF, Hosts, request_link, type_query
+from .helpers import CHEAP_KDF, PUBLIC_RESOLVER, Hosts, request_link, type_query
 
 PASSPHRASE = {"BLAUWE_KNOP_WALLET_PASSPHRASE": "wallet pw", "BLAUWE_KNOP_BACKUP_PASSPHRASE": "b"}
 
@@ -31,7 +31,8 @@ def issuer() -> Issuer:
 @pytest.fixture(scope="module")
 def settings(issuer: Issuer) -> CliSettings:
     client = TestClient(create_app(issuer), base_url="https://issuer.example.nl")
-    return CliSettings(http_factory=lambda: client, kdf=CHEAP_KDF)
+    # An untrusted origin is reached only at a public address: here every name is one.
+    return CliSettings(http_factory=lambda: client, kdf=CHEAP_KDF, resolve=PUBLIC_RESOLVER)
 
 
 def run(
@@ -154,6 +155,9 @@ def test_present_and_decline(settings: CliSettings, issuer: Issuer, tmp_path: Pa
     both = CliSettings(http_factory=lambda: http, kdf=CHEAP_KDF)
     folder = tmp_path / "wallet"
     _init(both, issuer, folder)
+    trusted = run(both, folder, "trust", "--verifier", "https://verhuur.example.nl")
+    assert trusted.exit_code == 0, trusted.output
+    assert run(both, folder, "trust", "--verifier", "http://verhuur.example.nl").exit_code == 2
     offer = issuer.create_offer("belastingdienst", DEMO_BSN)
     assert (
         run(

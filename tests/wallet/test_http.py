@@ -66,6 +66,11 @@ def hostile_app() -> FastAPI:
     return app
 
 
+def _door(client: httpx.Client) -> WalletHttp:
+    """The wallet's door with the hostile origin trusted (these tests are about its answers)."""
+    return WalletHttp(client, trusted_origins=[HOSTILE])
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     with TestClient(hostile_app(), base_url=HOSTILE) as test_client:
@@ -73,7 +78,7 @@ def client() -> Iterator[TestClient]:
 
 
 def test_plain_json_is_fetched(client: TestClient) -> None:
-    assert WalletHttp(client).fetch(f"{HOSTILE}/ok", accept="application/json") == b'{"a":1}'
+    assert _door(client).fetch(f"{HOSTILE}/ok", accept="application/json") == b'{"a":1}'
 
 
 @pytest.mark.parametrize(
@@ -83,7 +88,7 @@ def test_plain_json_is_fetched(client: TestClient) -> None:
 )
 def test_hostile_answers_are_fetch_errors(client: TestClient, url: str) -> None:
     with pytest.raises(FetchError) as info:
-        WalletHttp(client).fetch(url, accept="application/json")
+        _door(client).fetch(url, accept="application/json")
     assert info.value.code == "FETCH_ERROR"
 
 
@@ -92,7 +97,7 @@ def test_hostile_answers_are_fetch_errors(client: TestClient, url: str) -> None:
 )
 def test_only_https_urls_are_requested(client: TestClient, url: str) -> None:
     with pytest.raises(FetchError):
-        WalletHttp(client).request("GET", url, accept="application/json")
+        _door(client).request("GET", url, accept="application/json")
 
 
 def test_a_network_failure_is_a_fetch_error() -> None:
@@ -101,7 +106,7 @@ def test_a_network_failure_is_a_fetch_error() -> None:
 
     broken = httpx.Client(transport=httpx.MockTransport(refuse))
     with pytest.raises(FetchError):
-        WalletHttp(broken).fetch(f"{HOSTILE}/ok", accept="application/json")
+        _door(broken).fetch(f"{HOSTILE}/ok", accept="application/json")
 
 
 def test_the_wallet_needs_an_httpx_client() -> None:
@@ -145,8 +150,8 @@ def test_trusted_issuer_forms() -> None:
 
 
 def test_metadata_falls_back_to_the_appended_well_known_path(client: TestClient) -> None:
-    metadata = fetch_issuer_metadata(WalletHttp(client), f"{HOSTILE}/draft13")
+    metadata = fetch_issuer_metadata(_door(client), f"{HOSTILE}/draft13")
     assert metadata.credential_endpoint == f"{HOSTILE}/draft13/credential"
     with pytest.raises(IssuerResponseError) as info:
-        fetch_issuer_metadata(WalletHttp(client), f"{HOSTILE}/nothing")
+        fetch_issuer_metadata(_door(client), f"{HOSTILE}/nothing")
     assert info.value.code == "INVALID_ISSUER_METADATA"

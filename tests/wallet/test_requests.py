@@ -164,7 +164,13 @@ def wallet(client: TestClient, issuer_key: KeyPair) -> Wallet:
             issuer_key, holder.controller, type_name="InkomensverklaringCredential", subject=INCOME
         ),
     )
-    return Wallet(store=store, http=client, trusted_issuers=[], clock=fixed_clock)
+    return Wallet(
+        store=store,
+        http=client,
+        trusted_issuers=[],
+        trusted_verifiers=[VERIFIER],
+        clock=fixed_clock,
+    )
 
 
 def test_signed_request_by_reference_then_direct_post(wallet: Wallet, verifier: Verifier) -> None:

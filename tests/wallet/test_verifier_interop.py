@@ -72,7 +72,12 @@ def test_landlord_sees_only_what_it_asked_for(
     chain: tuple[Issuer, Verifier, httpx.Client, list[PresentationOutcome]],
 ) -> None:
     issuer, verifier, http, outcomes = chain
-    wallet = Wallet(store=MemoryStore(), http=http, trusted_issuers=issuer.settings.issuer_dids())
+    wallet = Wallet(
+        store=MemoryStore(),
+        http=http,
+        trusted_issuers=issuer.settings.issuer_dids(),
+        trusted_verifiers=[LANDLORD],
+    )
     for source in ("belastingdienst", "brp"):
         wallet.accept_offer(wallet.parse_offer(issuer.demo_offer(source)), tx_code="000000")
 

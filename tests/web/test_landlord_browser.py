@@ -47,6 +47,7 @@ def wallet(issuer_server: Server, landlord_server: Server) -> Iterator[Wallet]:
             store=MemoryStore(),
             http=http,
             trusted_issuers=["did:web:issuer.example.nl:belastingdienst"],
+            trusted_verifiers=[f"https://{LANDLORD_HOST}"],
         )
         made = http.post(
             "https://issuer.example.nl/admin/belastingdienst/offers",
@@ -197,13 +198,24 @@ def test_an_income_check_asking_for_the_amount_shows_no_amount(
     assert "verzamelinkomen.value" not in credential["facts"]
 
 
-def test_a_declined_request_is_shown_as_such(
+def test_a_declined_request_is_shown_and_stays_open(
     browser: WebDriver, landlord_server: Server, wallet: Wallet, steps: Steps, artifacts: Path
 ) -> None:
     _start_check(browser, landlord_server, size=3, ask="facts")
     wallet.decline(wallet.open_request(_scan(browser, artifacts, "declined-request-qr")))
-    shown = _state(browser, "wallet_error")
+
+    # Anyone who saw the QR code could send that error, so the request stays open: the
+    # agent, checking again, sees the wallet's answer next to the same QR code.
+    def hint(driver: WebDriver) -> WebElement | bool:
+        driver.find_element(By.ID, "check-again").click()
+        found = driver.find_elements(By.ID, "failed-attempts")
+        return found[0] if found else False
+
+    shown = WebDriverWait(browser, 30, poll_frequency=1).until(hint)
+    assert isinstance(shown, WebElement)
     assert "access_denied" in shown.text
+    assert browser.find_element(By.ID, "check-state").get_attribute("data-state") == "pending"
+    assert browser.find_elements(By.ID, "request-qr")
     assert not browser.find_elements(By.ID, "record-download")
     steps.shot("declined")
 

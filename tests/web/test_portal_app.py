@@ -22,6 +22,7 @@ from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
 from vc_issuer.web.portal import install_portal
+from vc_issuer.web.portal.sessions import PortalSessions
 from vc_verifier.pdf_seals import open_sealed_pdf
 
 LOCAL = "http://127.0.0.1:8080"
@@ -187,7 +188,7 @@ class Clock:
 def test_a_session_ends_after_15_idle_minutes_and_after_2_hours(issuer: Issuer) -> None:
     clock = Clock()
     app = FastAPI()
-    install_portal(app, issuer, DemoLogin(b"k" * 32), clock=clock)
+    install_portal(app, issuer, DemoLogin(PortalSessions(issuer.db, keys=issuer.keys)), clock=clock)
     with TestClient(app, base_url=LOCAL, follow_redirects=False) as client:
         _login(client)
         clock.now += timedelta(minutes=14)
@@ -324,7 +325,7 @@ def test_the_consent_form_explains_what_is_wrong(issuer: Issuer) -> None:
 
 def test_without_plus_the_consent_page_says_so(issuer: Issuer) -> None:
     app = FastAPI()
-    install_portal(app, issuer, DemoLogin(b"k" * 32))
+    install_portal(app, issuer, DemoLogin(PortalSessions(issuer.db, keys=issuer.keys)))
     with TestClient(app, base_url=LOCAL) as client:
         page = _login(client).get("/portaal/toestemmingen")
         assert page.status_code == 503

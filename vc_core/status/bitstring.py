@@ -25,6 +25,7 @@ from typing import Any
 from vc_core._multibase import decode_base64url, encode_base64url
 from vc_core.did import VerificationMethod
 from vc_core.errors import FetchError, ParsingError, StatusListError, VerificationError
+from vc_core.limits import parse_int
 from vc_core.proofs import verify
 from vc_core.status.cache import StatusListCache
 from vc_core.status.compression import GZIP, inflate_bounded
@@ -58,7 +59,6 @@ MIN_ENTRIES = 131_072
 MAX_LIST_BYTES = 16 * 2**20
 """Default cap on an expanded list (16 MiB)."""
 
-_INDEX_DIGITS = re.compile(r"[0-9]+")
 # Implementation note: an index longer than this is out of range for any list
 # we would accept, and int() on huge digit strings is slow (or refused).
 _MAX_INDEX_DIGITS = 20
@@ -149,11 +149,14 @@ def parse_status_list_index(value: object) -> int:
     Signs, spaces, exponents, non-ASCII digits and JSON numbers are refused
     with ``StatusListError`` (``STATUS_VERIFICATION_ERROR``).
     """
-    if not isinstance(value, str) or _INDEX_DIGITS.fullmatch(value) is None:
-        raise StatusListError(f"statusListIndex must be a string of digits, got {value!r}")
-    if len(value) > _MAX_INDEX_DIGITS:
-        raise StatusListError(f"statusListIndex {value[:24]}… is out of range", code="RANGE_ERROR")
-    return int(value)
+    try:
+        return parse_int(value, max_digits=_MAX_INDEX_DIGITS, name="statusListIndex")
+    except ParsingError as exc:
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            raise StatusListError(
+                f"statusListIndex {value[:24]}… is out of range", code="RANGE_ERROR"
+            ) from None
+        raise StatusListError(f"statusListIndex must be a string of digits, got {value!r}") from exc
 
 
 @dataclass(frozen=True, slots=True)

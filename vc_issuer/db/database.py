@@ -11,7 +11,9 @@ The statement shapes they share are in :mod:`vc_issuer.db._statements`.
 
 SQLite runs in WAL mode, and writing transactions start with ``BEGIN
 IMMEDIATE`` so that two writers queue instead of failing on a stale snapshot.
-An in-memory SQLite database is one shared connection guarded by a lock.
+A database file is created for its owner only (0600, SQLite gives its WAL and
+shared-memory files the same mode). An in-memory SQLite database is one
+shared connection guarded by a lock.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -32,12 +35,14 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    make_url,
     select,
     update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from vc_core.files import private_file
 from vc_issuer.db._statements import (
     add_row,
     delete_where,
@@ -104,11 +109,11 @@ class StoredKey:
 
 @dataclass(frozen=True, slots=True)
 class OfferRecord:
-    """An open credential offer."""
+    """An open credential offer; ``sealed_subject`` is the BSN sealed for ``offer:<id>``."""
 
     id: str
     source: str
-    subject: str
+    sealed_subject: bytes
     configuration_ids: tuple[str, ...]
     code_hash: str
     tx_code_hash: str | None
@@ -119,11 +124,11 @@ class OfferRecord:
 
 @dataclass(frozen=True, slots=True)
 class AccessTokenRecord:
-    """An access token and what it allows."""
+    """An access token and what it allows; the BSN sealed for ``token:<token_hash>``."""
 
     token_hash: str
     source: str
-    subject: str
+    sealed_subject: bytes
     configuration_ids: tuple[str, ...]
     credentials_issued: int
     expires_at: datetime
@@ -131,13 +136,16 @@ class AccessTokenRecord:
 
 @dataclass(frozen=True, slots=True)
 class DeferredRecord:
-    """A deferred credential request; ``state`` is pending, approved, rejected or issued."""
+    """A deferred credential request; ``state`` is pending, approved, rejected or issued.
+
+    ``sealed_subject`` is the BSN sealed for ``deferred:<id>``.
+    """
 
     id: str
     transaction_hash: str
     token_hash: str
     source: str
-    subject: str
+    sealed_subject: bytes
     configuration_id: str
     holder_dids: tuple[str, ...]
     state: str
@@ -191,6 +199,9 @@ def _is_memory_sqlite(url: str) -> bool:
 
 def _sqlite_engine(url: str) -> Engine:
     memory = _is_memory_sqlite(url)
+    path = make_url(url).database
+    if not memory and path and Path(path).parent.is_dir():
+        private_file(Path(path))
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},

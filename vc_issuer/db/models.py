@@ -3,8 +3,10 @@
 The registers (the sources' data) are declared by the source adapters in
 ``vc_issuer.sources`` on the same :class:`Base`. Secrets are stored hashed
 (pre-authorized codes, access tokens, nonces, transaction ids) or encrypted
-(issuer keys); the citizen's BSN is kept only while an offer, token or
-deferred request is open, and issued credentials keep a keyed hash of it.
+(issuer keys). No table holds a BSN in plain text: an open offer, token or
+deferred request keeps it sealed (AES-256-GCM under the key-encryption key,
+bound to its row, ``KeyRing.seal_subject``) and only while it is open;
+issued credentials keep a keyed hash of it (``subject_ref``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ __all__ = [
 
 _HASH = 64  # hex SHA-256 / HMAC-SHA-256
 _NAME = 64
+# A sealed BSN: 12-byte nonce, the ciphertext, a 16-byte tag (37 bytes for 9 digits).
+_SEALED_BSN = 64
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -103,13 +107,13 @@ class SealingIdentityRow(Base):
 
 
 class OfferRow(Base):
-    """An open credential offer with its pre-authorized code (hashed) and tx_code (keyed hash)."""
+    """An open credential offer: pre-authorized code (hashed), tx_code (keyed hash), sealed BSN."""
 
     __tablename__ = "oid4vci_offers"
 
     id: Mapped[str] = mapped_column(String(_NAME), primary_key=True)
     source: Mapped[str] = mapped_column(String(_NAME))
-    subject: Mapped[str] = mapped_column(String(32))
+    sealed_subject: Mapped[bytes] = mapped_column(LargeBinary(_SEALED_BSN))
     configuration_ids: Mapped[list[str]]
     code_hash: Mapped[str] = mapped_column(String(_HASH), unique=True)
     tx_code_hash: Mapped[str | None] = mapped_column(String(_HASH))
@@ -119,13 +123,13 @@ class OfferRow(Base):
 
 
 class AccessTokenRow(Base):
-    """An access token (hashed) bound to one redeemed offer."""
+    """An access token (hashed) bound to one redeemed offer, with the sealed BSN."""
 
     __tablename__ = "oid4vci_tokens"
 
     token_hash: Mapped[str] = mapped_column(String(_HASH), primary_key=True)
     source: Mapped[str] = mapped_column(String(_NAME))
-    subject: Mapped[str] = mapped_column(String(32))
+    sealed_subject: Mapped[bytes] = mapped_column(LargeBinary(_SEALED_BSN))
     configuration_ids: Mapped[list[str]]
     credentials_issued: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -149,7 +153,7 @@ class DeferredRow(Base):
     transaction_hash: Mapped[str] = mapped_column(String(_HASH), unique=True)
     token_hash: Mapped[str] = mapped_column(String(_HASH))
     source: Mapped[str] = mapped_column(String(_NAME))
-    subject: Mapped[str] = mapped_column(String(32))
+    sealed_subject: Mapped[bytes] = mapped_column(LargeBinary(_SEALED_BSN))
     configuration_id: Mapped[str] = mapped_column(String(128))
     holder_dids: Mapped[list[str]]
     state: Mapped[str] = mapped_column(String(16), index=True)

@@ -1,9 +1,9 @@
 """Server-side records of the citizen portal's sessions (one row per logged-in browser).
 
 The browser holds only a signed random token; this table keeps its hash, the
-citizen's BSN while the session lives, the session's CSRF token and two
-expiry times (idle and absolute). Rows are deleted at log-out and purged once
-expired.
+citizen's BSN sealed for the row (``KeyRing.seal_subject``) while the session
+lives, the session's CSRF token and two expiry times (idle and absolute).
+Rows are deleted at log-out and purged once expired.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import LargeBinary, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vc_issuer.db._statements import delete_where, to_columns, to_record, update_where
@@ -22,12 +22,12 @@ __all__ = ["PortalSessionRecord", "PortalSessionRow", "PortalSessionTable"]
 
 
 class PortalSessionRow(Base):
-    """A portal session: hashed token, citizen, CSRF token, idle and absolute expiry."""
+    """A portal session: hashed token, sealed BSN, CSRF token, idle and absolute expiry."""
 
     __tablename__ = "portal_sessions"
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    subject: Mapped[str] = mapped_column(String(32))
+    sealed_subject: Mapped[bytes] = mapped_column(LargeBinary(64))
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -39,7 +39,7 @@ class PortalSessionRecord:
     """A live session as stored; ``ends_at`` is the absolute end, ``expires_at`` the idle one."""
 
     id_hash: str
-    subject: str
+    sealed_subject: bytes
     csrf_token: str
     created_at: datetime
     expires_at: datetime

@@ -1,9 +1,14 @@
 """``c_nonce`` values: stateless to hand out, single use when redeemed.
 
-A nonce is ``base64url(issued_at ‖ random ‖ HMAC(secret, issued_at ‖ random))``
-(8 + 16 + 16 bytes). It is accepted while its HMAC is valid and it is younger
-than the nonce lifetime; the credential endpoint then records its hash as used
-until it would have expired anyway, so a replay is refused (docs/protocols.md, "Nonce endpoint").
+A nonce is ``base64url(issued_at ‖ random ‖ HMAC(secret, source ‖ issued_at ‖
+random))`` (8 + 16 + 16 bytes). It is accepted by the source that issued it
+while its HMAC is valid and it is younger than the nonce lifetime; the
+credential endpoint then records its hash as used until it would have expired
+anyway, so a replay is refused (docs/protocols.md, "Nonce endpoint").
+
+Implementation note: the sources of one deployment share the secret, so the
+source's name is in the MAC: a nonce of one Credential Issuer is refused by
+another.
 
 Spec: openid-4-verifiable-credential-issuance-1_0#name-nonce-endpoint
 """
@@ -48,20 +53,26 @@ class NonceService:
         self._secret = secret
         self._ttl = ttl
 
-    def _mac(self, message: bytes) -> bytes:
-        return hmac.new(self._secret, message, hashlib.sha256).digest()[:_MAC_BYTES]
+    def _mac(self, source: str, message: bytes) -> bytes:
+        keyed = source.encode("utf-8") + b"\0" + message
+        return hmac.new(self._secret, keyed, hashlib.sha256).digest()[:_MAC_BYTES]
 
     def issue(
-        self, *, clock: Clock = _utc_now, random_bytes: Callable[[int], bytes] = os.urandom
+        self,
+        *,
+        source: str,
+        clock: Clock = _utc_now,
+        random_bytes: Callable[[int], bytes] = os.urandom,
     ) -> str:
-        """A fresh ``c_nonce``."""
+        """A fresh ``c_nonce`` of ``source``."""
         message = int(clock().timestamp()).to_bytes(_TIME_BYTES, "big") + random_bytes(
             _RANDOM_BYTES
         )
-        return base64.urlsafe_b64encode(message + self._mac(message)).decode().rstrip("=")
+        return base64.urlsafe_b64encode(message + self._mac(source, message)).decode().rstrip("=")
 
-    def check(self, nonce: str, *, clock: Clock = _utc_now) -> CheckedNonce:
-        """Check a nonce's HMAC and age; ``InvalidNonce`` when forged, malformed or stale."""
+    def check(self, nonce: str, *, source: str, clock: Clock = _utc_now) -> CheckedNonce:
+        """Check a nonce's HMAC (for ``source``) and age; ``InvalidNonce`` when forged,
+        another source's, malformed or stale."""
         try:
             raw = base64.urlsafe_b64decode(nonce + "=" * (-len(nonce) % 4))
         except (binascii.Error, ValueError) as exc:
@@ -69,7 +80,7 @@ class NonceService:
         if len(raw) != _NONCE_BYTES:
             raise InvalidNonce("the c_nonce is not one of ours")
         message, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
-        if not hmac.compare_digest(mac, self._mac(message)):
+        if not hmac.compare_digest(mac, self._mac(source, message)):
             raise InvalidNonce("the c_nonce is not one of ours")
         issued_at = datetime.fromtimestamp(int.from_bytes(raw[:_TIME_BYTES], "big"), UTC)
         now = clock()

@@ -39,7 +39,7 @@ from vc_issuer.errors import (
     UnsupportedGrantType,
 )
 from vc_issuer.issuer import Issuer
-from vc_issuer.offers import PRE_AUTHORIZED_GRANT, code_hash
+from vc_issuer.offers import PRE_AUTHORIZED_GRANT, code_hash, offer_label
 from vc_issuer.oid4vci.draft13 import translate_credential_request, translate_credential_response
 from vc_issuer.oid4vci.metadata import authorization_server_metadata, credential_issuer_metadata
 from vc_issuer.oid4vci.nonces import CheckedNonce, NonceService
@@ -66,6 +66,14 @@ def _utc_now() -> datetime:
 
 def _secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _token_label(token_hash: str) -> str:
+    return f"token:{token_hash}"
+
+
+def _deferred_label(deferred_id: str) -> str:
+    return f"deferred:{deferred_id}"
 
 
 def _bearer_token(authorization: str | None) -> str:
@@ -169,10 +177,13 @@ class CredentialIssuerService:
                 self._count_wrong_tx_code(offer.id)
         # Step 4: redeem the offer once (a concurrent second redemption finds it gone).
         token = self._random_token(32)
+        token_hash = _secret_hash(token)
+        keys = self.issuer.keys
+        bsn = keys.open_subject(offer.sealed_subject, bound_to=offer_label(offer.id))
         record = AccessTokenRecord(
-            token_hash=_secret_hash(token),
+            token_hash=token_hash,
             source=source,
-            subject=offer.subject,
+            sealed_subject=keys.seal_subject(bsn, bound_to=_token_label(token_hash)),
             configuration_ids=offer.configuration_ids,
             credentials_issued=0,
             expires_at=now + self._token_ttl,
@@ -213,7 +224,7 @@ class CredentialIssuerService:
         """
         clock = clock or self.clock
         self.issuer.source(source)
-        return EndpointResponse(200, {"c_nonce": self.nonces.issue(clock=clock)})
+        return EndpointResponse(200, {"c_nonce": self.nonces.issue(source=source, clock=clock)})
 
     # Credential endpoint ---------------------------------------------------------------------
 
@@ -260,7 +271,7 @@ class CredentialIssuerService:
         audience = self.settings.issuer_identifier(source)
         proofs = [verify_proof_jwt(jwt, audience=audience, clock=clock) for jwt in jwts]
         nonces = sorted({proof.nonce for proof in proofs})
-        return proofs, [self.nonces.check(nonce, clock=clock) for nonce in nonces]
+        return proofs, [self.nonces.check(nonce, source=source, clock=clock) for nonce in nonces]
 
     @staticmethod
     def _consume(unit: Unit, nonces: Sequence[CheckedNonce]) -> None:
@@ -298,7 +309,10 @@ class CredentialIssuerService:
         # Step 3: every key proof verifies and carries a valid c_nonce.
         proofs, nonces = self._checked_proofs(source, request.proofs, clock=clock)
         # Step 4: the register holds the data.
-        claims = self.issuer.claims(source, token.subject, request.configuration_id)
+        bsn = self.issuer.keys.open_subject(
+            token.sealed_subject, bound_to=_token_label(token.token_hash)
+        )
+        claims = self.issuer.claims(source, bsn, request.configuration_id)
         if claims is None:
             raise CredentialRequestDenied("the register holds no data for this credential")
         limit = self.settings.batch_size
@@ -312,14 +326,14 @@ class CredentialIssuerService:
         if claims.needs_review:
             if not configuration.deferrable:
                 raise CredentialRequestDenied("this record awaits manual review")
-            return self._defer(source, token, request, proofs, reserve, clock=clock)
+            return self._defer(source, token, bsn, request, proofs, reserve, clock=clock)
         # Step 5: one credential per proof, each bound to its proof's DID.
         notification_id = self._random_token(16)
         credentials = self.issuer.issue_with_claims(
             source,
             configuration_id=request.configuration_id,
             claims=claims.claims,
-            bsn=token.subject,
+            bsn=bsn,
             holder_dids=[proof.holder_did for proof in proofs],
             reserve=reserve,
             notification_id=notification_id,
@@ -345,6 +359,7 @@ class CredentialIssuerService:
         self,
         source: str,
         token: AccessTokenRecord,
+        bsn: str,
         request: _CredentialRequest,
         proofs: Sequence[KeyProof],
         reserve: Callable[[Unit], None],
@@ -354,12 +369,15 @@ class CredentialIssuerService:
         """Record a request for manual review and answer 202 with a transaction id."""
         transaction_id = self._random_token(32)
         now = clock()
+        deferred_id = self._random_token(8)
         record = DeferredRecord(
-            id=self._random_token(8),
+            id=deferred_id,
             transaction_hash=_secret_hash(transaction_id),
             token_hash=token.token_hash,
             source=source,
-            subject=token.subject,
+            sealed_subject=self.issuer.keys.seal_subject(
+                bsn, bound_to=_deferred_label(deferred_id)
+            ),
             configuration_id=request.configuration_id,
             holder_dids=tuple(proof.holder_did for proof in proofs),
             state="pending",
@@ -412,7 +430,10 @@ class CredentialIssuerService:
             raise CredentialRequestDenied("the review turned this request down")
         if record.state != "approved":
             raise InvalidTransactionId("this transaction_id was used already")
-        claims = self.issuer.claims(source, record.subject, record.configuration_id)
+        bsn = self.issuer.keys.open_subject(
+            record.sealed_subject, bound_to=_deferred_label(record.id)
+        )
+        claims = self.issuer.claims(source, bsn, record.configuration_id)
         if claims is None:
             raise CredentialRequestDenied("the register no longer holds this data")
 
@@ -425,7 +446,7 @@ class CredentialIssuerService:
             source,
             configuration_id=record.configuration_id,
             claims=claims.claims,
-            bsn=record.subject,
+            bsn=bsn,
             holder_dids=list(record.holder_dids),
             reserve=mark_issued,
             notification_id=notification_id,

@@ -47,8 +47,11 @@ fetching from each (``vc_verifier.PlusClient``).
 portal (by BSN) or from the wallet (``consent-control+jwt`` signed by the
 grant's holder key). Each grant has an access log: ``granted``, ``served``,
 ``refused`` and ``revoked`` entries, append-only and hash-chained
-(:mod:`vc_issuer.plus.chain`), exported signed by a source; attempts that name
-no known grant go to the source's own chain (``source:<name>``). Every fetch and
+(:mod:`vc_issuer.plus.chain`), exported signed by a source; an authenticated
+recipient's attempts that name no known grant go to the source's own chain
+(``source:<name>``). The log holds only what authenticated parties did and what
+the source decided: a fetch refused before the recipient's client assertion
+verified is counted in memory per client (and rate-limited), never stored. Every fetch and
 the revocation start by taking the grant's chain head (``UPDATE … RETURNING``:
 a row lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and read the grant
 after it, in the transaction that also records the served credential. So a

@@ -25,6 +25,7 @@ from vc_core.errors import (
 from vc_core.formats import credential_format
 from vc_core.jws import parse_jws, sign_jws, verify_jws
 from vc_core.keys import PublicKey
+from vc_core.limits import RateLimiter
 from vc_core.types import Clock, CryptosuiteName, JsonObject
 from vc_issuer.db import (
     AccessRecord,
@@ -43,6 +44,7 @@ from vc_issuer.errors import (
     InvalidScope,
     NotFound,
     OAuthError,
+    TooManyRequests,
 )
 from vc_issuer.issuer import IssuedCredential, Issuer
 from vc_issuer.oid4vci.nonces import NonceService
@@ -67,7 +69,6 @@ from vc_issuer.plus.tokens import (
     numeric_date,
     payload_hash,
     sign_grant,
-    unverified_issuer,
 )
 
 __all__ = [
@@ -236,10 +237,9 @@ class AccessLog:
 
 @dataclass(slots=True)
 class _Attempt:
-    """Who is fetching, as far as known so far (for the log entry of a refusal)."""
+    """Who is fetching: ``recipient`` once its client assertion verified (else anonymous)."""
 
     chain: str
-    claimed_client: str | None
     recipient: str | None = None
 
 
@@ -253,7 +253,8 @@ class PlusService:
     Building it registers the issuance hook that links wallet holder keys to
     citizens, so build it once per process before credentials are issued
     (``create_app`` does). ``clock`` is the default clock of every method;
-    ``new_id`` makes grant ids.
+    ``new_id`` makes grant ids. ``anonymous_limiter`` rate-limits, per client,
+    the fetches refused before the recipient authenticated (``None``: no limit).
     """
 
     def __init__(
@@ -262,10 +263,15 @@ class PlusService:
         *,
         clock: Clock = _utc_now,
         new_id: Callable[[], str] = _new_grant_id,
+        anonymous_limiter: RateLimiter | None = None,
     ) -> None:
         self.issuer = issuer
         self.clock = clock
         self._new_id = new_id
+        self._anonymous = anonymous_limiter
+        self._anonymous_lock = threading.Lock()
+        self.anonymous_refusals = 0
+        """Fetches refused before authentication since start (counted, never logged)."""
         settings = issuer.settings
         self._locations = {settings.issuer_identifier(name): name for name in issuer.sources}
         self.holders = Holders(issuer)
@@ -580,7 +586,7 @@ class PlusService:
     def nonce(self, source: str, *, clock: Clock | None = None) -> str:
         """A fresh nonce for a wallet's consent request to ``source``."""
         self.issuer.source(source)
-        return self.nonces.issue(clock=clock or self.clock)
+        return self.nonces.issue(source=source, clock=clock or self.clock)
 
     def _holder_request(
         self, source: str, body: object, *, typ: str, clock: Clock
@@ -624,7 +630,7 @@ class PlusService:
         nonce = claims.get("nonce")
         if not isinstance(nonce, str):
             raise InvalidRequest("the consent request has no nonce; get one from /plus/nonce")
-        checked = self.nonces.check(nonce, clock=clock)
+        checked = self.nonces.check(nonce, source=source, clock=clock)
         terms = self.parse_terms(claims, now=clock())
         if terms.holder not in (None, holder):
             raise InvalidRequest("a wallet grant binds the data to the key that signs it")
@@ -759,9 +765,14 @@ class PlusService:
     # The recipient API ------------------------------------------------------------------------
 
     def fetch(
-        self, source: str, form: Mapping[str, str], *, clock: Clock | None = None
+        self,
+        source: str,
+        form: Mapping[str, str],
+        *,
+        client: str = "unknown",
+        clock: Clock | None = None,
     ) -> FetchResult:
-        """Serve a recipient a fresh credential under a grant, or refuse; log it either way.
+        """Serve a recipient a fresh credential under a grant, or refuse.
 
         ``form`` holds ``client_assertion_type`` and ``client_assertion`` (RFC
         7523), ``grant`` (the grant JWT of this source) and optionally
@@ -770,34 +781,48 @@ class PlusService:
         an SD-JWT VC with every Disclosure).
         Refusals raise ``ClientAuthenticationFailed`` (401), ``InvalidRequest``
         or ``InvalidGrant`` (400), ``InsufficientScope`` (403).
+
+        Only what an authenticated recipient did is written to an access log:
+        a refusal after its client assertion verified goes to the grant's chain
+        (or the source's own). A refusal before that is anonymous: it is
+        counted against ``client`` (an address) in memory, never stored, and a
+        client past ``anonymous_limiter`` gets ``TooManyRequests`` (429).
         """
         clock = clock or self.clock
         self.issuer.source(source)
+        self.check_anonymous_limit(client)
         token = form.get("grant")
-        attempt = _Attempt(
-            chain=self._chain_of(source, token),
-            claimed_client=unverified_issuer(form.get("client_assertion")),
-        )
+        attempt = _Attempt(chain=self._chain_of(source, token))
         try:
             return self._serve(source, form, token, attempt, clock)
         except OAuthError as exc:
-            self.record_refusal(source, exc, attempt=attempt, clock=clock)
+            if attempt.recipient is None:
+                self.count_anonymous_refusal(client)
+            else:
+                self._record_refusal(source, exc, attempt=attempt, clock=clock)
             raise
 
-    def record_refusal(
-        self,
-        source: str,
-        error: OAuthError,
-        *,
-        attempt: _Attempt | None = None,
-        clock: Clock | None = None,
+    def check_anonymous_limit(self, client: str) -> None:
+        """``TooManyRequests`` when ``client`` used up its anonymous refusals."""
+        wait = 0.0 if self._anonymous is None else self._anonymous.wait(client)
+        if wait > 0:
+            raise TooManyRequests(
+                "too many refused requests from this client; authenticate with a valid "
+                "client assertion",
+                retry_after=wait,
+            )
+
+    def count_anonymous_refusal(self, client: str) -> None:
+        """Count a fetch refused before authentication (in memory; nothing is stored)."""
+        with self._anonymous_lock:
+            self.anonymous_refusals += 1
+        if self._anonymous is not None:
+            self._anonymous.charge(client)
+
+    def _record_refusal(
+        self, source: str, error: OAuthError, *, attempt: _Attempt, clock: Clock
     ) -> None:
-        """Log a refused fetch: in its grant's chain, or in the source's own (``source:<name>``)."""
-        self.issuer.source(source)
-        attempt = attempt or _Attempt(chain=f"source:{source}", claimed_client=None)
-        detail: JsonObject = {"description": error.description}
-        if attempt.recipient is None and attempt.claimed_client is not None:
-            detail["claimed_client"] = attempt.claimed_client
+        """Log an authenticated recipient's refused fetch in its chain (grant or source)."""
         with self.issuer.db.write() as unit:
             plus = PlusUnit(unit)
             plus.start_chain(attempt.chain)
@@ -807,9 +832,9 @@ class PlusService:
                 event="refused",
                 source=source,
                 actor=attempt.recipient,
-                detail=detail,
+                detail={"description": error.description},
                 error=error.error,
-                clock=clock or self.clock,
+                clock=clock,
             )
 
     def _chain_of(self, source: str, token: object) -> str:
@@ -840,8 +865,9 @@ class PlusService:
             clock=clock,
         )
         recipient = assertion.recipient.did
-        attempt.recipient = recipient
         self._consume_assertion(assertion, clock=clock)
+        # From here on the recipient is authenticated: its refusals are logged.
+        attempt.recipient = recipient
         # Step 2: the grant is one this source signed and stored, unaltered.
         grant = self._presented_grant(source, token)
         self._check_live(grant, recipient, source, served=0, now=clock())

@@ -44,7 +44,6 @@ __all__ = [
     "numeric_date",
     "payload_hash",
     "sign_grant",
-    "unverified_issuer",
 ]
 
 GRANT_TYP = "consent-grant+jwt"
@@ -112,15 +111,6 @@ class ClientAssertion:
     recipient: RecipientRecord
     jti: str
     expires_at: datetime
-
-
-def unverified_issuer(assertion: object) -> str | None:
-    """The ``iss`` a client assertion claims, before anything is checked (for the log)."""
-    try:
-        issuer = parse_jws(assertion).payload.get("iss")
-    except JwsError:
-        return None
-    return issuer[:255] if isinstance(issuer, str) else None
 
 
 def check_client_assertion(

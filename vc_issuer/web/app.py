@@ -1,7 +1,12 @@
 """The FastAPI app factory: every source under one host, plus admin, VC API and Basis download.
 
 Run it with ``blauwe-knop issuer serve`` or ``uvicorn --factory vc_issuer.web:create_app``
-(settings from the environment). OpenAPI docs live at ``/docs``.
+(settings from the environment). OpenAPI docs live at ``/docs`` when the settings
+serve them (``api_docs``: by default in development only).
+
+Every request passes :class:`~vc_core.limits.RequestGuard` first: a rate limit per
+client on requests with a body, and the body read within the limit of its route
+(:data:`BODY_LIMITS`), before any authentication or parsing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from vc_core.limits import BodyLimit, ClientLimit, RateLimiter, RequestGuard
 from vc_core.types import Clock
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
 from vc_issuer.issuer import Issuer
@@ -26,6 +32,7 @@ from vc_issuer.vc_api import VcApi
 from vc_issuer.web.errors import install_error_handlers
 from vc_issuer.web.openapi import install_openapi
 from vc_issuer.web.portal import install_portal
+from vc_issuer.web.portal.sessions import PortalSessions
 from vc_issuer.web.routes import (
     admin,
     basis,
@@ -38,7 +45,22 @@ from vc_issuer.web.routes import (
     well_known,
 )
 
-__all__ = ["create_app"]
+__all__ = ["BODY_LIMITS", "DEFAULT_BODY_LIMIT", "create_app"]
+
+DEFAULT_BODY_LIMIT = 64 * 1024
+"""The largest request body of a route not in :data:`BODY_LIMITS` (forms, admin calls)."""
+BODY_LIMITS: tuple[BodyLimit, ...] = (
+    # A batch of up to 100 JWT key proofs.
+    BodyLimit(r"/[^/]+/(credential|deferred_credential)", 256 * 1024),
+    # Consent requests carry a presentation; registrations list keys and scopes.
+    BodyLimit(r"(/[^/]+|/admin/[^/]+)?/plus/.*", 256 * 1024),
+    # The VC API takes whole credentials and presentations.
+    BodyLimit(
+        r"(/issuers/[^/]+)?/credentials/(issue|verify|derive|status)|/presentations/verify",
+        1024 * 1024,
+    ),
+)
+"""Larger body limits of the routes that need them (path regular expressions)."""
 
 _Scope = MutableMapping[str, Any]
 _Message = MutableMapping[str, Any]
@@ -128,8 +150,10 @@ def create_app(
         config if isinstance(config, Issuer) else Issuer.from_settings(config or IssuerSettings())
     )
     settings = issuer.settings
+    sessions = PortalSessions(issuer.db, keys=issuer.keys)
     if authenticator is None and settings.demo_login_enabled:
-        authenticator = DemoLogin(issuer.keys.derived_secret("demo-login"))
+        authenticator = DemoLogin(sessions)
+    docs = settings.api_docs_enabled
     app = FastAPI(
         lifespan=_lifespan(issuer),
         title="blauwe-knop issuer",
@@ -138,6 +162,9 @@ def create_app(
             "The sources (BRP, Belastingdienst, DUO, RDW) as OpenID4VCI 1.0 credential "
             "issuers, with Bitstring Status Lists, a VC API and Basis downloads."
         ),
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.issuer = issuer
     app.state.service = (
@@ -147,7 +174,13 @@ def create_app(
     )
     app.state.vc_api = VcApi(issuer)
     app.state.authenticator = authenticator
-    app.state.plus = PlusService(issuer, clock=app.state.service.clock)
+    limits = settings.rate_limits
+    app.state.offer_limiter = RateLimiter(settings.citizen_offer_rate) if limits else None
+    app.state.plus = PlusService(
+        issuer,
+        clock=app.state.service.clock,
+        anonymous_limiter=RateLimiter(settings.plus_anonymous_rate) if limits else None,
+    )
     install_error_handlers(app)
     # Literal paths first, so that no "/{source}/…" route shadows them.
     app.include_router(vc_api.router)
@@ -156,12 +189,18 @@ def create_app(
     app.include_router(documents.router)
     if isinstance(authenticator, DemoLogin):
         app.include_router(basis.demo_router)
-    install_portal(app, issuer, authenticator)
+    install_portal(app, issuer, authenticator, sessions=sessions)
     app.include_router(well_known.router)
     app.include_router(oid4vci.router)
     app.include_router(sd_jwt.router)
     app.include_router(status.router)
     app.include_router(basis.router)
+    app.add_middleware(
+        RequestGuard,
+        default_max_bytes=DEFAULT_BODY_LIMIT,
+        body_limits=BODY_LIMITS,
+        client_limits=[ClientLimit(".*", RateLimiter(settings.client_rate))] if limits else [],
+    )
     app.add_middleware(_AccessLog)
     install_openapi(app, issuer.sources)
     return app

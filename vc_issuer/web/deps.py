@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 
+from vc_core.limits import RateLimiter
 from vc_issuer.auth import DEMO_SESSION_COOKIE, CitizenAuthenticator
-from vc_issuer.errors import Unauthorized
+from vc_issuer.errors import TooManyRequests, Unauthorized
 from vc_issuer.issuer import Issuer
 from vc_issuer.oid4vci import CredentialIssuerService
 from vc_issuer.vc_api import VcApi
@@ -21,6 +22,7 @@ __all__ = [
     "IssuerDep",
     "ServiceDep",
     "VcApiDep",
+    "limit_citizen_offers",
 ]
 
 
@@ -91,6 +93,22 @@ def citizen(request: Request, _scheme: Annotated[object, Security(_citizen_sessi
     if bsn is None:
         raise Unauthorized("log in first (see /demo-login in development)")
     return bsn
+
+
+def limit_citizen_offers(request: Request, bsn: str) -> None:
+    """Count an offer the citizen ``bsn`` asks for; ``TooManyRequests`` past the limit.
+
+    Keyed by the citizen (their keyed BSN hash), so new sessions do not reset it.
+    """
+    limiter: RateLimiter | None = getattr(request.app.state, "offer_limiter", None)
+    if limiter is None:
+        return
+    wait = limiter.take(get_issuer(request).subject_ref(bsn))
+    if wait > 0:
+        raise TooManyRequests(
+            f"at most {limiter.rate} wallet offers per citizen; try again later",
+            retry_after=wait,
+        )
 
 
 IssuerDep = Annotated[Issuer, Depends(get_issuer)]

@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vc_core.errors import ProofGenerationError, VcError
-from vc_issuer.errors import IssuerError, OAuthError
+from vc_core.limits import retry_after
+from vc_issuer.errors import IssuerError, OAuthError, TooManyRequests
 
 __all__ = [
     "NO_STORE",
@@ -74,7 +75,10 @@ async def _on_issuer_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IssuerError)
     if exc.status >= 500:
         _log.error("issuer_error", extra={"code": exc.code})
-    return problem_response(exc.status, exc.code or "ISSUER_ERROR", exc.detail, headers=NO_STORE)
+    headers = dict(NO_STORE)
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = retry_after(exc.retry_after)
+    return problem_response(exc.status, exc.code or "ISSUER_ERROR", exc.detail, headers=headers)
 
 
 async def _on_vc_error(request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from vc_core.limits import GUARD_RESPONSES, PROBLEM_SCHEMA
 from vc_issuer.web.errors import OAUTH_ENDPOINTS, PROBLEM_JSON
 
 __all__ = [
@@ -43,19 +44,6 @@ Responses = dict[int | str, Response]
 """What a route's ``responses=`` takes: a response per status code."""
 
 JSON_OBJECT: Mapping[str, Any] = {"type": "object"}
-PROBLEM_SCHEMA: Mapping[str, Any] = {
-    "type": "object",
-    "description": "An RFC 9457 problem; code, where present, is the machine-readable reason.",
-    "required": ["type", "title", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "instance": {"type": "string"},
-    },
-}
 OAUTH_ERROR_SCHEMA: Mapping[str, Any] = {
     "type": "object",
     "description": "An OAuth 2.0 error response (RFC 6749 section 5.2).",
@@ -134,6 +122,8 @@ NO_SOURCE: Responses = {404: problem("The service runs no such source.")}
 
 COMMON_RESPONSES: Mapping[str, Response] = {
     "500": problem("The service could not handle the request (only its route is logged)."),
+    # The request guard's answers (body too large or too slow, a rate limit).
+    **{str(status): response for status, response in GUARD_RESPONSES.items()},
 }
 """Responses every operation can give, declared once for all of them."""
 

@@ -22,10 +22,14 @@ router of :mod:`vc_verifier.web`:
   that signs requests and records); ``/oid4vp/…``: the wallet's endpoints.
 
 Checks belong to the browser (the desk) that started them: a signed cookie
-binds them, and the start form carries a CSRF token derived from it. The
-pages never show income amounts; the decision, the rule and the names of
-the claims shared are shown, and the record keeps only the tax office's
-yes/no facts.
+binds them (the check page, its record and the wallet router's status poll),
+and the start form carries a CSRF token derived from it. The pages never
+show income amounts; the decision, the rule and the names of the claims
+shared are shown, and the record keeps only the tax office's yes/no facts.
+
+Every request passes :class:`~vc_core.limits.RequestGuard` (a rate per client,
+bodies capped: 64 KiB, the wallet's answer 8 MiB); a desk and a client
+address may start only so many checks (``LandlordSettings``).
 """
 
 from __future__ import annotations
@@ -54,8 +58,19 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from vc_core.errors import Problem
+from vc_core.errors import ParsingError, Problem
+from vc_core.files import private_directory
 from vc_core.keys import KeyPair
+from vc_core.limits import (
+    GUARD_RESPONSES,
+    BodyLimit,
+    ClientLimit,
+    RateLimiter,
+    RequestGuard,
+    client_address,
+    parse_int,
+    retry_after,
+)
 from vc_core.types import Clock, Fetch, JsonObject
 from vc_verifier.http import DEFAULT_TIMEOUT, HttpClient, routed_fetch
 from vc_verifier.landlord.checks import Ask, Check, Checks, PdfCheck
@@ -72,7 +87,7 @@ from vc_verifier.policy.housing import HousingIncomeRule
 from vc_verifier.results import PresentationOutcome
 from vc_verifier.transactions import MemoryTransactions, SqliteTransactions, TransactionStore
 from vc_verifier.verifier import Verifier
-from vc_verifier.web import create_router
+from vc_verifier.web import MAX_BODY_BYTES, create_router
 
 __all__ = ["MAX_HOUSEHOLD", "MAX_UPLOAD_BYTES", "create_landlord_app", "landlord_state"]
 
@@ -92,6 +107,13 @@ _TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 # every ten minutes.
 _KEEP_UNANSWERED = timedelta(hours=1)
 _PURGE_EVERY_SECONDS = 600.0
+_DEFAULT_BODY_LIMIT = 64 * 1024
+# Implementation note: the upload route refuses more than MAX_UPLOAD_BYTES with its own
+# page; the guard's cap above it stops anything larger before the route reads it.
+_BODY_LIMITS = (
+    BodyLimit("/oid4vp/response", MAX_BODY_BYTES),
+    BodyLimit("/pdf-controles", MAX_UPLOAD_BYTES + 1024 * 1024),
+)
 _log = logging.getLogger(__name__)
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": (
@@ -124,7 +146,7 @@ def landlord_state(settings: LandlordSettings) -> tuple[KeyPair, bytes]:
     if key is None:
         key, secret = KeyPair.generate("P-256"), secrets.token_bytes(32)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_directory(path.parent)
             state = {"key": key.to_multikey(include_secret=True), "secret": secret.hex()}
             path.touch(mode=0o600, exist_ok=False)
             path.write_text(json.dumps(state), encoding="utf-8")
@@ -153,6 +175,8 @@ class _Desk:
     checks: Checks
     secret: bytes
     clock: Clock
+    desk_limiter: RateLimiter | None = None
+    client_limiter: RateLimiter | None = None
     templates: Environment = field(
         default_factory=lambda: Environment(
             loader=PackageLoader("vc_verifier.landlord", "templates"),
@@ -227,6 +251,47 @@ class _Desk:
             title=translate(language, title),
             text=translate(language, text),
         )
+
+    @staticmethod
+    def household_size(value: object) -> int:
+        """The household size of a form field (ASCII digits only), 0 when it is none."""
+        try:
+            return parse_int(str(value).strip(), max_digits=2, name="household_size")
+        except ParsingError:
+            return 0
+
+    def too_many_checks(self, request: Request, desk: str) -> HTMLResponse | None:
+        """The 429 page when this desk or its client may not start a check now, else ``None``."""
+        wait = self.wait_before_check(request, desk)
+        if wait <= 0:
+            return None
+        language = self.language(request)
+        page = self.render(
+            request,
+            "message.html",
+            status=429,
+            title=translate(language, "too_many_title"),
+            text=translate(language, "too_many_checks", minutes=max(1, round(wait / 60))),
+        )
+        page.headers["Retry-After"] = retry_after(wait)
+        return page
+
+    def wait_before_check(self, request: Request, desk: str) -> float:
+        """Seconds before this desk (and its client address) may start another check; 0: now.
+
+        Takes one from both limits when allowed.
+        """
+        limits = [
+            (self.desk_limiter, self.mac("id", desk)),
+            (self.client_limiter, client_address(request.scope)),
+        ]
+        waits = [limiter.wait(key) for limiter, key in limits if limiter is not None]
+        if any(waits):
+            return max(waits)
+        for limiter, key in limits:
+            if limiter is not None:
+                limiter.take(key)
+        return 0.0
 
     def own_check(self, request: Request, transaction_id: str) -> Check | None:
         """The check, if this desk started it."""
@@ -367,6 +432,7 @@ def _check_context(desk: _Desk, language: Language, check: Check) -> dict[str, A
         _decision_context(language, status.result if status is not None else None, check.record)
     )
     context["waiting"] = state in ("pending", "processing")
+    context["failed_attempts"] = status.failed_attempts if status is not None else 0
     return context
 
 
@@ -394,6 +460,8 @@ def create_landlord_app(
     """Build the landlord's app. ``fetch`` replaces the HTTPS fetcher (status lists, did:web)."""
     settings = settings or LandlordSettings()
     key, secret = landlord_state(settings)
+    if settings.data_dir is not None:
+        private_directory(settings.data_dir)
     database = ":memory:" if settings.data_dir is None else settings.data_dir / _DATABASE_FILE
     client: HttpClient | None = None
     if fetch is None:
@@ -411,7 +479,9 @@ def create_landlord_app(
         fetch=fetch,
         clock=clock,
         trusted_seals=settings.seal_certificates(),
+        max_failed_responses=settings.max_failed_responses,
     )
+    limits = settings.rate_limits
     desk = _Desk(
         settings=settings,
         verifier=verifier,
@@ -419,6 +489,8 @@ def create_landlord_app(
         checks=Checks(database),
         secret=secret,
         clock=clock,
+        desk_limiter=RateLimiter(settings.checks_per_desk) if limits else None,
+        client_limiter=RateLimiter(settings.checks_per_client) if limits else None,
     )
 
     async def purge() -> None:
@@ -449,13 +521,26 @@ def create_landlord_app(
     app = FastAPI(
         title=f"{settings.name}: inkomenstoets",
         lifespan=lifespan,
+        responses=GUARD_RESPONSES,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
     app.state.desk = desk
-    app.include_router(create_router(verifier, on_outcome=desk.decide))
+    app.include_router(
+        create_router(
+            verifier,
+            on_outcome=desk.decide,
+            status_access=lambda request, tid: desk.own_check(request, tid) is not None,
+        )
+    )
     _add_pages(app, desk)
+    app.add_middleware(
+        RequestGuard,
+        default_max_bytes=_DEFAULT_BODY_LIMIT,
+        body_limits=_BODY_LIMITS,
+        client_limits=[ClientLimit(".*", RateLimiter(settings.client_rate))] if limits else [],
+    )
     return app
 
 
@@ -485,7 +570,10 @@ async def _bounded_form(request: Request, limit: int) -> FormData | None:
     ``Content-Length`` over the limit is refused before reading.
     """
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    try:
+        if declared is not None and parse_int(declared, name="Content-Length") > limit:
+            return None
+    except ParsingError:
         return None
     body = bytearray()
     async for chunk in request.stream():
@@ -527,9 +615,12 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         token = desk.desk_of(request)
         if token is None or not hmac.compare_digest(csrf_token, desk.mac("csrf", token)):
             return desk.message(request, 403, "forbidden_title", "csrf_refused")
-        size = int(household_size) if household_size.strip().isdigit() else 0
+        size = desk.household_size(household_size)
         if not 1 <= size <= MAX_HOUSEHOLD:
             return desk.start_page(request, error="bad_household", household_size=household_size)
+        refused = desk.too_many_checks(request, token)
+        if refused is not None:
+            return refused
         transaction_id = desk.start(token, size, "amount" if ask == "amount" else "facts")
         return RedirectResponse(f"/controles/{transaction_id}", status_code=303)
 
@@ -632,7 +723,7 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         ):
             return desk.message(request, 403, "forbidden_title", "csrf_refused")
         household = form.get("household_size")
-        size = int(household) if isinstance(household, str) and household.isdigit() else 0
+        size = desk.household_size(household) if isinstance(household, str) else 0
         upload = form.get("pdf")
         # Implementation note: Starlette's parser gives its own UploadFile (not FastAPI's).
         data = b"" if upload is None or isinstance(upload, str) else await upload.read()
@@ -646,6 +737,9 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
         if error is not None:
             shown = household if isinstance(household, str) else ""
             return desk.start_page(request, error=error, household_size=shown)
+        refused = desk.too_many_checks(request, token)
+        if refused is not None:
+            return refused
         check = await run_in_threadpool(desk.check_pdf, token, size, data)
         return RedirectResponse(f"/pdf-controles/{check.id}", status_code=303)
 

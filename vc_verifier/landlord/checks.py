@@ -16,8 +16,10 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from os import PathLike
+from pathlib import Path
 from typing import Literal
 
+from vc_core.files import private_file
 from vc_core.types import JsonObject
 
 __all__ = ["Ask", "Check", "Checks", "PdfCheck"]
@@ -81,10 +83,12 @@ class PdfCheck:
 
 
 class Checks:
-    """Income checks in an SQLite database (``":memory:"`` for one process)."""
+    """Income checks in an SQLite database (``":memory:"`` for one process; a file 0600)."""
 
     def __init__(self, path: str | PathLike[str]) -> None:
         self._lock = threading.Lock()
+        if str(path) != ":memory:":
+            private_file(Path(path))
         self._connection = sqlite3.connect(
             path, timeout=10.0, isolation_level=None, check_same_thread=False
         )

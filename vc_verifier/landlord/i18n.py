@@ -218,6 +218,20 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Dit formulier is verlopen of niet door deze website gemaakt. Laad de pagina opnieuw.",
         "This form has expired or was not made by this website. Reload the page.",
     ),
+    "too_many_title": ("Even geduld", "Please wait"),
+    "too_many_checks": (
+        "Er zijn in korte tijd veel controles gestart. Probeer het over {minutes} minuten opnieuw.",
+        "Many checks were started in a short time. Try again in {minutes} minutes.",
+    ),
+    "wallet_error_open": (
+        "Een wallet heeft het verzoek niet beantwoord ({error}); het verzoek blijft open tot "
+        "het verloopt.",
+        "A wallet did not answer the request ({error}); the request stays open until it expires.",
+    ),
+    "failed_attempts": (
+        "{count} antwoord(en) konden niet worden geverifieerd; het verzoek blijft open.",
+        "{count} answer(s) could not be verified; the request stays open.",
+    ),
 }
 
 

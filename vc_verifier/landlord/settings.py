@@ -17,6 +17,7 @@ from cryptography import x509
 
 from vc_core.did import check_did_web_host
 from vc_core.errors import DidResolutionError
+from vc_core.limits import Rate
 from vc_verifier.policy.housing import INCOME_VCT
 
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
@@ -25,6 +26,9 @@ DEMO_TRUSTED_ISSUERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential", INCOME_VCT)}
 )
 """The demo tax office, trusted for income statements only (both formats)."""
+_CHECKS_PER_DESK = Rate(30, 3600.0)
+_CHECKS_PER_CLIENT = Rate(120, 3600.0)
+_CLIENT_RATE = Rate(600, 60.0)
 
 
 def _check_base(url: str, what: str, *, schemes: tuple[str, ...]) -> str:
@@ -49,6 +53,12 @@ class LandlordSettings:
     (development: the demo issuer on loopback). ``trusted_seals`` maps an issuer
     DID to the PEM certificates its PDF seals must chain to (the "upload a
     PDF" path; without them an uploaded PDF is refused as untrusted).
+
+    Abuse limits (``rate_limits`` switches the rates off): a desk (browser)
+    starts at most ``checks_per_desk`` checks and a client address
+    ``checks_per_client``; a client sends at most ``client_rate`` requests
+    with a body; ``max_failed_responses`` answers that do not verify end a
+    check's request (429 with ``Retry-After`` past a rate).
     """
 
     public_url: str = "https://verhuur.example.nl"
@@ -60,6 +70,11 @@ class LandlordSettings:
     rule_year: int | None = None
     fetch_overrides: Mapping[str, str] = field(default_factory=dict)
     trusted_seals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rate_limits: bool = True
+    checks_per_desk: Rate = _CHECKS_PER_DESK
+    checks_per_client: Rate = _CHECKS_PER_CLIENT
+    client_rate: Rate = _CLIENT_RATE
+    max_failed_responses: int = 5
 
     def __post_init__(self) -> None:
         public_url = _check_base(self.public_url, "public_url", schemes=("https",))

@@ -80,15 +80,19 @@ def install_portal(
     issuer: Issuer,
     authenticator: CitizenAuthenticator | None,
     *,
+    sessions: PortalSessions | None = None,
     clock: Clock | None = None,
 ) -> None:
-    """Mount the portal on ``app``: its routes, its session store and its headers."""
-    secret = issuer.keys.derived_secret("portal")
-    sessions = (
-        PortalSessions(issuer.db, secret=secret)
-        if clock is None
-        else PortalSessions(issuer.db, secret=secret, clock=clock)
-    )
+    """Mount the portal on ``app``: its routes, its session store and its headers.
+
+    ``sessions`` defaults to a store over the issuer's database (``clock``: its clock).
+    """
+    if sessions is None:
+        sessions = (
+            PortalSessions(issuer.db, keys=issuer.keys)
+            if clock is None
+            else PortalSessions(issuer.db, keys=issuer.keys, clock=clock)
+        )
     app.state.portal = Portal(issuer, authenticator, sessions)
     app.add_exception_handler(LoginRequiredError, on_login_required)
     app.include_router(root_router)

@@ -304,6 +304,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Deze pagina of deze gegevens bestaan niet.",
         "This page or this data does not exist.",
     ),
+    "too_many_title": ("Even geduld", "Please wait"),
+    "too_many_offers": (
+        "U hebt in korte tijd veel QR-codes voor uw wallet gemaakt. Probeer het over "
+        "{minutes} minuten opnieuw.",
+        "You made many wallet QR codes in a short time. Try again in {minutes} minutes.",
+    ),
     "yes": ("ja", "yes"),
     "no": ("nee", "no"),
 }

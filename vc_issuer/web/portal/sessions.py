@@ -1,8 +1,9 @@
 """Portal sessions: a signed random cookie in the browser, the record on the server.
 
 - The cookie holds a random token and its HMAC under a server secret; the
-  database keeps only the token's SHA-256 with the citizen's BSN, a CSRF
-  token and two expiry times (15 minutes idle, 2 hours at most).
+  database keeps only the token's SHA-256 with the citizen's BSN sealed for
+  that row, a CSRF token and two expiry times (15 minutes idle, 2 hours at
+  most).
 - The cookie is ``HttpOnly``, ``SameSite=Lax``, ``Path=/portaal`` and, over
   https, ``Secure`` with the ``__Host-`` name prefix.
 - Every form carries the session's CSRF token (synchronizer pattern). The
@@ -11,6 +12,10 @@
   victim in under another BSN.
 - Logging in always starts a new session (no fixation); logging out deletes
   the record, so a copied cookie is worthless afterwards.
+
+The same store keeps the DEMO login's sessions (:class:`~vc_issuer.auth.DemoLogin`
+through :meth:`PortalSessions.open`, :meth:`~PortalSessions.subject` and
+:meth:`~PortalSessions.close`), so its log-out ends them on the server too.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from starlette.responses import Response
 
 from vc_core.types import Clock
 from vc_issuer.db import Database, PortalSessionRecord, PortalSessionTable
+from vc_issuer.keys import KeyRing
 
 __all__ = ["COOKIE_PATH", "CitizenSession", "PortalSessions"]
 
@@ -60,6 +66,14 @@ class CitizenSession:
     expires_at: datetime
 
 
+def _id_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _label(id_hash: str) -> str:
+    return f"portal-session:{id_hash}"
+
+
 class PortalSessions:
     """Creates, finds and ends portal sessions; checks CSRF tokens."""
 
@@ -67,14 +81,15 @@ class PortalSessions:
         self,
         db: Database,
         *,
-        secret: bytes,
+        keys: KeyRing,
         idle: timedelta = timedelta(minutes=15),
         lifetime: timedelta = timedelta(hours=2),
         clock: Clock = _utc_now,
         token: Callable[[int], str] = secrets.token_urlsafe,
     ) -> None:
         self._table = PortalSessionTable(db)
-        self._secret = secret
+        self._keys = keys
+        self._secret = keys.derived_secret("portal")
         self._idle = idle
         self._lifetime = lifetime
         self._clock = clock
@@ -95,25 +110,55 @@ class PortalSessions:
             path="/" if https else COOKIE_PATH,
         )
 
-    # Sessions -----------------------------------------------------------------------------
+    # Sessions by token (also the DEMO login's) -----------------------------------------------
 
-    def start(self, request: Request, response: Response, subject: str) -> CitizenSession:
-        """Log ``subject`` in: end any session of this browser, start a new one, set the cookie."""
-        self._forget(request)
+    def _open(self, subject: str) -> tuple[str, CitizenSession]:
         now = self._clock()
         self._table.purge(now=now)
         token = self._token(32)
+        id_hash = _id_hash(token)
         record = PortalSessionRecord(
-            id_hash=hashlib.sha256(token.encode()).hexdigest(),
-            subject=subject,
+            id_hash=id_hash,
+            sealed_subject=self._keys.seal_subject(subject, bound_to=_label(id_hash)),
             csrf_token=self._token(32),
             created_at=now,
             expires_at=now + self._idle,
             ends_at=now + self._lifetime,
         )
         self._table.add(record)
-        self._set_cookie(request, response, _SESSION_COOKIE, f"{token}.{self._mac('s', token)}")
+        return token, CitizenSession(subject, record.csrf_token, record.expires_at)
+
+    def _live(self, token: str) -> CitizenSession | None:
+        now = self._clock()
+        id_hash = _id_hash(token)
+        record = self._table.live(id_hash, now=now, extend_to=now + self._idle)
+        if record is None:
+            return None
+        subject = self._keys.open_subject(record.sealed_subject, bound_to=_label(id_hash))
         return CitizenSession(subject, record.csrf_token, record.expires_at)
+
+    def open(self, subject: str) -> str:
+        """Start a session for ``subject``; return its token (the cookie value to set)."""
+        return self._open(subject)[0]
+
+    def subject(self, token: str) -> str | None:
+        """The subject of a live session (its idle time restarts), or ``None``."""
+        session = self._live(token) if token else None
+        return None if session is None else session.subject
+
+    def close(self, token: str) -> None:
+        """End a session: its record is deleted."""
+        if token:
+            self._table.remove(_id_hash(token))
+
+    # Sessions in the portal's cookie ---------------------------------------------------------
+
+    def start(self, request: Request, response: Response, subject: str) -> CitizenSession:
+        """Log ``subject`` in: end any session of this browser, start a new one, set the cookie."""
+        self._forget(request)
+        token, session = self._open(subject)
+        self._set_cookie(request, response, _SESSION_COOKIE, f"{token}.{self._mac('s', token)}")
+        return session
 
     def _token_of(self, request: Request) -> str | None:
         value = request.cookies.get(_cookie_name(request, _SESSION_COOKIE), "")
@@ -125,20 +170,12 @@ class PortalSessions:
     def current(self, request: Request) -> CitizenSession | None:
         """The live session of this request (its idle time restarts), or ``None``."""
         token = self._token_of(request)
-        if token is None:
-            return None
-        now = self._clock()
-        record = self._table.live(
-            hashlib.sha256(token.encode()).hexdigest(), now=now, extend_to=now + self._idle
-        )
-        if record is None:
-            return None
-        return CitizenSession(record.subject, record.csrf_token, record.expires_at)
+        return None if token is None else self._live(token)
 
     def _forget(self, request: Request) -> None:
         token = self._token_of(request)
         if token is not None:
-            self._table.remove(hashlib.sha256(token.encode()).hexdigest())
+            self.close(token)
 
     def end(self, request: Request, response: Response) -> None:
         """Log out: delete the server record and the cookie."""

@@ -26,10 +26,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from vc_core.limits import retry_after
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
-from vc_issuer.errors import IssuerError, NotFound
+from vc_issuer.errors import IssuerError, NotFound, TooManyRequests
 from vc_issuer.issuer import Basis2Format, Issuer
 from vc_issuer.sources import is_valid_bsn
+from vc_issuer.web.deps import limit_citizen_offers
 from vc_issuer.web.portal.i18n import (
     LANGUAGES,
     Language,
@@ -496,11 +498,25 @@ def add_to_wallet(form: CredentialFormDep) -> Response:
     if form.refused is not None:
         return form.refused
     request, issuer, source = form.request, form.portal.issuer, form.source
+    language = language_of(request, form.portal.sessions)
+    try:
+        limit_citizen_offers(request, form.session.subject)
+    except TooManyRequests as exc:
+        minutes = max(1, round(exc.retry_after / 60))
+        page = form.portal.render(
+            request,
+            "message.html",
+            status=429,
+            session=form.session,
+            title=translate(language, "too_many_title"),
+            text=translate(language, "too_many_offers", minutes=minutes),
+        )
+        page.headers["Retry-After"] = retry_after(exc.retry_after)
+        return page
     try:
         offer = issuer.create_offer(source, form.session.subject, form.configuration)
     except IssuerError:
         return form.not_found()
-    language = language_of(request, form.portal.sessions)
     name = issuer.configuration(source, form.configuration).name
     source_name = issuer.source(source).display_name
     label = translate(language, "wallet_qr_label", name=name, source=source_name)

@@ -21,7 +21,7 @@ from vc_issuer.auth import DEMO_SESSION_COOKIE, DemoLogin
 from vc_issuer.errors import NotFound
 from vc_issuer.issuer import BASIS_2_BUNDLE, BASIS_2_PDF, BASIS_2_ZIP, Basis2Format
 from vc_issuer.sources import DEMO_BSN, is_valid_bsn
-from vc_issuer.web.deps import CitizenDep, IssuerDep
+from vc_issuer.web.deps import CitizenDep, IssuerDep, limit_citizen_offers
 from vc_issuer.web.errors import NO_STORE, problem_response
 from vc_issuer.web.openapi import CITIZEN, Responses, json_body, problem
 from vc_issuer.web.routes.admin import offer_response
@@ -90,10 +90,11 @@ def demo_login(request: Request, bsn: Annotated[str, Form()]) -> Response:
 
 
 @demo_router.post("/logout", responses={200: _SESSION})
-def logout() -> Response:
-    """End the demo session."""
+def logout(request: Request) -> Response:
+    """End the demo session: on the server, and the cookie in the browser."""
+    _demo_login(request).logout(request.cookies)
     response = JSONResponse({"logged_in": False}, headers=NO_STORE)
-    response.delete_cookie(DEMO_SESSION_COOKIE)
+    response.delete_cookie(DEMO_SESSION_COOKIE, httponly=True, secure=True, samesite="strict")
     return response
 
 
@@ -143,8 +144,13 @@ def basis_pdf(source: str, bsn: CitizenDep, issuer: IssuerDep) -> Response:
         **_NOTHING_HELD,
     },
 )
-def basis_offer(source: str, bsn: CitizenDep, issuer: IssuerDep) -> JSONResponse:
-    """An offer of the citizen's credential for their wallet (QR plus tx_code on screen)."""
+def basis_offer(source: str, request: Request, bsn: CitizenDep, issuer: IssuerDep) -> JSONResponse:
+    """An offer of the citizen's credential for their wallet (QR plus tx_code on screen).
+
+    A citizen makes at most ``citizen_offer_rate`` offers (429 with Retry-After).
+    """
+    issuer.source(source)
+    limit_citizen_offers(request, bsn)
     offer = issuer.create_offer(source, bsn)
     return JSONResponse(
         offer_response(offer, with_qr=True).model_dump(), status_code=201, headers=NO_STORE

@@ -32,6 +32,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from vc_core.limits import client_address
 from vc_issuer.errors import InvalidRequest
 from vc_issuer.plus import PlusService
 from vc_issuer.plus.service import recipient_json
@@ -68,7 +69,6 @@ _JWT_BODY = json_request(
 )
 
 _T = TypeVar("_T")
-_MAX_BODY = 256 * 1024
 
 
 def get_plus(request: Request) -> PlusService:
@@ -80,11 +80,12 @@ PlusDep = Annotated[PlusService, Depends(get_plus)]
 
 
 async def _json(request: Request, *, required: bool = True) -> Any:
-    """The JSON body; ``invalid_request`` for anything else (and for a non-JSON type)."""
+    """The JSON body; ``invalid_request`` for anything else (and for a non-JSON type).
+
+    The app's request guard has read it already, within the Plus routes' limit.
+    """
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
-    if len(body) > _MAX_BODY:
-        raise InvalidRequest("the body is too large")
     if media_type != "application/json":
         raise InvalidRequest("send the body as application/json")
     if not body and not required:
@@ -213,13 +214,18 @@ async def admin_revoke(grant_id: str, plus: PlusDep, _admin: AdminDep) -> JSONRe
     ),
 )
 async def fetch_credential(source: str, request: Request, plus: PlusDep) -> JSONResponse:
-    """A recipient fetches a fresh credential under the citizen's grant (form body)."""
+    """A recipient fetches a fresh credential under the citizen's grant (form body).
+
+    Refusals before the recipient authenticates are counted per client, not logged.
+    """
+    client = client_address(request.scope)
+    plus.check_anonymous_limit(client)
     try:
         form = await _form(request)
-    except InvalidRequest as exc:
-        await _run(plus.record_refusal, source, exc)
+    except InvalidRequest:
+        plus.count_anonymous_refusal(client)
         raise
-    result = await _run(plus.fetch, source, form)
+    result = await _run(plus.fetch, source, form, client=client)
     return _reply(result.to_json())
 
 
