@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from vc_core.errors import ParsingError, VcError
 from vc_core.hazmat.sd_jwt import parse_sd_jwt, process_sd_jwt_payload
-from vc_core.vocabulary import claim_label
+from vc_core.vocabulary import claim_label, format_date
 
 __all__ = [
     "BUNDLE_DOMAIN",
@@ -85,20 +85,6 @@ QrContent = Literal["credential", "reference"]
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 300
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 
@@ -225,7 +211,7 @@ def _windows_1252(char: str) -> str:
 
 def dutch_date(value: date) -> str:
     """``7 december 2026``."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return format_date("nl", value)
 
 
 def _dutch_moment(value: datetime) -> str:
