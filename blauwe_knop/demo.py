@@ -12,9 +12,12 @@ thread, and a wallet in an encrypted file in the output folder. The steps:
 4. Basis 2.0 from the wallet: one holder-signed export bundling several sources.
 5. The landlord's request QR; the wallet reveals only the income facts; the
    landlord's decision and its signed verification record, verified.
-6. Plus: the citizen consents; the housing corporation fetches the income straight
+6. SD-JWT VC: the tax office issues the income statement in the format of the Dutch
+   and EU wallets too; a landlord asking for that format decides on it the same way.
+7. Plus: the citizen consents; the housing corporation fetches the income straight
    from the tax office and decides; the citizen revokes; the next fetch is refused.
-7. The tax office revokes the income statement; the landlord refuses a new presentation.
+8. The tax office revokes the income statement (every copy, both formats); the
+   landlord refuses a new presentation.
 
 Every artefact lands in the output folder, named at the end. The exit code is 0
 only when every step succeeded. With ``--serve`` the citizen portal (part of the
@@ -57,6 +60,7 @@ from blauwe_knop.servers import (
     landlord_page_process,
     serve_in_thread,
 )
+from vc_core.formats import LDP_VC, SD_JWT_VC
 from vc_core.keys import KeyPair
 from vc_core.proofs import verify
 from vc_core.types import JsonObject
@@ -75,7 +79,7 @@ from vc_verifier import (
     verify_record,
 )
 from vc_verifier.certified_pdf import CertifiedPdfReport
-from vc_verifier.policy.housing import INCOME_CREDENTIAL_TYPE
+from vc_verifier.policy.housing import INCOME_CREDENTIAL_TYPES
 from vc_verifier.trust import ANY_TYPE
 from vc_verifier.web import create_router
 from wallet_sdk import (
@@ -100,6 +104,10 @@ COPIES = {"belastingdienst": 2}
 EXPORTED = ("brp", "belastingdienst", "duo")
 PLUS_PURPOSE = "toewijzing-huurwoning"
 INCOME_CONFIGURATION = "InkomensverklaringCredential_ldp_vc"
+INCOME_SD_JWT_CONFIGURATION = "InkomensverklaringCredential_dc_sd_jwt"
+_REGISTERED = frozenset(
+    {"iss", "iat", "nbf", "exp", "vct", "vct#integrity", "cnf", "status", "jti"}
+)
 
 
 class DemoStepError(Exception):
@@ -368,11 +376,16 @@ def wallet_export(journey: Journey) -> str:
 
 
 def _request_qr(
-    journey: Journey, name: str, purpose: str, *, prefer_facts: bool = True
+    journey: Journey,
+    name: str,
+    purpose: str,
+    *,
+    prefer_facts: bool = True,
+    formats: Sequence[str] = (LDP_VC, SD_JWT_VC),
 ) -> tuple[str, str]:
     """The landlord starts a check; its QR image is scanned back; return (its id, the text)."""
     transaction = journey.landlord.verifier.create_request(
-        journey.landlord.rule.dcql_query(prefer_facts=prefer_facts),
+        journey.landlord.rule.dcql_query(prefer_facts=prefer_facts, formats=formats),
         response_uri=f"{LANDLORD_URL}/oid4vp/response",
         purpose=purpose,
     )
@@ -380,14 +393,26 @@ def _request_qr(
     return transaction.id, decode_qr_image(image)
 
 
-def _income_check(journey: Journey, name: str, *, prefer_facts: bool) -> Decision:
-    """One request: scan, present what is asked, send; show what the landlord saw."""
-    income = journey.received["belastingdienst"][0].credential["credentialSubject"]
+def _income_check(
+    journey: Journey,
+    name: str,
+    *,
+    prefer_facts: bool,
+    formats: Sequence[str] = (LDP_VC, SD_JWT_VC),
+    income: JsonObject | None = None,
+) -> Decision:
+    """One request: scan, present what is asked, send; show what the landlord saw.
+
+    ``income`` is what the wallet holds (default: the W3C statement's subject).
+    """
+    if income is None:
+        income = journey.received["belastingdienst"][0].credential["credentialSubject"]
     _, scanned = _request_qr(
         journey,
         f"landlord-request-{name}",
         "Inkomenstoets sociale huurwoning",
         prefer_facts=prefer_facts,
+        formats=formats,
     )
     presentation = journey.wallet.present(journey.wallet.open_request(scanned))
     journey.save(f"landlord/{name}-presentation.json", presentation.form_fields())
@@ -396,7 +421,7 @@ def _income_check(journey: Journey, name: str, *, prefer_facts: bool) -> Decisio
     if not decision.outcome.verified or decision.result is None or decision.record is None:
         codes = ", ".join(p.code for p in decision.outcome.problems)
         raise DemoStepError(f"the landlord refused the presentation: {codes}")
-    (shown,) = decision.outcome.presentations["inkomen"][0].credentials
+    (shown,) = decision.outcome.all_presentations[0].credentials
     seen = _leaves(shown.claims)
     asked = "the facts (inkomenstoets)" if prefer_facts else "the amount (verzamelinkomen)"
     table = Table("claim in the wallet", "value", "the landlord sees", title=f"Asked: {asked}")
@@ -442,6 +467,47 @@ def landlord_check(journey: Journey) -> str:
     if decision.result.meets is None:
         raise DemoStepError(f"no decision: {decision.result.reason}")
     return f"decided on {shown}; decision and signed record verified"
+
+
+def sd_jwt_vc_check(journey: Journey) -> str:
+    """The income statement as SD-JWT VC, and a landlord that asks for that format.
+
+    The tax office offers the same data in the format the Dutch and EU wallets
+    take; the wallet checks it (issuer key from the JWT VC Issuer Metadata, the
+    Token Status List) and keeps it encrypted beside the W3C copies. The landlord
+    asks for ``dc+sd-jwt`` only; the wallet shows the facts with only their
+    Disclosures and a Key Binding JWT; the decision and record are made the
+    same way as for the W3C credential.
+    """
+    offer = journey.admin(
+        "/admin/belastingdienst/offers",
+        {"bsn": DEMO_BSN, "credential_configuration_id": INCOME_SD_JWT_CONFIGURATION},
+    )
+    image = journey.save("qr/offer-belastingdienst-sd-jwt.png", qr_png(offer["offer_uri"]))
+    (stored,) = journey.wallet.accept_offer(
+        journey.wallet.parse_offer(decode_qr_image(image)), tx_code=offer["tx_code"]
+    )
+    if stored.encoded is None:
+        raise DemoStepError("the wallet kept no SD-JWT VC")
+    journey.received["belastingdienst-sd-jwt"] = [stored]
+    journey.save("credentials/belastingdienst-sd-jwt.txt", stored.encoded)
+    held = {k: v for k, v in stored.credential.items() if k not in _REGISTERED}
+    decision = _income_check(
+        journey, "sd-jwt-facts", prefer_facts=True, formats=(SD_JWT_VC,), income=held
+    )
+    (shown,) = decision.outcome.all_presentations[0].credentials
+    if shown.format != SD_JWT_VC or decision.result is None:
+        raise DemoStepError(f"the landlord decided on a {shown.format} credential")
+    disclosures = stored.encoded.count("~") - 1
+    journey.summary["sd_jwt_vc"] = {
+        "issued_bytes": len(stored.encoded),
+        "disclosures": disclosures,
+        "decision": decision.result.to_json(),
+    }
+    return (
+        f"SD-JWT VC of {len(stored.encoded)} bytes with {disclosures} Disclosures received; "
+        "decided on the facts alone, record verified"
+    )
 
 
 def plus_consent(journey: Journey) -> str:
@@ -521,7 +587,12 @@ def plus_consent(journey: Journey) -> str:
 
 def revocation(journey: Journey) -> str:
     """The tax office revokes the income statement; a new presentation is refused."""
-    revoked = [stored.credential["id"] for stored in journey.received["belastingdienst"]]
+    copies = [
+        *journey.received["belastingdienst"],
+        *journey.received.get("belastingdienst-sd-jwt", []),
+    ]
+    # The issuer's id of each copy: a W3C credential's id, an SD-JWT VC's jti.
+    revoked = [str(stored.credential.get("id") or stored.credential["jti"]) for stored in copies]
     for credential_id in revoked:
         journey.admin(f"/admin/credentials/{credential_id}/revoke")
     transaction_id, scanned = _request_qr(
@@ -552,6 +623,7 @@ STEPS: tuple[tuple[str, Callable[[Journey], str]], ...] = (
     ("Basis 2.0: the aggregated PDF and bundle of every source", aggregated_download),
     ("Basis 2.0 from the wallet: a holder-signed export", wallet_export),
     ("Landlord: request QR, selective presentation, decision, record", landlord_check),
+    ("SD-JWT VC: the same statement in the EU wallets' format, decided on", sd_jwt_vc_check),
     ("Plus: consent to share directly with the housing corporation", plus_consent),
     ("Revocation by the source, refusal by the landlord", revocation),
 )
@@ -571,7 +643,7 @@ def _landlord(http: httpx.Client) -> Landlord:
     verifier = Verifier(
         client_id=f"decentralized_identifier:{LANDLORD_DID}",
         signing_key=signing_key,
-        trusted_issuers={did_web_for(ISSUER_BASE_URL, "belastingdienst"): [INCOME_CREDENTIAL_TYPE]},
+        trusted_issuers={did_web_for(ISSUER_BASE_URL, "belastingdienst"): INCOME_CREDENTIAL_TYPES},
         http=http,
     )
     return Landlord(verifier, HousingIncomeRule.load())

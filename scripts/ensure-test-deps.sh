@@ -6,7 +6,9 @@
 #   - poppler's pdfsig (poppler-utils), the second, independent validator of the PDF seals;
 #   - node and npm, then the pinned test-only npm projects, installed with `npm ci` when their
 #     node_modules are missing or older than their lockfile: tests/web/axe (axe-core, injected
-#     into Chromium to audit every page) and tests/interop (Digital Bazaar's Data Integrity stack).
+#     into Chromium to audit every page), tests/interop (Digital Bazaar's Data Integrity stack)
+#     and tests/sd_jwt_interop (the OpenWallet Foundation's SD-JWT VC library and Sphereon's
+#     OpenID4VCI client, run against our servers).
 # On Debian or Ubuntu they are installed with apt-get, as root or through sudo. Where that is not
 # possible, the script stops with one line naming what is missing and the command that installs it.
 set -euo pipefail
@@ -27,7 +29,11 @@ command -v pdfsig >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-npm_projects=("$(dirname "$0")/../tests/web/axe" "$(dirname "$0")/../tests/interop")
+npm_projects=(
+    "$(dirname "$0")/../tests/web/axe"
+    "$(dirname "$0")/../tests/interop"
+    "$(dirname "$0")/../tests/sd_jwt_interop"
+)
 install_npm_projects() {
     for project in "${npm_projects[@]}"; do
         if [ ! -d "$project/node_modules" ] || [ "$project/package-lock.json" -nt "$project/node_modules" ]; then

@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 OURS = {"vc_core", "vc_issuer", "wallet_sdk", "vc_verifier", "blauwe_knop"}
-TITLES = ["01-issue", "02-selective", "03-basis", "04-plus", "05-under"]
+TITLES = ["01-issue", "02-selective", "03-basis", "04-plus", "05-under", "06-two-formats"]
 
 
 def test_the_notebooks_are_there() -> None:

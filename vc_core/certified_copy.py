@@ -16,7 +16,10 @@ adapters) must agree on two things, which live here, free of any PDF library:
 
 Names per source are fixed: seal field ``Waarmerk-<source>``, attachments
 ``<source>-credential.json`` (compact ASCII JSON, :func:`credential_bytes`)
-and ``<source>-did.json`` (the source's DID document when it sealed).
+and ``<source>-did.json`` (the source's DID document when it sealed). The
+credential is a W3C credential, or an SD-JWT VC with all its Disclosures as
+an ``EnvelopedVerifiableCredential`` (``data:application/dc+sd-jwt,…``); a
+section shows the latter as :func:`shown_credential` reads it.
 
 >>> section = section_names("belastingdienst")
 >>> section.seal_field, section.credential_file, section.did_file
@@ -37,8 +40,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from vc_core.errors import ParsingError
-from vc_core.vocabulary import claim_label
+from vc_core.errors import ParsingError, VcError
+from vc_core.hazmat.sd_jwt import parse_sd_jwt, process_sd_jwt_payload
+from vc_core.vocabulary import claim_label, format_date
 
 __all__ = [
     "BUNDLE_DOMAIN",
@@ -56,12 +60,14 @@ __all__ = [
     "cover_qr_text",
     "credential_bytes",
     "dutch_date",
+    "enveloped_sd_jwt",
     "manifest_bytes",
     "parse_manifest",
     "printed_text",
     "reduce_to_windows_1252",
     "section_blocks",
     "section_names",
+    "shown_credential",
     "type_label",
 ]
 
@@ -79,22 +85,65 @@ QrContent = Literal["credential", "reference"]
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MAX_TEXT = 300
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+
+
+_ENVELOPED_SD_JWT = "data:application/dc+sd-jwt,"
+_SD_JWT_REGISTERED = ("iss", "iat", "nbf", "exp", "vct", "vct#integrity", "aka_vcts", "cnf",
+                      "status", "jti")  # fmt: skip
+
+
+def _moment(value: object) -> str | None:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        stamp = datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def enveloped_sd_jwt(credential: Mapping[str, Any]) -> str | None:
+    """The SD-JWT VC an ``EnvelopedVerifiableCredential`` carries, or ``None`` for any other."""
+    identifier = credential.get("id")
+    if credential.get("type") != "EnvelopedVerifiableCredential" or not (
+        isinstance(identifier, str) and identifier.startswith(_ENVELOPED_SD_JWT)
+    ):
+        return None
+    return identifier[len(_ENVELOPED_SD_JWT) :]
+
+
+def shown_credential(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential as a certified copy shows it, in the shape of a W3C credential.
+
+    A W3C credential is shown as it is. An ``EnvelopedVerifiableCredential``
+    holding an SD-JWT VC is read with all its Disclosures, not verified (the
+    checker verifies it separately): ``type`` the last segment of its ``vct``,
+    ``id`` its ``jti``, ``issuer`` its ``iss``, ``validFrom``/``validUntil``
+    its ``iat``/``exp`` and ``credentialSubject`` its other claims.
+    """
+    compact = enveloped_sd_jwt(credential)
+    if compact is None:
+        return credential
+    try:
+        parsed = parse_sd_jwt(compact)
+        payload = process_sd_jwt_payload(parsed.jws.payload, parsed.disclosures)
+    except (VcError, RecursionError) as exc:
+        raise ParsingError(f"the enveloped SD-JWT VC does not read: {exc}") from exc
+    vct = str(payload.get("vct", ""))
+    shown: dict[str, Any] = {"type": ["VerifiableCredential", vct.rsplit("/", 1)[-1]]}
+    for name, term in (("jti", "id"), ("iss", "issuer")):
+        if isinstance(payload.get(name), str):
+            shown[term] = payload[name]
+    for name, term in (("iat", "validFrom"), ("exp", "validUntil")):
+        moment = _moment(payload.get(name))
+        if moment is not None:
+            shown[term] = moment
+    shown["credentialSubject"] = {
+        name: value for name, value in payload.items() if name not in _SD_JWT_REGISTERED
+    }
+    return shown
 
 
 # --- Blocks -----------------------------------------------------------------------------------
@@ -162,7 +211,7 @@ def _windows_1252(char: str) -> str:
 
 def dutch_date(value: date) -> str:
     """``7 december 2026``."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return format_date("nl", value)
 
 
 def _dutch_moment(value: datetime) -> str:
@@ -177,7 +226,7 @@ def _label(term: str) -> str:
 
 def type_label(credential: Mapping[str, Any]) -> str:
     """The credential's specific types as Dutch words: ``Inkomensverklaring``."""
-    types = credential.get("type")
+    types = shown_credential(credential).get("type")
     names = types if isinstance(types, list) else [types]
     specific = [
         _label(name.removesuffix("Credential"))
@@ -217,7 +266,8 @@ def _money(node: Mapping[str, Any]) -> str:
 
 def _value_rows(label: tuple[str, ...], value: Any) -> list[tuple[str, str]]:
     if isinstance(value, Mapping):
-        if value.get("type") == "MonetaryAmount":
+        # An amount: typed in JSON-LD, or plain value and currency (SD-JWT VC).
+        if value.get("type") == "MonetaryAmount" or set(value) == {"value", "currency"}:
             return [(" · ".join(label), _money(value))]
         return _node_rows(value, label)
     if isinstance(value, list):
@@ -246,7 +296,7 @@ def claim_rows(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
     Nested nodes become ``Adres · Straat``, amounts ``€ 41.250,00``, dates
     ``7 december 2026`` and booleans ``ja``/``nee``.
     """
-    subjects = credential.get("credentialSubject")
+    subjects = shown_credential(credential).get("credentialSubject")
     if isinstance(subjects, Mapping):
         return _node_rows(subjects)
     if isinstance(subjects, list):
@@ -493,10 +543,12 @@ def section_blocks(
     the demo warning for a self-signed seal, and the QR code's caption.
     """
     names = section.names
+    credential = shown_credential(credential)
+    issuer = _issuer_id(credential)
     about = [
         ("Soort", type_label(credential)),
         ("Kenmerk", str(credential.get("id", "–"))),
-        ("Uitgever (DID)", _issuer_id(credential)),
+        ("Uitgever (DID)" if issuer.startswith("did:") else "Uitgever", issuer),
     ]
     for term, label in (("validFrom", "Geldig vanaf"), ("validUntil", "Geldig tot")):
         if term in credential:

@@ -29,6 +29,7 @@ __all__ = [
     "dereference_verification_method",
     "did_key",
     "did_key_verification_method_id",
+    "did_web_base_url",
     "did_web_to_url",
     "resolve_did",
     "resolve_did_key",
@@ -204,6 +205,20 @@ def did_web_to_url(did: str) -> str:
         url += "/.well-known"
     # Step 5: append /did.json.
     return url + "/did.json"
+
+
+def did_web_base_url(did: str) -> str:
+    """The https URL a did:web DID stands for: its document URL without ``/did.json``.
+
+    ``did:web:issuer.example.nl:duo`` is ``https://issuer.example.nl/duo``; a DID
+    without a path is its bare host. An SD-JWT VC issuer identifier (``iss``) and
+    an OpenID4VCI Credential Issuer Identifier name the same party this way.
+
+    >>> did_web_base_url("did:web:issuer.example.nl:duo")
+    'https://issuer.example.nl/duo'
+    """
+    url = did_web_to_url(did).removesuffix("/did.json")
+    return url.removesuffix("/.well-known")
 
 
 def _override_base(did: str, url: str, base_urls: Mapping[str, str]) -> str:

@@ -36,8 +36,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vc_core import _x509
+from vc_core.did import (
+    VerificationMethod,
+    dereference_verification_method,
+    did_web_base_url,
+    resolve_did,
+)
 from vc_core.errors import (
     CredentialPolicyError,
+    DidResolutionError,
     FetchError,
     IssuerKeyError,
     KeyBindingError,
@@ -81,6 +88,7 @@ __all__ = [
     "SD_JWT_VC_FORMAT",
     "SD_JWT_VC_TYP",
     "ClaimPath",
+    "DidWebKeys",
     "IssuerKeyResolver",
     "IssuerMetadataKeys",
     "KeyBinding",
@@ -110,7 +118,7 @@ NOT_DISCLOSABLE = frozenset(
     {"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "aka_vcts", "status"}
 )
 """Claims an SD-JWT VC must carry in plain view (never in a Disclosure)."""
-_STRUCTURAL = NOT_DISCLOSABLE | {"iat", "_sd", "_sd_alg"}
+_STRUCTURAL = NOT_DISCLOSABLE | {"iat", "jti", "_sd", "_sd_alg"}
 """Claims the recipes set themselves; they are not among ``claims``."""
 
 
@@ -145,11 +153,12 @@ class VerifiedSdJwtVc:
 
     ``claims`` are the disclosed claims about the subject as a plain mapping
     (everything but ``iss``, ``iat``, ``nbf``, ``exp``, ``vct``, ``aka_vcts``,
-    ``cnf``, ``status``), ``payload`` the whole processed payload. ``types``
+    ``cnf``, ``status``, ``jti``), ``payload`` the whole processed payload. ``types``
     is ``vct`` followed by any ``aka_vcts``. ``holder_key`` is the ``cnf``
     key, ``status`` the Token Status List entry (not yet checked: see
     :func:`vc_core.status.check_token_status`), ``key_binding`` what the
-    KB-JWT said (``None`` when none was asked for).
+    KB-JWT said (``None`` when none was asked for), ``id`` the ``jti`` (the
+    issuer's identifier of this credential, if it gave one).
     """
 
     issuer: str
@@ -164,6 +173,7 @@ class VerifiedSdJwtVc:
     key_binding: KeyBinding | None
     issuer_key: PublicKey = field(repr=False)
     payload: JsonObject = field(repr=False)
+    id: str | None = None
 
     def claim(self, *path: str | int) -> Any:
         """Return a copy of the disclosed claim at ``path``, or ``None``.
@@ -195,6 +205,8 @@ def issue_sd_jwt_vc(
     holder_key: PublicKey | None = None,
     status: TokenStatusReference | None = None,
     aka_vcts: Sequence[str] = (),
+    vct_integrity: str | None = None,
+    jti: str | None = None,
     issued_at: datetime | None = None,
     expires_at: datetime | None = None,
     not_before: datetime | None = None,
@@ -214,7 +226,11 @@ def issue_sd_jwt_vc(
     ``vct``, ``iat``, ``exp``, ``nbf``, ``cnf`` (``holder_key``) and
     ``status`` are set in plain view. ``kid`` names the issuer key
     (default: its RFC 7638 thumbprint, as in :func:`create_jwt_vc_issuer_metadata`)
-    or ``x5c`` carries its certificate chain instead. Each object and array
+    or ``x5c`` carries its certificate chain instead. ``vct_integrity`` is the
+    integrity metadata of the type metadata document at ``vct``
+    (``sha256-…``, W3C Subresource Integrity), in plain view; ``jti`` the
+    issuer's identifier of this credential, in a Disclosure of its own (like a
+    W3C credential's ``id``, shown only when asked for). Each object and array
     with Disclosures gets up to ``decoys`` decoy digests. ``salt`` and
     ``decoy_digest`` are for tests that reproduce fixed output.
 
@@ -238,6 +254,10 @@ def issue_sd_jwt_vc(
     if expires_at is not None:
         payload["exp"] = to_numeric_date(expires_at)
     payload["vct"] = vct
+    if vct_integrity is not None:
+        if not isinstance(vct_integrity, str) or not vct_integrity.startswith("sha"):
+            raise ValueError("vct_integrity is an integrity metadata string (sha256-...)")
+        payload["vct#integrity"] = vct_integrity
     if aka_vcts:
         if vct in aka_vcts or not all(isinstance(v, str) and v for v in aka_vcts):
             raise ValueError("aka_vcts are strings other than vct")
@@ -247,6 +267,13 @@ def issue_sd_jwt_vc(
     if holder_key is not None:
         payload["cnf"] = {"jwk": holder_key.to_jwk()}
     # Then the subject's claims with their digests, and _sd_alg.
+    if jti is not None:
+        if not isinstance(jti, str) or not jti:
+            raise ValueError("jti is a non-empty string")
+        # Implementation note: like a W3C credential's id, the identifier is shown
+        # only when asked for (a Disclosure), since it is unique to this copy.
+        claims = {"jti": jti, **claims}
+        disclosable = [["jti"], *disclosable]
     embedded = create_sd_jwt_payload(
         claims, disclosable, salt=salt, decoys=decoys, decoy_digest=decoy_digest
     )
@@ -454,6 +481,7 @@ def verify_sd_jwt_vc(
             algorithms=accepted,
         )
     claims = {name: value for name, value in processed.items() if name not in _STRUCTURAL}
+    jti = processed.get("jti")
     return VerifiedSdJwtVc(
         issuer=issuer,
         vct=vct,
@@ -467,6 +495,7 @@ def verify_sd_jwt_vc(
         key_binding=key_binding,
         issuer_key=issuer_key,
         payload=processed,
+        id=jti if isinstance(jti, str) else None,
     )
 
 
@@ -583,6 +612,97 @@ class IssuerMetadataKeys:
             if cached.fetched is not None and now - cached.fetched < _MIN_REFRESH:
                 raise
             return select_issuer_key(self._load(issuer), header)
+
+
+class DidWebKeys:
+    """Issuer keys from the issuer's did:web DID document, for an ``iss`` that is its https URL.
+
+    A relying party that trusts issuers by DID (as it does for Data Integrity
+    credentials) takes the same keys for their SD-JWT VCs: the DID
+    ``did:web:issuer.example.nl:duo`` stands for the issuer
+    ``https://issuer.example.nl/duo``. The header ``kid`` must be a DID URL of
+    that DID, naming a method its DID document lists under ``assertionMethod``.
+    Only the ``dids`` listed are served (others raise ``IssuerKeyError`` with
+    ``UNTRUSTED_ISSUER`` before anything is fetched). Methods come from
+    ``resolve_verification_method`` when given (a verifier's own cached
+    resolver), else from the DID documents fetched through ``fetch`` and kept
+    for ``ttl`` (an unknown ``kid`` fetches again, at most once per 30 seconds
+    per DID). Thread-safe.
+
+    Spec: draft-ietf-oauth-sd-jwt-vc#name-issuer-verification-key-dis
+    """
+
+    def __init__(
+        self,
+        dids: Collection[str],
+        *,
+        fetch: Fetch | None = None,
+        resolve_verification_method: Callable[[str], VerificationMethod] | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        clock: Clock = _utc_now,
+        ttl: timedelta = timedelta(minutes=10),
+    ) -> None:
+        if isinstance(dids, str):
+            raise TypeError("dids is a collection of did:web DIDs, not one string")
+        if (fetch is None) == (resolve_verification_method is None):
+            raise ValueError("give fetch or resolve_verification_method (one of them)")
+        self._issuers: dict[str, str] = {}
+        for did in dids:
+            try:
+                self._issuers[did_web_base_url(did)] = did
+            except DidResolutionError as exc:
+                raise ValueError(f"{did!r} is not a usable did:web DID: {exc.detail}") from exc
+        self._fetch = fetch
+        self._resolve = resolve_verification_method
+        self._base_urls = dict(base_urls or {})
+        self._clock = clock
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._documents: dict[str, tuple[JsonObject, datetime, datetime]] = {}
+
+    def _document(self, did: str, *, refresh: bool) -> JsonObject:
+        """The DID document of ``did``, from the cache unless expired or ``refresh``."""
+        now = self._clock()
+        with self._lock:
+            cached = self._documents.get(did)
+        fresh = cached is not None and now < cached[1]
+        if cached is not None and fresh and (not refresh or now - cached[2] < _MIN_REFRESH):
+            return cached[0]
+        document = resolve_did(did, fetch=self._fetch, base_urls=self._base_urls)
+        with self._lock:
+            self._documents[did] = (document, now + self._ttl, now)
+        return document
+
+    def _method(self, kid: str, did: str) -> VerificationMethod:
+        if self._resolve is not None:
+            return self._resolve(kid)
+        try:
+            return dereference_verification_method(
+                kid, resolver=lambda _: self._document(did, refresh=False)
+            )
+        except DidResolutionError:
+            # Implementation note: the issuer may have added a key since we cached its
+            # document; fetch it again, but not more often than _MIN_REFRESH.
+            return dereference_verification_method(
+                kid, resolver=lambda _: self._document(did, refresh=True)
+            )
+
+    def __call__(self, issuer: str, header: Mapping[str, Any]) -> PublicKey:
+        did = self._issuers.get(issuer)
+        if did is None:
+            raise _untrusted(issuer)
+        # Step 1: the kid names a key of the issuer's own DID.
+        kid = header.get("kid")
+        if not isinstance(kid, str) or kid.partition("#")[0] != did or "#" not in kid:
+            raise IssuerKeyError(f"the JWS kid {kid!r} is not a DID URL of {did}")
+        # Step 2: the DID document lists it for assertions.
+        try:
+            method = self._method(kid, did)
+        except DidResolutionError as exc:
+            raise IssuerKeyError(f"{kid}: {exc.detail}") from exc
+        if "assertionMethod" not in method.relationships or method.controller != did:
+            raise IssuerKeyError(f"{kid} is not an assertion key of {did}")
+        return method.public_key
 
 
 class X5cKeys:

@@ -9,6 +9,9 @@ issuer and checked by the verifier) all label claims from here.
 ('Date obtained', 'Datum behaald')
 >>> claim_label("nl", "nieuweTermZonderLabel")
 'Nieuwe term zonder label'
+>>> from datetime import date
+>>> format_date("nl", date(2026, 12, 7)), format_date("en", date(2026, 12, 7))
+('7 december 2026', '7 December 2026')
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["LANGUAGES", "TERM_LABELS", "Language", "Text", "claim_label"]
+__all__ = ["LANGUAGES", "TERM_LABELS", "Language", "Text", "claim_label", "format_date"]
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -91,3 +95,22 @@ def claim_label(language: Language, term: str) -> str:
         return TERM_LABELS[term](language)
     words = _CAPITAL.sub(" ", term).lower()
     return words[:1].upper() + words[1:]
+
+
+_MONTHS: Mapping[Language, tuple[str, ...]] = MappingProxyType(
+    {
+        "nl": (
+            "januari", "februari", "maart", "april", "mei", "juni",
+            "juli", "augustus", "september", "oktober", "november", "december",
+        ),
+        "en": (
+            "January", "February", "March", "April", "May", "June",
+            "July", "August", "September", "October", "November", "December",
+        ),
+    }
+)  # fmt: skip
+
+
+def format_date(language: Language, value: date) -> str:
+    """A date as people write it: ``7 december 2026`` (Dutch), ``7 December 2026`` (English)."""
+    return f"{value.day} {_MONTHS[language][value.month - 1]} {value.year}"

@@ -18,6 +18,8 @@ RFC 9457 problems::
         │   ├── InvalidNonce             invalid_nonce
         │   ├── UnknownCredentialConfiguration   unknown_credential_configuration
         │   ├── UnknownCredentialIdentifier      unknown_credential_identifier
+        │   ├── UnsupportedCredentialFormat      unsupported_credential_format (draft 13)
+        │   ├── UnsupportedCredentialType        unsupported_credential_type (draft 13)
         │   ├── CredentialRequestDenied  credential_request_denied
         │   ├── InvalidTransactionId     invalid_transaction_id
         │   ├── InvalidNotification      invalid_notification_id | invalid_notification_request
@@ -65,6 +67,8 @@ __all__ = [
     "Unauthorized",
     "UnknownCredentialConfiguration",
     "UnknownCredentialIdentifier",
+    "UnsupportedCredentialFormat",
+    "UnsupportedCredentialType",
     "UnsupportedGrantType",
 ]
 
@@ -176,6 +180,14 @@ class UnknownCredentialConfiguration(OAuthError, error="unknown_credential_confi
 
 class UnknownCredentialIdentifier(OAuthError, error="unknown_credential_identifier"):
     """The requested credential identifier is unknown (we issue none)."""
+
+
+class UnsupportedCredentialFormat(OAuthError, error="unsupported_credential_format"):
+    """A draft-13 request names a format this issuer does not issue."""
+
+
+class UnsupportedCredentialType(OAuthError, error="unsupported_credential_type"):
+    """A draft-13 request names a format and type no credential configuration has."""
 
 
 class CredentialRequestDenied(OAuthError, error="credential_request_denied"):

@@ -1,6 +1,9 @@
 """The Issuer: register record → credential → status entries → ecdsa-sd-2023 base proof.
 
-Framework-free: the web app, the CLI and notebooks all drive this class.
+Every credential configuration also comes as SD-JWT VC (``vc_issuer.sd_jwt_vc``):
+register record → claims → a Token Status List entry → an SD-JWT VC with its
+Disclosures, signed with the same source key. Framework-free: the web app,
+the CLI and notebooks all drive this class.
 
 >>> from vc_core import KeyPair, did_key
 >>> from vc_issuer.settings import IssuerSettings
@@ -34,9 +37,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from vc_core.did import DID_CONTEXT, MULTIKEY_CONTEXT
 from vc_core.errors import ProofGenerationError, VcError
 from vc_core.files import private_directory
-from vc_core.keys import KeyPair
+from vc_core.formats import FORMATS, SD_JWT_VC
+from vc_core.keys import KeyPair, PublicKey
 from vc_core.loader import CREDENTIALS_V2_URL, NL_VC_V1_URL
 from vc_core.proofs import sign
+from vc_core.sd_jwt import create_jwt_vc_issuer_metadata, issue_sd_jwt_vc
 from vc_core.types import Clock, CryptosuiteName, JsonObject
 from vc_issuer.api_issuers import API_ISSUERS
 from vc_issuer.bundle import aggregated_bundle
@@ -45,6 +50,14 @@ from vc_issuer.errors import NotFound, StartupRefused
 from vc_issuer.keys import KeyRing
 from vc_issuer.migrations import upgrade_database
 from vc_issuer.offers import CreatedOffer, Offers
+from vc_issuer.sd_jwt_vc import (
+    disclosable_paths,
+    integrity,
+    sd_jwt_claims,
+    sd_jwt_vc_twin,
+    type_metadata_text,
+    vct_for,
+)
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.sources import (
     DEMO_BSN,
@@ -56,7 +69,7 @@ from vc_issuer.sources import (
     registers_seeded,
     seed_registers,
 )
-from vc_issuer.status_lists import PURPOSES, StatusLists
+from vc_issuer.status_lists import PURPOSES, TOKEN_STATUS_LIST, StatusLists, StatusSlot
 
 if TYPE_CHECKING:
     from vc_issuer.pdf import SealingIdentity
@@ -69,6 +82,7 @@ __all__ = [
     "DEMO_TX_CODE",
     "Basis2Format",
     "Download",
+    "IssuedCredential",
     "IssuedHook",
     "Issuer",
     "existing_pointers",
@@ -91,6 +105,9 @@ DEMO_TX_CODE = "000000"
 """The tx_code of :meth:`Issuer.demo_offer` (development only)."""
 IssuedHook = Callable[[Unit, str, Sequence[CredentialRecord]], None]
 """Called in the issuing transaction with the unit, the citizen's BSN and the new records."""
+IssuedCredential = JsonObject | str
+"""A credential as issued: a JSON object (``ldp_vc``) or a compact SD-JWT VC (``dc+sd-jwt``)."""
+_SD_JWT_DECOYS = 2
 Basis2Format = Literal["pdf", "bundle", "both"]
 BASIS_2_PDF = "gewaarmerkt-overzicht.pdf"
 BASIS_2_BUNDLE = "gewaarmerkt-overzicht.json"
@@ -116,6 +133,20 @@ def _new_credential_id() -> str:
 
 def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A credential about to be made: its id, holder DID and claimed status slots."""
+
+    credential_id: str
+    holder_did: str | None
+    slots: tuple[StatusSlot, ...]
+
+
+def _did_key_public(did: str) -> PublicKey:
+    """The public key of a holder's did:key (the issuer made it from a verified key proof)."""
+    return PublicKey.from_multibase(did.removeprefix("did:key:"))
 
 
 def _pointer_matches(document: Any, pointer: str) -> bool:
@@ -155,6 +186,13 @@ class Issuer:
         self.db = db
         self.keys = keys
         self.sources = dict(sources)
+        self._configurations = {
+            name: {
+                **adapter.configurations,
+                **{twin.id: twin for twin in map(sd_jwt_vc_twin, adapter.configurations.values())},
+            }
+            for name, adapter in self.sources.items()
+        }
         self.status_lists = StatusLists(
             db,
             keys,
@@ -231,10 +269,15 @@ class Issuer:
         except KeyError:
             raise NotFound(f"no source {name!r}") from None
 
+    def configurations(self, source: str) -> Mapping[str, CredentialConfiguration]:
+        """Every credential configuration of ``source``: its own, then each as SD-JWT VC."""
+        self.source(source)
+        return self._configurations[source]
+
     def configuration(self, source: str, configuration_id: str) -> CredentialConfiguration:
         """A credential configuration of ``source``; ``NotFound`` if unknown."""
         try:
-            return self.source(source).configurations[configuration_id]
+            return self.configurations(source)[configuration_id]
         except KeyError:
             raise NotFound(
                 f"{source} has no credential configuration {configuration_id!r}"
@@ -247,9 +290,9 @@ class Issuer:
     def claims(self, source: str, bsn: str, configuration_id: str) -> SubjectClaims | None:
         """What the register of ``source`` holds for ``bsn`` in that configuration."""
         adapter = self.source(source)
-        self.configuration(source, configuration_id)
+        configuration = self.configuration(source, configuration_id)
         with self.db.read() as unit:
-            return adapter.claims_for(unit.session, bsn, configuration_id)
+            return adapter.claims_for(unit.session, bsn, configuration.register_id)
 
     def subject_ref(self, bsn: str) -> str:
         """A keyed hash of a BSN: finds a citizen's credentials without storing the BSN."""
@@ -266,12 +309,12 @@ class Issuer:
         holder_did: str | None,
         cryptosuite: CryptosuiteName = "ecdsa-sd-2023",
         clock: Clock = _utc_now,
-    ) -> JsonObject:
+    ) -> IssuedCredential:
         """Issue one credential from the register of ``source`` to ``holder_did``.
 
-        ``holder_did`` becomes ``credentialSubject.id``; ``None`` issues an unbound
-        copy (the Basis download). Raises ``NotFound`` when the register holds
-        nothing for ``bsn``.
+        ``holder_did`` becomes ``credentialSubject.id`` (an SD-JWT VC's ``cnf``
+        key); ``None`` issues an unbound copy (the Basis download). Raises
+        ``NotFound`` when the register holds nothing for ``bsn``.
         """
         claims = self.claims(source, bsn, configuration_id)
         if claims is None:
@@ -303,18 +346,23 @@ class Issuer:
         clock: Clock = _utc_now,
         randbelow: Callable[[int], int] = secrets.randbelow,
         new_id: Callable[[], str] = _new_credential_id,
-    ) -> list[JsonObject]:
+    ) -> list[IssuedCredential]:
         """Issue one credential per holder DID, each with its own status entries and proof.
 
         In one transaction ``reserve`` runs first (it may refuse by raising), then
         every credential gets its status indexes and its record, then the
         :attr:`issued_hooks` run; the proofs are made after the commit.
-        ``properties`` adds top-level credential properties (terms of our context).
+        ``properties`` adds top-level credential properties (terms of our context;
+        plain claims of an SD-JWT VC). The configuration's format decides what
+        is made: a W3C credential with Bitstring Status List entries and a Data
+        Integrity proof (``cryptosuite``), or an SD-JWT VC with a Token Status
+        List entry and its ``cnf`` key from the holder's did:key.
         """
         configuration = self.configuration(source, configuration_id)
+        sd_jwt = configuration.format == SD_JWT_VC
         now = clock().replace(microsecond=0)
         valid_until = now + configuration.validity
-        unsigned: list[JsonObject] = []
+        drafts: list[_Draft] = []
         with self.db.write() as unit:
             if reserve is not None:
                 reserve(unit)
@@ -325,21 +373,9 @@ class Issuer:
                     self.status_lists.allocate(
                         unit, source, purpose, credential_id, randbelow=randbelow
                     )
-                    for purpose in PURPOSES
+                    for purpose in ((TOKEN_STATUS_LIST,) if sd_jwt else PURPOSES)
                 ]
-                unsigned.append(
-                    self._credential(
-                        source,
-                        configuration,
-                        claims,
-                        holder_did=holder_did,
-                        credential_id=credential_id,
-                        status=[self.status_lists.entry(slot) for slot in slots],
-                        valid_from=now,
-                        valid_until=valid_until,
-                    )
-                    | dict(properties or {})
-                )
+                drafts.append(_Draft(credential_id, holder_did, tuple(slots)))
                 records.append(
                     CredentialRecord(
                         id=credential_id,
@@ -357,12 +393,38 @@ class Issuer:
             for hook in self.issued_hooks:
                 hook(unit, bsn, records)
         key = self.keys.signing_key(source)
-        return [
-            self._sign(
-                document, configuration=configuration, cryptosuite=cryptosuite, now=now, key=key
+        made: list[IssuedCredential] = []
+        for draft in drafts:
+            if sd_jwt:
+                made.append(
+                    self._sd_jwt_vc(
+                        source,
+                        configuration,
+                        sd_jwt_claims(claims),
+                        properties=properties or {},
+                        draft=draft,
+                        now=now,
+                        valid_until=valid_until,
+                        key=key,
+                    )
+                )
+                continue
+            document = self._credential(
+                source,
+                configuration,
+                claims,
+                holder_did=draft.holder_did,
+                credential_id=draft.credential_id,
+                status=[self.status_lists.entry(slot) for slot in draft.slots],
+                valid_from=now,
+                valid_until=valid_until,
+            ) | dict(properties or {})
+            made.append(
+                self._sign(
+                    document, configuration=configuration, cryptosuite=cryptosuite, now=now, key=key
+                )
             )
-            for document in unsigned
-        ]
+        return made
 
     def _credential(
         self,
@@ -415,6 +477,69 @@ class Issuer:
                 f"cannot sign the {configuration.credential_type}: {exc}"
             ) from exc
 
+    def _sd_jwt_vc(
+        self,
+        source: str,
+        configuration: CredentialConfiguration,
+        claims: JsonObject,
+        *,
+        properties: Mapping[str, Any],
+        draft: _Draft,
+        now: datetime,
+        valid_until: datetime,
+        key: KeyPair,
+    ) -> str:
+        """An SD-JWT VC (docs/protocols.md, "SD-JWT VC at the sources").
+
+        ``properties`` (about this copy, not the subject: Plus's recipient, grant
+        and purpose) go in plain view.
+        """
+        identifier = self.settings.issuer_identifier(source)
+        vct = vct_for(identifier, configuration)
+        holder = draft.holder_did
+        (slot,) = draft.slots
+        return issue_sd_jwt_vc(
+            {**claims, **properties},
+            key,
+            issuer=identifier,
+            vct=vct,
+            vct_integrity=integrity(type_metadata_text(configuration, vct, identifier)),
+            disclosable=disclosable_paths(claims, configuration),
+            holder_key=None if holder is None else _did_key_public(holder),
+            status=self.status_lists.token_reference(slot),
+            jti=draft.credential_id,
+            issued_at=now,
+            expires_at=valid_until,
+            kid=key.id,
+            decoys=_SD_JWT_DECOYS,
+        )
+
+    # SD-JWT VC documents ------------------------------------------------------------------------
+
+    def type_metadata(self, source: str, credential_type: str) -> bytes:
+        """The SD-JWT VC type metadata of a credential type of ``source``, as served.
+
+        Raises ``NotFound`` for a type the source does not issue.
+        """
+        identifier = self.settings.issuer_identifier(source)
+        for configuration in self.configurations(source).values():
+            if configuration.format == SD_JWT_VC and configuration.credential_type == (
+                credential_type
+            ):
+                vct = vct_for(identifier, configuration)
+                return type_metadata_text(configuration, vct, identifier)
+        raise NotFound(f"{source} issues no SD-JWT VC of type {credential_type!r}")
+
+    def jwt_vc_issuer_metadata(self, source: str) -> JsonObject:
+        """The JWT VC Issuer Metadata of ``source``: every key, ``kid`` its DID URL."""
+        self.source(source)
+        did = self.settings.issuer_did(source)
+        keys = {
+            f"{did}#key-{key.number}": PublicKey.from_multibase(key.public_multibase)
+            for key in self.keys.published(source)
+        }
+        return create_jwt_vc_issuer_metadata(self.settings.issuer_identifier(source), keys)
+
     # Status -----------------------------------------------------------------------------------
 
     def revoke(self, credential_id: str, *, clock: Clock = _utc_now) -> None:
@@ -431,14 +556,15 @@ class Issuer:
 
     def status_of(self, credential_id: str) -> dict[str, int]:
         """The current status value per purpose; ``NotFound`` for an unknown credential."""
-        return {e.purpose: e.status for e in self.status_lists.entries_of(credential_id)}
+        return self.status_lists.status_of(credential_id)
 
     def status_list(
         self, source: str, purpose: str, number: int, *, clock: Clock = _utc_now
     ) -> str:
-        """The signed status list credential as JSON text; ``NotFound`` if there is none."""
+        """The signed status list as text: a Bitstring Status List credential (JSON) for a
+        purpose, a Status List Token (JWT) for ``token``; ``NotFound`` if there is none."""
         self.source(source)
-        if purpose not in PURPOSES:
+        if purpose not in (*PURPOSES, TOKEN_STATUS_LIST):
             raise NotFound(f"no status purpose {purpose!r}")
         return self.status_lists.publish(source, purpose, number, clock=clock)
 
@@ -515,9 +641,11 @@ class Issuer:
         """A certified machine-readable copy: unbound, signed with ``ecdsa-rdfc-2019``.
 
         Anyone can verify it as it is (no selective disclosure, no holder key); it
-        still carries status entries, so it can be revoked.
+        still carries status entries, so it can be revoked. For an SD-JWT VC
+        configuration it is an unbound SD-JWT VC with all its Disclosures, as an
+        ``EnvelopedVerifiableCredential`` (the form a certified PDF embeds).
         """
-        return self.issue_credential(
+        credential = self.issue_credential(
             source,
             bsn=subject,
             configuration_id=configuration_id or self.default_configuration(source),
@@ -525,6 +653,9 @@ class Issuer:
             cryptosuite="ecdsa-rdfc-2019",
             clock=clock,
         )
+        if isinstance(credential, dict):
+            return credential
+        return FORMATS[SD_JWT_VC].embed(credential)
 
     def sealing_identity(self, source: str, *, clock: Clock = _utc_now) -> SealingIdentity:
         """The source's PDF sealing identity, made (self-signed, demo) on first use."""

@@ -71,6 +71,7 @@ from vc_core.certified_copy import (
     manifest_bytes,
     reduce_to_windows_1252,
     section_blocks,
+    shown_credential,
     type_label,
 )
 from vc_core.sync import run_sync
@@ -445,6 +446,12 @@ class _Writer:
 # --- Making and sealing -----------------------------------------------------------------------
 
 
+def _format_name(credential: Mapping[str, Any]) -> str:
+    """What an embedded credential is, for its attachment's description."""
+    enveloped = shown_credential(credential) is not credential
+    return "SD-JWT VC" if enveloped else "W3C Verifiable Credential"
+
+
 def _section_qr(embedded: bytes, credential: Mapping[str, Any]) -> tuple[str, str, float]:
     """The QR content mode, its text and its printed width in mm.
 
@@ -454,7 +461,8 @@ def _section_qr(embedded: bytes, credential: Mapping[str, Any]) -> tuple[str, st
     whole = embedded.decode("ascii")
     if qr_fits(whole):
         return "credential", whole, 90.0
-    reference = {"id": credential.get("id"), "sha256": hashlib.sha256(embedded).hexdigest()}
+    shown = shown_credential(credential)
+    reference = {"id": shown.get("id"), "sha256": hashlib.sha256(embedded).hexdigest()}
     return "reference", json.dumps(reference, ensure_ascii=True, separators=(",", ":")), 45.0
 
 
@@ -534,7 +542,7 @@ def _make(parts: Sequence[SealedPart], *, made_for: str | None, now: datetime) -
         writer.attach(
             section.names.credential_file,
             data,
-            description=f"{kind} van {part.name} (W3C Verifiable Credential)",
+            description=f"{kind} van {part.name} ({_format_name(part.credential)})",
             relationship="Data",
         )
         writer.attach(

@@ -1,20 +1,28 @@
-"""Bitstring Status Lists of the issuer: index allocation, status changes, signed publication.
+"""Status lists of the issuer: index allocation, status changes, signed publication.
 
-Each source keeps lists per purpose (``revocation``, ``suspension``), numbered
-from 1, of 131 072 entries. A credential gets a uniformly random unused index
+Each source keeps Bitstring Status Lists per purpose (``revocation``,
+``suspension``) for its W3C credentials, and IETF Token Status Lists (purpose
+``token``, two bits per entry: valid, revoked, suspended) for its SD-JWT VCs,
+numbered from 1, of 131 072 entries. A credential gets a uniformly random unused index
 in the open list: a random draw is claimed with an insert that the primary key
 (source, purpose, list, index) refuses when taken, and a refused draw is
 redrawn, so two credentials never share an index, whatever the number of
 threads or processes. A list is closed at 75 % so a draw rarely misses.
 
-A list is published as a ``BitstringStatusListCredential`` signed by the
-source's newest key (``ecdsa-rdfc-2019``, or ``eddsa-rdfc-2022`` for an
-Ed25519 key), valid for a day, with a ``ttl`` of five minutes (settings).
-Besides the sources, other publishers (the VC API's issuers) can be
-registered with their own URL prefix, DID and key series. The signed text is kept in the database
-and re-signed when a status changed or half its validity has passed.
+A Bitstring list is published as a ``BitstringStatusListCredential`` signed
+by the source's newest key (``ecdsa-rdfc-2019``, or ``eddsa-rdfc-2022`` for an
+Ed25519 key), a Token Status List as a ``statuslist+jwt`` signed by the same
+key (``kid`` its DID URL), both valid for a day, with a ``ttl`` of five minutes
+(settings). Besides the sources, other publishers (the VC API's issuers) can
+be registered with their own URL prefix, DID and key series. The signed text
+is kept in the database and re-signed when a status changed or half its
+validity has passed. Revocation and suspension work the same for both formats:
+revoking sets a credential's revocation bit, or its Token Status List entry to
+INVALID; suspending sets the suspension bit, or the entry to SUSPENDED unless
+revoked.
 
 Spec: vc-bitstring-status-list#bitstringstatuslistcredential
+Spec: draft-ietf-oauth-status-list#name-status-list-token-in-jwt-fo
 """
 
 from __future__ import annotations
@@ -29,7 +37,17 @@ from datetime import UTC, datetime, timedelta
 
 from vc_core.loader import CREDENTIALS_V2_URL
 from vc_core.proofs import sign
-from vc_core.status import MIN_ENTRIES, StatusList, set_status
+from vc_core.status import (
+    INVALID,
+    MIN_ENTRIES,
+    SUSPENDED,
+    VALID,
+    StatusList,
+    TokenStatusList,
+    TokenStatusReference,
+    create_status_list_token,
+    set_status,
+)
 from vc_core.types import Clock, JsonObject
 from vc_issuer.db import Database, StatusEntryRecord, StatusListState, Unit
 from vc_issuer.errors import NotFound
@@ -38,13 +56,17 @@ from vc_issuer.keys import KeyRing
 __all__ = [
     "LIST_ENTRIES",
     "PURPOSES",
+    "TOKEN_STATUS_LIST",
     "StatusLists",
     "StatusSlot",
     "status_list_url",
 ]
 
 PURPOSES: tuple[str, ...] = ("revocation", "suspension")
-"""The purposes every credential gets an entry for, in this order."""
+"""The purposes every W3C credential gets a Bitstring Status List entry for, in this order."""
+TOKEN_STATUS_LIST = "token"
+"""The purpose under which an SD-JWT VC gets its one Token Status List entry."""
+_TOKEN_BITS = 2
 LIST_ENTRIES = MIN_ENTRIES
 _CAPACITY = LIST_ENTRIES * 3 // 4
 _MAX_DRAWS = 64
@@ -145,6 +167,11 @@ class StatusLists:
             self._open[(source, purpose)] = (now, _OPEN_LIST_CLAIMS, number)
         return number
 
+    def token_reference(self, slot: StatusSlot) -> TokenStatusReference:
+        """The ``status.status_list`` reference of a claimed Token Status List slot."""
+        url = status_list_url(self._identifiers[slot.source], slot.purpose, slot.number)
+        return TokenStatusReference(url, slot.index)
+
     def entry(self, slot: StatusSlot) -> JsonObject:
         """The ``BitstringStatusListEntry`` of a claimed slot (index as a string)."""
         url = status_list_url(self._identifiers[slot.source], slot.purpose, slot.number)
@@ -159,6 +186,8 @@ class StatusLists:
     def _sign(
         self, state: StatusListState, set_entries: list[tuple[int, int]], now: datetime
     ) -> str:
+        if state.purpose == TOKEN_STATUS_LIST:
+            return self._sign_token(state, set_entries, now)
         bits = bytearray(StatusList.new(LIST_ENTRIES).bits)
         for index, value in set_entries:
             set_status(bits, index, value)
@@ -182,8 +211,32 @@ class StatusLists:
         signed = sign(document, key, created=now)
         return json.dumps(signed, separators=(",", ":"))
 
+    def _sign_token(
+        self, state: StatusListState, set_entries: list[tuple[int, int]], now: datetime
+    ) -> str:
+        """The Status List Token (``statuslist+jwt``) of an SD-JWT VC list."""
+        status_list = TokenStatusList.new(LIST_ENTRIES, bits=_TOKEN_BITS)
+        for index, value in set_entries:
+            status_list = status_list.with_status(index, value)
+        identifier = self._identifiers[state.source]
+        key = self._keys.signing_key(self._key_names.get(state.source, state.source))
+        return create_status_list_token(
+            status_list,
+            key,
+            uri=status_list_url(identifier, state.purpose, state.number),
+            issued_at=now,
+            expires_at=now + self._validity,
+            # Implementation note: a ttl is a positive number of seconds; a list
+            # served uncached (ttl 0) says the shortest one, a second.
+            ttl=max(self._ttl, timedelta(seconds=1)),
+            issuer=identifier,
+            kid=key.id,
+        )
+
     def publish(self, source: str, purpose: str, number: int, *, clock: Clock = _utc_now) -> str:
-        """The signed list credential as JSON text; re-signed first if stale.
+        """The signed list as text (a credential's JSON, or a Status List Token).
+
+        Re-signed first if stale.
 
         Raises ``NotFound`` for a list that was never opened.
         """
@@ -220,18 +273,54 @@ class StatusLists:
             raise NotFound(f"no credential {credential_id!r} with status entries")
         return entries
 
+    def status_of(self, credential_id: str) -> dict[str, int]:
+        """The status per purpose (``revocation``, ``suspension``: 0 or 1), for both formats.
+
+        Raises ``NotFound`` for a credential without status entries.
+        """
+        found: dict[str, int] = {}
+        for entry in self.entries_of(credential_id):
+            if entry.purpose == TOKEN_STATUS_LIST:
+                found["revocation"] = int(entry.status == INVALID)
+                found["suspension"] = int(entry.status == SUSPENDED)
+            else:
+                found[entry.purpose] = entry.status
+        return found
+
     def set_status(
         self, credential_id: str, purpose: str, value: int, *, clock: Clock = _utc_now
     ) -> bool:
         """Set a credential's status for ``purpose`` and republish; False if unchanged.
 
-        Raises ``NotFound`` when the credential has no entry for that purpose.
+        ``purpose`` is ``revocation`` or ``suspension``, ``value`` 1 (set) or 0
+        (lifted). An SD-JWT VC's Token Status List entry follows: revoked is
+        INVALID for good, suspended is SUSPENDED unless revoked. Raises
+        ``NotFound`` when the credential has no entry for that purpose.
         """
-        entries = [e for e in self.entries_of(credential_id) if e.purpose == purpose]
-        if not entries:
+        changes = [
+            (entry, new)
+            for entry in self.entries_of(credential_id)
+            if (new := _new_status(entry.purpose, entry.status, purpose, value)) is not None
+        ]
+        if not changes:
             raise NotFound(f"credential {credential_id!r} has no {purpose} entry")
         with self._db.write() as unit:
-            changed = [unit.set_status(entry, value) for entry in entries]
-        for entry in entries:
+            changed = [unit.set_status(entry, new) for entry, new in changes]
+        for entry, _ in changes:
             self.publish(entry.source, entry.purpose, entry.list_number, clock=clock)
         return any(changed)
+
+
+def _new_status(entry_purpose: str, current: int, purpose: str, value: int) -> int | None:
+    """The value an entry takes when ``purpose`` is set to ``value``; None if unaffected."""
+    if entry_purpose == purpose:
+        return value
+    if entry_purpose != TOKEN_STATUS_LIST:
+        return None
+    if current == INVALID:  # revoked for good
+        return INVALID
+    if purpose == "revocation":
+        return INVALID if value else current
+    if purpose == "suspension":
+        return SUSPENDED if value else VALID
+    return None

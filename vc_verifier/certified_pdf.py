@@ -59,12 +59,14 @@ from vc_core.certified_copy import (
     Section,
     comparable_text,
     cover_blocks,
+    enveloped_sd_jwt,
     printed_text,
     reduce_to_windows_1252,
     section_blocks,
+    shown_credential,
 )
 from vc_core.certified_copy import parse_manifest as _parse_manifest
-from vc_core.did import VerificationMethod, dereference_verification_method
+from vc_core.did import VerificationMethod, dereference_verification_method, did_web_base_url
 from vc_core.errors import DidResolutionError, ParsingError, Problem
 from vc_core.types import JsonObject
 from vc_verifier.results import VerifiedCredential, VerifiedPresentation
@@ -421,6 +423,14 @@ def _seal_report(
     )
 
 
+def _issuer_url(did: str) -> str | None:
+    """The https URL a did:web DID stands for, or ``None``."""
+    try:
+        return did_web_base_url(did)
+    except DidResolutionError:
+        return None
+
+
 def _sealed_keys(did_document: JsonObject) -> Callable[[str], VerificationMethod]:
     """Resolve verification methods from a sealed DID document only."""
     did = did_document.get("id")
@@ -478,13 +488,24 @@ def _credential_report(
         return CredentialReport(
             names.credential_file, None, (), keys, "not checked", None, tuple(problems)
         ), None
-    types = unverified.get("type")
+    # An SD-JWT VC is embedded enveloped; it is read (not yet trusted) as a W3C one would be.
+    compact = enveloped_sd_jwt(unverified)
+    try:
+        shown = shown_credential(unverified)
+    except ParsingError as exc:
+        problems.extend(replace(p, path="credential") for p in exc.problems)
+        return CredentialReport(
+            names.credential_file, None, (), keys, "not checked", None, tuple(problems)
+        ), None
+    types = shown.get("type")
     unverified_types = tuple(
         t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)
     )
-    unverified_id = unverified.get("id") if isinstance(unverified.get("id"), str) else None
-    issuer = unverified.get("issuer")
+    unverified_id = shown.get("id") if isinstance(shown.get("id"), str) else None
+    issuer = shown.get("issuer")
     issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if compact is not None and issuer == _issuer_url(section.issuer):
+        issuer = section.issuer  # the https URL of an SD-JWT VC's issuer is its did:web DID
     if issuer != section.issuer:
         problems.append(
             Problem(
@@ -525,13 +546,17 @@ def _credential_report(
                 )
             )
         resolve = _sealed_keys(did_document)
-    checked = verifier._check_credential(
-        unverified,
-        None,
-        cryptosuites=PDF_CRYPTOSUITES,
-        holder_bound=False,
-        resolve=resolve,
-        status_offline=offline,
+    checked = (
+        verifier._check_sd_jwt_copy(compact, resolve=resolve, status_offline=offline)
+        if compact is not None
+        else verifier._check_credential(
+            unverified,
+            None,
+            cryptosuites=PDF_CRYPTOSUITES,
+            holder_bound=False,
+            resolve=resolve,
+            status_offline=offline,
+        )
     )
     problems.extend(
         replace(p, path=f"credential.{p.path}" if p.path else "credential")

@@ -1,4 +1,9 @@
-"""OpenID4VP 1.0 with DCQL for ``ldp_vc``: requests, request objects and ``direct_post`` answers.
+"""OpenID4VP 1.0 with DCQL: requests, request objects and ``direct_post`` answers.
+
+Credential queries name a format of the registry (``vc_core.formats``):
+``ldp_vc`` with ``meta.type_values`` or ``dc+sd-jwt`` with ``meta.vct_values``;
+each ``vp_token`` entry is checked against its query's format (a JSON object
+presentation, or an SD-JWT VC string with a Key Binding JWT).
 
 Framework-free pieces that :class:`~vc_verifier.verifier.Verifier` puts
 together (docs/protocols.md, "OpenID4VP 1.0 and DCQL"):
@@ -29,6 +34,8 @@ from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from vc_core.errors import ParsingError, Problem
+from vc_core.formats import FORMATS, LDP_VC, SD_JWT_VC, credential_format
+from vc_core.jws import ALLOWED_ALGS
 from vc_core.types import JsonObject
 from vc_verifier.errors import (
     CLAIMS_NOT_SATISFIED,
@@ -69,7 +76,6 @@ MAX_VP_TOKEN_CHARS = 2 * 2**20
 _MAX_FIELD_CHARS = 4096
 _ID = re.compile(r"[A-Za-z0-9_-]+")
 _ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5b\x5d-\x7e]{1,128}")
-_FORMAT = "ldp_vc"
 _SCHEME = "openid4vp://"
 
 
@@ -142,8 +148,9 @@ def _check_claims(credential: Mapping[str, Any], where: str) -> None:
 def check_dcql_query(query: Mapping[str, Any]) -> None:
     """Refuse a DCQL query this verifier cannot ask for or check; ``ValueError`` says why.
 
-    Credential queries need a unique ``id``, ``format`` ``ldp_vc`` and
-    ``meta.type_values`` (lists of expanded type IRIs); claims need paths;
+    Credential queries need a unique ``id`` and a format with its type
+    member: ``ldp_vc`` with ``meta.type_values`` (lists of expanded type IRIs),
+    ``dc+sd-jwt`` with ``meta.vct_values`` (``vct`` URIs); claims need paths;
     ``claim_sets`` and ``credential_sets`` may only name known ids.
 
     Spec: openid-4-verifiable-presentations-1_0#dcql_query
@@ -160,16 +167,22 @@ def check_dcql_query(query: Mapping[str, Any]) -> None:
             raise ValueError(f"credential query id {query_id!r} is not [A-Za-z0-9_-]+")
         ids.append(query_id)
         where = f"credential query {query_id!r}"
-        if credential.get("format") != _FORMAT:
-            raise ValueError(f"{where}: only format {_FORMAT!r} is supported")
-        type_values = (credential.get("meta") or {}).get("type_values")
+        entry = credential_format(credential.get("format"))
+        if entry is None or entry.identifier != credential.get("format"):
+            raise ValueError(f"{where}: the format must be one of {sorted(FORMATS)}")
+        type_values = (credential.get("meta") or {}).get(entry.types_member)
         if not isinstance(type_values, list) or not type_values:
-            raise ValueError(f"{where}: meta.type_values is required for W3C credentials")
+            raise ValueError(
+                f"{where}: meta.{entry.types_member} is required for {entry.identifier}"
+            )
         for option in type_values:
-            if not isinstance(option, list) or not option:
+            items = [option] if entry.types_member == "vct_values" else option
+            if not isinstance(items, list) or not items:
                 raise ValueError(f"{where}: each type_values entry is a non-empty list of IRIs")
-            if not all(isinstance(iri, str) and ":" in iri for iri in option):
-                raise ValueError(f"{where}: type_values holds fully expanded IRIs")
+            if not all(isinstance(iri, str) and ":" in iri for iri in items):
+                raise ValueError(
+                    f"{where}: {entry.types_member} holds fully expanded, absolute URIs"
+                )
         if credential.get("require_cryptographic_holder_binding", True) is not True:
             raise ValueError(f"{where}: this verifier always requires holder binding")
         if not isinstance(credential.get("multiple", False), bool):
@@ -189,12 +202,18 @@ def check_dcql_query(query: Mapping[str, Any]) -> None:
 
 
 def vp_formats_supported(cryptosuites: Collection[str]) -> JsonObject:
-    """``client_metadata.vp_formats_supported`` for ``ldp_vc`` with these cryptosuites."""
+    """``client_metadata.vp_formats_supported``: ``ldp_vc`` with these cryptosuites, and
+    ``dc+sd-jwt`` with the JWS algorithms we verify (issuer and Key Binding JWT).
+
+    Spec: openid-4-verifiable-presentations-1_0#name-verifier-metadata-managemen
+    """
+    algorithms = sorted(ALLOWED_ALGS)
     return {
-        _FORMAT: {
+        LDP_VC: {
             "proof_type_values": ["DataIntegrityProof"],
             "cryptosuite_values": sorted(cryptosuites),
-        }
+        },
+        SD_JWT_VC: {"sd-jwt_alg_values": algorithms, "kb-jwt_alg_values": algorithms},
     }
 
 
@@ -379,17 +398,18 @@ def parse_direct_post(
 
 def split_vp_token(
     vp_token: Mapping[str, Sequence[object]], dcql_query: Mapping[str, Any]
-) -> dict[str, tuple[JsonObject, ...]]:
+) -> dict[str, tuple[JsonObject | str, ...]]:
     """Check the ``vp_token`` envelope against the query; return presentations per query id.
 
     Keys must be query ids; each array holds exactly one presentation unless
-    the query allows ``multiple``; ``ldp_vc`` presentations are JSON objects.
-    Raises ``ParsingError``: a broken envelope rejects the whole response.
+    the query allows ``multiple``; each presentation has its query format's
+    JSON type (``ldp_vc``: an object; ``dc+sd-jwt``: a string). Raises
+    ``ParsingError``: a broken envelope rejects the whole response.
 
     Spec: openid-4-verifiable-presentations-1_0#response-parameters
     """
     queries = {query["id"]: query for query in dcql_query["credentials"]}
-    checked: dict[str, tuple[JsonObject, ...]] = {}
+    checked: dict[str, tuple[JsonObject | str, ...]] = {}
     for query_id, presentations in vp_token.items():
         path = f"vp_token.{query_id}"
         if query_id not in queries:
@@ -398,10 +418,13 @@ def split_vp_token(
             raise ParsingError(
                 f"query {query_id!r} allows one presentation, got {len(presentations)}", path=path
             )
-        objects = tuple(vp for vp in presentations if isinstance(vp, dict))
-        if len(objects) != len(presentations):
-            raise ParsingError("ldp_vc presentations must be JSON objects", path=path)
-        checked[query_id] = objects
+        entry = FORMATS[queries[query_id]["format"]]
+        try:
+            checked[query_id] = tuple(
+                entry.unverified(vp, what="presentation") for vp in presentations
+            )
+        except ParsingError as exc:
+            raise ParsingError(exc.detail, path=path) from exc
     return checked
 
 
@@ -425,20 +448,26 @@ def match_credential_query(
 ) -> tuple[Problem, ...]:
     """Check a verified credential against one credential query; return the mismatches.
 
-    The credential's expanded types must include every IRI of some
-    ``type_values`` entry, and its disclosed document must hold every
+    The credential must be of the query's format, its expanded types must
+    include every IRI of some ``type_values`` entry (or its ``vct`` be one of
+    the ``vct_values``), and its disclosed document must hold every
     requested claim (or every claim of some claim set), with one of the
     ``values`` where the query lists them.
 
     Spec: openid-4-verifiable-presentations-1_0#dcql_query
     """
     problems: list[Problem] = []
-    type_values = query["meta"]["type_values"]
-    if not any(set(option) <= credential.type_iris for option in type_values):
+    entry = FORMATS[query["format"]]
+    type_values = query["meta"][entry.types_member]
+    options = [{option} if isinstance(option, str) else set(option) for option in type_values]
+    if credential.format != entry.identifier or not any(
+        option <= credential.type_iris for option in options
+    ):
         problems.append(
             Problem(
                 CREDENTIAL_TYPE_MISMATCH,
-                f"types {sorted(credential.type_iris)} match none of {type_values}",
+                f"{credential.format} types {sorted(credential.type_iris)} match none of "
+                f"{entry.identifier} {type_values}",
                 "type",
             )
         )

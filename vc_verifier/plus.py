@@ -184,10 +184,13 @@ def check_grant(
 
 @dataclass(frozen=True, slots=True)
 class PlusFetch:
-    """What the sources served for a grant: unverified credentials by source URL."""
+    """What the sources served for a grant: unverified credentials by source URL.
+
+    Each is a W3C credential (a JSON object) or an SD-JWT VC (a string).
+    """
 
     grant: UnverifiedGrant
-    unverified_credentials: Mapping[str, JsonObject]
+    unverified_credentials: Mapping[str, JsonObject | str]
 
 
 class PlusClient:
@@ -243,12 +246,18 @@ class PlusClient:
         return sign_jws(claims, self._key, typ=CLIENT_ASSERTION_TYP, kid=self.signing_kid)
 
     def fetch_from(
-        self, grant: UnverifiedGrant, location: str, *, claims: Sequence[Sequence[str]] = ()
-    ) -> JsonObject:
+        self,
+        grant: UnverifiedGrant,
+        location: str,
+        *,
+        claims: Sequence[Sequence[str]] = (),
+        format: str | None = None,
+    ) -> JsonObject | str:
         """One source's fresh credential under ``grant`` (optionally fewer ``claims`` paths).
 
-        Raises ``PlusFetchError`` with the source's OAuth error when it refuses,
-        and ``FetchError`` for the network.
+        ``format`` asks for ``dc+sd-jwt`` (an SD-JWT VC with every Disclosure)
+        instead of the granted W3C credential. Raises ``PlusFetchError`` with the
+        source's OAuth error when it refuses, and ``FetchError`` for the network.
         """
         compact = grant.signatures.get(location)
         if compact is None:
@@ -260,6 +269,8 @@ class PlusClient:
         }
         if claims:
             form["claims"] = json.dumps([{"path": list(path)} for path in claims])
+        if format is not None:
+            form["format"] = format
         answer = http_post_form(self._http, f"{location}/plus/credential", form)
         try:
             body = json.loads(answer.body) if answer.media_type == "application/json" else None
@@ -276,16 +287,20 @@ class PlusClient:
                 source=location,
             )
         credential = body.get("credential") if isinstance(body, dict) else None
-        if not isinstance(credential, dict):
+        if not isinstance(credential, dict | str):
             raise PlusFetchError(f"{location} sent no credential", source=location)
         return credential
 
-    def fetch(self, grant: object) -> PlusFetch:
+    def fetch(self, grant: object, *, format: str | None = None) -> PlusFetch:
         """Fetch from every source in the grant's scope, in grant order (the composition).
 
-        ``grant`` is the document (or its JSON text). Raises ``ParsingError``
-        for a malformed grant and ``PlusFetchError`` when a source refuses.
+        ``grant`` is the document (or its JSON text); ``format`` as in
+        :meth:`fetch_from`. Raises ``ParsingError`` for a malformed grant and
+        ``PlusFetchError`` when a source refuses.
         """
         parsed = grant if isinstance(grant, UnverifiedGrant) else parse_grant(grant)
-        credentials = {location: self.fetch_from(parsed, location) for location in parsed.locations}
+        credentials = {
+            location: self.fetch_from(parsed, location, format=format)
+            for location in parsed.locations
+        }
         return PlusFetch(parsed, MappingProxyType(credentials))

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from vc_core.errors import Problem
-from vc_core.status import StatusResult
+from vc_core.formats import LDP_VC
+from vc_core.status import StatusResult, TokenStatusResult
 from vc_core.types import JsonObject
 from vc_verifier.errors import WalletResponseError, error_for
 
@@ -59,12 +60,18 @@ def select_path(value: Any, path: Sequence[str | int | None]) -> list[Any]:
 class VerifiedCredential:
     """One credential of a verified presentation, with the claims its holder disclosed.
 
-    ``document`` is the disclosed credential without its proof (a private
-    copy) and ``claims`` its ``credentialSubject``. ``types`` are the compact
-    ``type`` values and ``type_iris`` their expanded IRIs. ``status`` holds one
-    result per status entry (all valid, or the credential would not be here);
+    The same value whichever format arrived (``format``: ``ldp_vc`` or
+    ``dc+sd-jwt``). ``document`` is the disclosed credential without its proof
+    (a private copy; an SD-JWT VC's processed payload) and ``claims`` the
+    claims about the subject: its ``credentialSubject``, or an SD-JWT VC's
+    claims without ``iss``, ``vct``, ``cnf``, ``status`` and the times.
+    ``types`` are the compact ``type`` values (``vct`` and ``aka_vcts``) and
+    ``type_iris`` their expanded IRIs (the same for SD-JWT VC). ``status``
+    holds one result per status entry (all valid, or the credential would not
+    be here): Bitstring Status List results or a Token Status List result;
     ``status_unverified`` is true only when the verifier runs fail-open and a
     status list could not be retrieved (then ``status`` is empty).
+    ``cryptosuite`` is the Data Integrity suite, or the SD-JWT's JWS ``alg``.
     """
 
     issuer: str
@@ -73,19 +80,23 @@ class VerifiedCredential:
     document: JsonObject = field(repr=False)
     valid_from: datetime | None
     valid_until: datetime | None
-    status: tuple[StatusResult, ...]
+    status: tuple[StatusResult | TokenStatusResult, ...]
     cryptosuite: str
     status_unverified: bool = False
     id: str | None = None
+    format: str = LDP_VC
+    subject_claims: JsonObject | None = field(default=None, repr=False)
 
     @property
     def claims(self) -> JsonObject:
-        """The disclosed ``credentialSubject`` (one object; the verifier refuses several)."""
+        """The disclosed claims about the subject (a W3C credential's one ``credentialSubject``)."""
+        if self.subject_claims is not None:
+            return self.subject_claims
         subject: JsonObject = self.document["credentialSubject"]
         return subject
 
     def claim(self, *path: str | int) -> Any:
-        """Return the disclosed value at ``path`` under ``credentialSubject``, or ``None``.
+        """Return the disclosed value at ``path`` among the subject's claims, or ``None``.
 
         >>> from datetime import UTC, datetime
         >>> subject = {"verzamelinkomen": {"value": "41250.00"}}
@@ -106,9 +117,9 @@ class VerifiedPresentation:
     credentials: tuple[VerifiedCredential, ...]
     verified_at: datetime
 
-    def credentials_of_type(self, type_iri: str) -> tuple[VerifiedCredential, ...]:
-        """The credentials whose expanded types include ``type_iri``."""
-        return tuple(vc for vc in self.credentials if type_iri in vc.type_iris)
+    def credentials_of_type(self, *type_iris: str) -> tuple[VerifiedCredential, ...]:
+        """The credentials whose expanded types (or ``vct``) include one of ``type_iris``."""
+        return tuple(vc for vc in self.credentials if vc.type_iris & set(type_iris))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,9 @@ from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 
+from vc_core.errors import Problem
 from vc_verifier._vocab import expand_term
+from vc_verifier.errors import ISSUER_NOT_ALLOWED_FOR_TYPE, UNTRUSTED_ISSUER
 
 __all__ = ["ANY_TYPE", "TrustDecision", "TrustedIssuers"]
 
@@ -50,6 +52,16 @@ class TrustDecision:
     def trusted(self) -> bool:
         """True when the issuer is known and allowed every type."""
         return self.known and not self.not_allowed
+
+    def problems(self, issuer: str, *, issuer_path: str, type_path: str) -> tuple[Problem, ...]:
+        """Why ``issuer`` is not trusted for this credential (``UNTRUSTED_ISSUER`` or
+        ``ISSUER_NOT_ALLOWED_FOR_TYPE`` at the given paths); empty when it is."""
+        if not self.known:
+            return (Problem(UNTRUSTED_ISSUER, f"{issuer} is not trusted", issuer_path),)
+        if self.not_allowed:
+            detail = f"{issuer} is not trusted to issue {list(self.not_allowed)}"
+            return (Problem(ISSUER_NOT_ALLOWED_FOR_TYPE, detail, type_path),)
+        return ()
 
 
 class TrustedIssuers:

@@ -48,6 +48,7 @@ from vc_core.errors import (
     StatusListError,
     VerificationError,
 )
+from vc_core.formats import SD_JWT_VC
 from vc_core.jws import sign_jws
 from vc_core.keys import KeyPair
 from vc_core.proofs import verify
@@ -67,10 +68,8 @@ from vc_verifier.errors import (
     CREDENTIAL_REVOKED,
     CREDENTIAL_SUSPENDED,
     HOLDER_BINDING_ERROR,
-    ISSUER_NOT_ALLOWED_FOR_TYPE,
     PLUS_GRANT_ERROR,
     PLUS_NOT_FOR_THIS_RECIPIENT,
-    UNTRUSTED_ISSUER,
     UnknownTransactionError,
     error_for,
 )
@@ -85,6 +84,7 @@ from vc_verifier.results import (
     VerifiedCredential,
     VerifiedPresentation,
 )
+from vc_verifier.sd_jwt_vc import SdJwtIssuerKeys, check_sd_jwt_presentation, check_sd_jwt_vc
 from vc_verifier.transactions import (
     MemoryTransactions,
     Transaction,
@@ -113,6 +113,8 @@ DEFAULT_MAX_FAILED_RESPONSES = 5
 """Answers that do not verify before a transaction ends with the last of them."""
 _SUPPORTED_CREDENTIAL_SUITES = frozenset({"ecdsa-sd-2023", "ecdsa-rdfc-2019", "eddsa-rdfc-2022"})
 _BASE_PROOF_PREFIX = "u2V0A"
+_PLUS_PROPERTIES = frozenset({"ontvanger", "toestemming", "doel"})
+"""What a Plus copy says about itself (recipient, grant, purpose), beside the subject's claims."""
 _STATUS_PURPOSE_CODES = {"revocation": CREDENTIAL_REVOKED, "suspension": CREDENTIAL_SUSPENDED}
 
 
@@ -177,9 +179,13 @@ class Verifier:
     local development). ``trusted_seals`` maps an issuer DID to the
     certificates its PDF seals must chain to (for :meth:`check_certified_pdf`).
     ``did_documents`` pins issuers' did:web documents (offline checks): they
-    are used as they are and never fetched. ``max_failed_responses`` answers
-    that do not verify end a transaction (before that it stays open for the
-    real wallet). Nothing is fetched or verified in the constructor.
+    are used as they are and never fetched. SD-JWT VCs are accepted from the
+    same trusted issuers: a did:web DID stands for the issuer at its https URL
+    (keys from its DID document); an issuer trusted by its https URL gives its
+    keys in JWT VC Issuer Metadata, or, with ``sd_jwt_trust_anchors``, in an
+    ``x5c`` chain to one of them. ``max_failed_responses`` answers that do not
+    verify end a transaction (before that it stays open for the real wallet).
+    Nothing is fetched or verified in the constructor.
     """
 
     def __init__(
@@ -200,6 +206,7 @@ class Verifier:
         did_cache_ttl: timedelta = timedelta(minutes=5),
         trusted_seals: Mapping[str, Sequence[x509.Certificate]] | None = None,
         did_documents: Mapping[str, JsonObject] | None = None,
+        sd_jwt_trust_anchors: Sequence[x509.Certificate] = (),
         max_failed_responses: int = DEFAULT_MAX_FAILED_RESPONSES,
     ) -> None:
         openid4vp.check_client_id(client_id)
@@ -251,6 +258,13 @@ class Verifier:
             if not all(isinstance(c, x509.Certificate) for c in certificates):
                 raise TypeError(f"the trusted seals of {did} must be x509.Certificate objects")
         self._did_lock = threading.Lock()
+        self._sd_jwt_keys = SdJwtIssuerKeys(
+            self._trusted,
+            resolve_verification_method=self._issuer_method,
+            fetch=self._fetch or _no_fetch,
+            trust_anchors=tuple(sd_jwt_trust_anchors),
+            clock=clock,
+        )
         self.client_metadata: JsonObject = {
             "vp_formats_supported": openid4vp.vp_formats_supported(
                 suites | set(PRESENTATION_CRYPTOSUITES)
@@ -401,16 +415,7 @@ class Verifier:
                         )
                     )
         # Trust: the issuer must be registered, and for every type of this credential.
-        if not decision.known:
-            problems.append(Problem(UNTRUSTED_ISSUER, f"{issuer} is not trusted", "issuer"))
-        elif decision.not_allowed:
-            problems.append(
-                Problem(
-                    ISSUER_NOT_ALLOWED_FOR_TYPE,
-                    f"{issuer} is not trusted to issue {list(decision.not_allowed)}",
-                    "type",
-                )
-            )
+        problems.extend(decision.problems(issuer, issuer_path="issuer", type_path="type"))
         # Holder binding: the subject is the DID that signed the presentation.
         ids = subject_ids(unverified_vc)
         if holder_bound and (holder is None or ids != (holder,)):
@@ -536,9 +541,7 @@ class Verifier:
             problems.append(Problem("PARSING_ERROR", "no credentials were given", "credentials"))
         credentials: list[VerifiedCredential] = []
         for index, unverified_vc in enumerate(unverified):
-            checked = self._check_credential(
-                unverified_vc, parsed.holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
-            )
+            checked = self._check_plus_copy(unverified_vc, parsed.holder)
             found = list(checked.problems)
             if checked.credential is not None:
                 document = checked.credential.document
@@ -566,6 +569,56 @@ class Verifier:
             return PresentationReport(False, tuple(problems))
         presentation = VerifiedPresentation(parsed.holder, tuple(credentials), verified_at)
         return PresentationReport(True, (), presentation)
+
+    def _check_plus_copy(self, unverified: object, holder: str) -> _CredentialCheck:
+        """One copy a source served under a grant: a W3C credential, or an SD-JWT VC (a string)."""
+        if isinstance(unverified, str):
+            problems, credential, _ = check_sd_jwt_vc(
+                unverified,
+                keys=self._sd_jwt_keys,
+                trusted=self._trusted,
+                fetch=self._fetch or _no_fetch,
+                clock=self._clock,
+                status_cache=self._status_cache,
+                status_fail_closed=self._status_fail_closed,
+                holder=holder,
+                plain_claims=_PLUS_PROPERTIES,
+            )
+            return _CredentialCheck(problems, credential)
+        return self._check_credential(
+            unverified, holder, cryptosuites=self._accepted | PLUS_CRYPTOSUITES
+        )
+
+    def _check_sd_jwt_copy(
+        self,
+        compact: str,
+        *,
+        resolve: Callable[[str], VerificationMethod] | None,
+        status_offline: bool,
+    ) -> _CredentialCheck:
+        """An unbound SD-JWT VC a certified PDF embeds, checked like its W3C credential.
+
+        ``resolve`` gives the issuer's methods from the sealed DID document
+        (offline); otherwise the verifier's own. Offline, the status is not
+        fetched and left unverified.
+        """
+        keys = self._sd_jwt_keys
+        if resolve is not None:
+            keys = SdJwtIssuerKeys(
+                self._trusted, resolve_verification_method=resolve, fetch=_no_fetch,
+                clock=self._clock,
+            )  # fmt: skip
+        problems, credential, _ = check_sd_jwt_vc(
+            compact,
+            keys=keys,
+            trusted=self._trusted,
+            fetch=_no_fetch if status_offline else self._fetch or _no_fetch,
+            clock=self._clock,
+            status_cache=self._status_cache,
+            status_fail_closed=self._status_fail_closed and not status_offline,
+            bound=False,
+        )
+        return _CredentialCheck(problems, credential)
 
     def verify_plus_credentials(
         self, fetched: PlusFetch | Sequence[object], *, grant: object | None = None
@@ -759,8 +812,11 @@ class Verifier:
             verified: list[VerifiedPresentation] = []
             for index, unverified_vp in enumerate(unverified_vps):
                 path = f"vp_token.{query_id}[{index}]"
-                report = self.check_presentation(
-                    unverified_vp, challenge=transaction.nonce, domain=transaction.client_id
+                report = self._check_answer(
+                    queries[query_id]["format"],
+                    unverified_vp,
+                    nonce=transaction.nonce,
+                    client_id=transaction.client_id,
                 )
                 found = list(report.problems)
                 if report.presentation is not None:
@@ -778,6 +834,39 @@ class Verifier:
             )
         return PresentationOutcome(
             transaction.id, "verified", presentations=presentations, completed_at=completed_at
+        )
+
+    def _check_answer(
+        self, format: str, unverified: object, *, nonce: str, client_id: str
+    ) -> PresentationReport:
+        """Check one ``vp_token`` entry the way its credential query's format is presented."""
+        if format == SD_JWT_VC:
+            return self.check_sd_jwt_presentation(unverified, nonce=nonce, audience=client_id)
+        return self.check_presentation(unverified, challenge=nonce, domain=client_id)
+
+    def check_sd_jwt_presentation(
+        self, unverified_sd_jwt: object, *, nonce: str, audience: str
+    ) -> PresentationReport:
+        """Check an SD-JWT VC presentation (with its Key Binding JWT); report every problem.
+
+        ``nonce`` is the request's nonce and ``audience`` the full client_id.
+        The issuer key comes from the one mechanism configured for that issuer
+        (its did:web DID, an ``x5c`` anchor, or JWT VC Issuer Metadata; see
+        :mod:`vc_verifier.sd_jwt_vc`); status, trust by ``vct`` and the
+        verified value are as for a W3C credential.
+        """
+        if not isinstance(nonce, str) or not isinstance(audience, str):
+            raise TypeError("nonce and audience must be strings")
+        return check_sd_jwt_presentation(
+            unverified_sd_jwt,
+            keys=self._sd_jwt_keys,
+            trusted=self._trusted,
+            audience=audience,
+            nonce=nonce,
+            fetch=self._fetch or _no_fetch,
+            clock=self._clock,
+            status_cache=self._status_cache,
+            status_fail_closed=self._status_fail_closed,
         )
 
     @staticmethod

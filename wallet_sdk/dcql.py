@@ -1,9 +1,12 @@
-"""DCQL (OpenID4VP 1.0): parse a query and match it against the wallet's ``ldp_vc`` credentials.
+"""DCQL (OpenID4VP 1.0): parse a query and match it against the wallet's credentials.
 
-A match turns each requested claim path into ecdsa-sd-2023 selective
-pointers (docs/protocols.md, "DCQL"), so a disclosure reveals exactly the requested
-claims plus the issuer's mandatory ones. Queries are plain JSON, never
-JSON-LD-processed; the credential's types are compared as expanded IRIs.
+A credential query names a format of the registry (``vc_core.formats``):
+``ldp_vc`` with ``meta.type_values`` (the credential's types compared as
+expanded IRIs) or ``dc+sd-jwt`` with ``meta.vct_values``. A match resolves each
+requested claim path on the credential with everything disclosed into the
+concrete paths (and JSON Pointers) to disclose (docs/protocols.md, "DCQL"), so
+a presentation reveals exactly the requested claims plus what the issuer
+always discloses. Queries are plain JSON, never JSON-LD-processed.
 
 The wallet refuses (``PresentationRequestError``, ``invalid_request``, code
 ``UNDISCLOSABLE_CLAIM``) a query whose claim path reaches into ``proof`` or
@@ -18,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vc_core.formats import claim_pointer, credential_format
 from vc_core.loader import bundled_contexts
 from vc_core.types import JsonObject
 from wallet_sdk.errors import NoMatchingCredentialError, PresentationRequestError
@@ -31,6 +35,7 @@ __all__ = [
     "CredentialSetQuery",
     "DcqlQuery",
     "choose_queries",
+    "claim_paths",
     "claim_pointers",
     "expand_types",
     "match_credential",
@@ -62,7 +67,12 @@ class ClaimsQuery:
 
 @dataclass(frozen=True, slots=True)
 class CredentialQuery:
-    """One Credential Query: which credential, which claims, in which combinations."""
+    """One Credential Query: which credential, which claims, in which combinations.
+
+    ``type_values`` are the alternatives of the format's type member: sets of
+    type IRIs that must all be present (``type_values``), or one ``vct`` each
+    (``vct_values``).
+    """
 
     id: str
     format: str
@@ -100,15 +110,17 @@ class DcqlQuery:
 class Candidate:
     """A stored credential that satisfies a credential query, and what it would disclose.
 
-    ``pointers`` are the selective pointers for the requested claims (the
-    issuer's mandatory claims travel too); ``claims`` maps each pointer to the
-    value it would reveal, for the consent screen.
+    ``pointers`` are the JSON Pointers of the requested claims (the issuer's
+    always-disclosed claims travel too) and ``paths`` the same claims as
+    concrete claims paths; ``claims`` maps each pointer to the value it would
+    reveal, for the consent screen.
     """
 
     query_id: str
     credential_id: str
     pointers: tuple[str, ...]
     claims: Mapping[str, Any]
+    paths: tuple[tuple[str | int, ...], ...] = ()
 
 
 def _list(value: object, what: str) -> list[Any]:
@@ -164,15 +176,16 @@ def _parse_claim(value: object, *, needs_id: bool) -> ClaimsQuery:
     return ClaimsQuery(claim_id, _parse_path(value.get("path")), values)
 
 
-def _parse_type_values(meta: object) -> tuple[frozenset[str], ...]:
+def _parse_type_values(meta: object, member: str) -> tuple[frozenset[str], ...]:
+    """The type alternatives of ``meta``: ``type_values`` (arrays of IRIs) or ``vct_values``."""
     if not isinstance(meta, Mapping):
         raise _invalid("meta must be an object")
-    alternatives = _list(meta.get("type_values"), "meta.type_values")
+    alternatives = _list(meta.get(member), f"meta.{member}")
     result: list[frozenset[str]] = []
     for alternative in alternatives:
-        items = _list(alternative, "a type_values entry")
+        items = [alternative] if member == "vct_values" else _list(alternative, f"a {member} entry")
         if not all(isinstance(item, str) and item for item in items):
-            raise _invalid("type_values entries must be arrays of type IRIs")
+            raise _invalid(f"{member} must hold non-empty strings")
         result.append(frozenset(items))
     return tuple(result)
 
@@ -187,8 +200,9 @@ def _parse_credential_query(value: object) -> CredentialQuery:
         raise _invalid(f"credential query {query_id} needs a format")
     if "meta" not in value:
         raise _invalid(f"credential query {query_id} needs meta")
-    # Implementation note: other formats carry other meta; they simply never match here.
-    type_values = _parse_type_values(value["meta"]) if query_format == "ldp_vc" else ()
+    # Implementation note: formats outside the registry carry other meta; they never match.
+    entry = credential_format(query_format)
+    type_values = () if entry is None else _parse_type_values(value["meta"], entry.types_member)
     claim_sets: tuple[tuple[str, ...], ...] | None = None
     claims: tuple[ClaimsQuery, ...] | None = None
     if "claims" in value:
@@ -254,48 +268,62 @@ def parse_dcql_query(value: object) -> DcqlQuery:
     return DcqlQuery(credentials, credential_sets)
 
 
-def _escape(segment: str) -> str:
-    return segment.replace("~", "~0").replace("/", "~1")
-
-
 def _same_value(found: object, wanted: ClaimValue) -> bool:
     """Type-strict equality (``True`` is not ``1``)."""
     return type(found) is type(wanted) and found == wanted
 
 
-def claim_pointers(
+def _holds(value: Any, step: str | int) -> bool:
+    """Whether ``value`` has the object member or array element ``step``."""
+    if isinstance(step, str):
+        return isinstance(value, dict) and step in value
+    return isinstance(value, list) and step < len(value)
+
+
+def claim_paths(
     credential: JsonObject, path: ClaimPath, values: Sequence[ClaimValue] | None = None
-) -> list[tuple[str, Any]]:
-    """Resolve a claims path on a credential: the JSON Pointers it reaches, with their values.
+) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Resolve a claims path on a credential: the concrete paths it reaches, with their values.
 
     A string selects an object member, an integer an array element, ``null``
     every element. With ``values`` only matching leaves count. An empty
     result means the claim cannot be satisfied.
 
-    Spec: openid-4-verifiable-presentations-1_0#name-semantics-for-w3c-verifiabl
+    Spec: openid-4-verifiable-presentations-1_0#name-claims-path-pointer
     """
-    reached: list[tuple[str, Any]] = [("", credential)]
+    reached: list[tuple[tuple[str | int, ...], Any]] = [((), credential)]
     for element in path:
-        step: list[tuple[str, Any]] = []
-        for pointer, value in reached:
-            if isinstance(element, str) and isinstance(value, dict) and element in value:
-                step.append((f"{pointer}/{_escape(element)}", value[element]))
-            elif isinstance(element, int) and isinstance(value, list) and element < len(value):
-                step.append((f"{pointer}/{element}", value[element]))
-            elif element is None and isinstance(value, list):
-                step.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
+        step: list[tuple[tuple[str | int, ...], Any]] = []
+        for found, value in reached:
+            if element is None:
+                if isinstance(value, list):
+                    step.extend(((*found, index), item) for index, item in enumerate(value))
+            elif _holds(value, element):
+                step.append(((*found, element), value[element]))
         reached = step
     if values is not None:
         reached = [(p, v) for p, v in reached if any(_same_value(v, w) for w in values)]
     return reached
 
 
-def _claims_for(query: CredentialQuery, credential: JsonObject) -> list[tuple[str, Any]] | None:
-    """The pointers to disclose for ``query``, or ``None`` when the credential cannot satisfy it."""
+def claim_pointers(
+    credential: JsonObject, path: ClaimPath, values: Sequence[ClaimValue] | None = None
+) -> list[tuple[str, Any]]:
+    """:func:`claim_paths` as JSON Pointers (``~`` and ``/`` escaped).
+
+    Spec: openid-4-verifiable-presentations-1_0#name-semantics-for-w3c-verifiabl
+    """
+    return [(claim_pointer(found), value) for found, value in claim_paths(credential, path, values)]
+
+
+def _claims_for(
+    query: CredentialQuery, credential: JsonObject
+) -> list[tuple[tuple[str | int, ...], Any]] | None:
+    """The claims to disclose for ``query``, or ``None`` when the credential cannot satisfy it."""
     if query.claims is None:
         return []
     found = {
-        index: claim_pointers(credential, claim.path, claim.values)
+        index: claim_paths(credential, claim.path, claim.values)
         for index, claim in enumerate(query.claims)
     }
     if query.claim_sets is None:
@@ -315,7 +343,8 @@ def match_credential(query: CredentialQuery, stored: StoredCredential) -> Candid
     Spec: openid-4-verifiable-presentations-1_0#name-selecting-claims-and-creden
     """
     # Step 1: format and type: all types of one type_values alternative are present.
-    if query.format != "ldp_vc":
+    entry = credential_format(query.format)
+    if entry is None or entry is not credential_format(stored.format):
         return None
     if not any(alternative <= stored.expanded_types for alternative in query.type_values):
         return None
@@ -323,9 +352,10 @@ def match_credential(query: CredentialQuery, stored: StoredCredential) -> Candid
     claims = _claims_for(query, stored.credential)
     if claims is None:
         return None
-    # Implementation note: one pointer once, in the order requested.
+    # Implementation note: one claim once, in the order requested.
     unique = dict(claims)
-    return Candidate(query.id, stored.id, tuple(unique), unique)
+    pointers = {claim_pointer(path): value for path, value in unique.items()}
+    return Candidate(query.id, stored.id, tuple(pointers), pointers, tuple(unique))
 
 
 def _least_used_per_batch(credentials: Iterable[StoredCredential]) -> list[StoredCredential]:

@@ -2,7 +2,9 @@
 
 The file is a VCDM 2.0 presentation. Each credential is a full disclosure
 derived from its base proof (every claim, never the base proof itself,
-docs/protocols.md, P15), and the presentation is signed by every holder key
+docs/protocols.md, P15), or an SD-JWT VC with all its Disclosures as an
+``EnvelopedVerifiableCredential`` (``data:application/dc+sd-jwt,…``, bound to
+the holder key that signs it here), and the presentation is signed by every holder key
 involved, one proof each (a proof set): ``proofPurpose`` ``authentication``,
 ``domain`` :data:`EXPORT_DOMAIN`, no challenge (there is no verifier to ask
 for one). Anyone can check it offline with the issuers' DID documents::
@@ -18,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from vc_core.formats import FORMATS
 from vc_core.keys import KeyPair
-from vc_core.proofs import derive, sign
+from vc_core.proofs import sign
 from vc_core.types import JsonObject
 from wallet_sdk.keys import holder_cryptosuite
 from wallet_sdk.present import presentation_envelope
@@ -31,15 +34,6 @@ EXPORT_DOMAIN = "blauwe-knop:export"
 """The ``domain`` of an export's proofs, so it cannot pass as an answer to a verifier's request."""
 
 
-def _full_disclosure_pointers(credential: JsonObject) -> list[str]:
-    """Pointers selecting every property of ``credential`` but ``@context`` and ``proof``."""
-    return [
-        "/" + name.replace("~", "~0").replace("/", "~1")
-        for name in credential
-        if name not in ("@context", "proof")
-    ]
-
-
 def export_presentation(
     credentials: Sequence[StoredCredential],
     *,
@@ -49,10 +43,7 @@ def export_presentation(
     """Build the signed export of ``credentials`` (see the module docstring)."""
     if not credentials:
         raise ValueError("choose at least one credential to export")
-    disclosed = [
-        derive(stored.credential, selective_pointers=_full_disclosure_pointers(stored.credential))
-        for stored in credentials
-    ]
+    disclosed = [FORMATS[stored.format].embed(stored.presentable) for stored in credentials]
     holders = list(dict.fromkeys(stored.holder for stored in credentials))
     document = presentation_envelope(holders[0] if len(holders) == 1 else None, disclosed)
     for holder in holders:

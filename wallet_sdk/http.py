@@ -278,13 +278,18 @@ class WalletHttp:
             raise FetchError(f"request to {url} failed: {exc}") from exc
 
     def fetch(self, url: str, *, accept: str) -> bytes:
-        """GET a JSON document (DID document, status list); the ``vc_core`` ``Fetch``.
+        """GET a document (DID document, status list, issuer metadata); the ``vc_core`` ``Fetch``.
 
-        Anything but a 200 with a JSON media type raises ``FetchError``.
+        Anything but a 200 with a JSON media type, or one of the media types
+        ``accept`` names (a Status List Token's ``application/statuslist+jwt``),
+        raises ``FetchError``.
         """
         response = self.request("GET", url, accept=accept)
         if response.status != 200:
             raise FetchError(f"GET {url} answered {response.status}")
-        if not is_json_media_type(response.media_type):
-            raise FetchError(f"GET {url} returned {response.media_type or 'untyped'}, not JSON")
+        wanted = {item.partition(";")[0].strip().lower() for item in accept.split(",")}
+        if not is_json_media_type(response.media_type) and response.media_type not in wanted:
+            raise FetchError(
+                f"GET {url} returned {response.media_type or 'untyped'}, not JSON or {accept}"
+            )
         return response.body

@@ -68,7 +68,11 @@ def display_name(displays: object, locales: Sequence[str] = PREFERRED_LOCALES) -
 
 @dataclass(frozen=True, slots=True)
 class CredentialConfiguration:
-    """One entry of ``credential_configurations_supported`` that the wallet can use."""
+    """One entry of ``credential_configurations_supported`` that the wallet can use.
+
+    ``types`` and ``contexts`` come from an ``ldp_vc`` ``credential_definition``;
+    ``vct`` is an SD-JWT VC's type.
+    """
 
     id: str
     format: str
@@ -78,6 +82,7 @@ class CredentialConfiguration:
     binding_methods: frozenset[str]
     name: str | None
     claims: tuple[Any, ...]
+    vct: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,9 @@ def _parse_configuration(config_id: str, value: object) -> CredentialConfigurati
             raise _fail(f"{config_id!r}: ldp_vc needs a credential_definition")
         types = tuple(sorted(_string_set(definition.get("type"), "credential_definition.type")))
         contexts = tuple(_string_set(definition.get("@context"), "credential_definition.@context"))
+    vct = value.get("vct")
+    if vct is not None and not isinstance(vct, str):
+        raise _fail(f"{config_id!r}: vct must be a string")
     metadata = value.get("credential_metadata", {})
     metadata = metadata if isinstance(metadata, Mapping) else {}
     claims = metadata.get("claims", ())
@@ -165,6 +173,7 @@ def _parse_configuration(config_id: str, value: object) -> CredentialConfigurati
         binding_methods=bindings,
         name=display_name(metadata.get("display")),
         claims=tuple(claims) if isinstance(claims, list) else (),
+        vct=vct,
     )
 
 

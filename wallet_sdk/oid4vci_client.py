@@ -60,11 +60,12 @@ class TokenResponse:
 class CredentialResponse:
     """A credential (or deferred credential) response.
 
-    ``credentials`` holds the untrusted credential objects (``ldp_vc``: JSON
-    objects); when issuance is deferred it is empty and ``transaction_id`` set.
+    ``credentials`` holds the untrusted credentials (``ldp_vc``: JSON objects,
+    ``dc+sd-jwt``: strings; the receiver checks each against the format it
+    asked for); when issuance is deferred it is empty and ``transaction_id`` set.
     """
 
-    credentials: tuple[JsonObject, ...]
+    credentials: tuple[JsonObject | str, ...]
     transaction_id: str | None
     interval: int | None
     notification_id: str | None
@@ -210,11 +211,11 @@ def _credential_response(response: HttpResponse, what: str) -> CredentialRespons
     items = body.get("credentials")
     if not isinstance(items, list) or not items or len(items) > _MAX_CREDENTIALS:
         raise IssuerResponseError(f"the {what} response has no credentials array")
-    credentials: list[JsonObject] = []
+    credentials: list[JsonObject | str] = []
     for item in items:
         credential = item.get("credential") if isinstance(item, Mapping) else None
-        if not isinstance(credential, dict):
-            raise IssuerResponseError(f"an ldp_vc credential in the {what} must be a JSON object")
+        if not isinstance(credential, dict | str):
+            raise IssuerResponseError(f"a credential in the {what} is neither an object nor text")
         credentials.append(credential)
     return CredentialResponse(tuple(credentials), None, None, notification)
 

@@ -1,12 +1,15 @@
 """Answer an OpenID4VP request: choose credentials, derive disclosures, sign presentations.
 
 For every credential query answered, each chosen credential becomes one
-verifiable presentation: an ecdsa-sd-2023 disclosure with only the requested
-claims (plus the issuer's mandatory ones), wrapped in a presentation signed by
-the credential's own holder key (``authentication``, ``challenge`` = the
-request's nonce, ``domain`` = the full ``client_id``). The ``vp_token`` maps
-each query id to its presentations, so one response can carry credentials
-from several sources (docs/protocols.md, "Response").
+presentation, made by its format's presenter (``vc_core.formats``) with only
+the requested claims (plus what the issuer always discloses), bound to the
+credential's own holder key, the request's nonce and the full ``client_id``:
+an ecdsa-sd-2023 disclosure in a presentation the holder signs
+(``authentication``, ``challenge``, ``domain``), or an SD-JWT VC with only the
+needed Disclosures and a Key Binding JWT (``nonce``, ``aud``). The
+``vp_token`` maps each query id to its presentations, so one response can
+carry credentials from several sources and in both formats (docs/protocols.md,
+"Response").
 
 A :class:`Match` offers the candidates and a default choice; the wallet app
 may change the choice, but :func:`build_presentation` recomputes what the
@@ -22,14 +25,13 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from vc_core import formats
+from vc_core.formats import FORMATS
 from vc_core.keys import KeyPair
-from vc_core.loader import CREDENTIALS_V2_URL
-from vc_core.proofs import derive, sign
 from vc_core.types import JsonObject
 from wallet_sdk import _json
 from wallet_sdk.dcql import Candidate, choose_queries, match_query
 from wallet_sdk.errors import NoMatchingCredentialError, PresentationRequestError
-from wallet_sdk.keys import holder_cryptosuite
 from wallet_sdk.records import StoredCredential
 from wallet_sdk.requests import PresentationRequest
 from wallet_sdk.store import WalletStore
@@ -95,10 +97,13 @@ class Disclosure:
 
 @dataclass(frozen=True, slots=True)
 class Presentation:
-    """A signed answer, ready to send: ``vp_token`` by query id, and what it discloses."""
+    """A signed answer, ready to send: ``vp_token`` by query id, and what it discloses.
+
+    Each presentation is a JSON object (``ldp_vc``) or a string (``dc+sd-jwt``).
+    """
 
     request: PresentationRequest
-    vp_token: Mapping[str, tuple[JsonObject, ...]]
+    vp_token: Mapping[str, tuple[JsonObject | str, ...]]
     disclosures: tuple[Disclosure, ...]
 
     def form_fields(self) -> dict[str, str]:
@@ -109,13 +114,20 @@ class Presentation:
         return fields
 
 
+def _answerable(
+    request: PresentationRequest, credentials: Iterable[StoredCredential]
+) -> list[StoredCredential]:
+    """The credentials in a format the verifier accepts."""
+    return [stored for stored in credentials if stored.format in request.formats]
+
+
 def match_request(request: PresentationRequest, credentials: Iterable[StoredCredential]) -> Match:
     """Match the request's DCQL query against ``credentials``; raise if it cannot be met.
 
     Raises ``NoMatchingCredentialError`` (with ``missing`` query ids) when a
     required query or credential set has no candidate.
     """
-    candidates = match_query(request.dcql_query, credentials)
+    candidates = match_query(request.dcql_query, _answerable(request, credentials))
     satisfiable = {query_id for query_id, found in candidates.items() if found}
     chosen = choose_queries(request.dcql_query, satisfiable)
     selection = {query_id: (candidates[query_id][0].credential_id,) for query_id in chosen}
@@ -149,7 +161,7 @@ def _checked_selection(
 ) -> list[tuple[Candidate, StoredCredential]]:
     """Recompute the candidates from the request and the store; refuse any other choice."""
     query = match.request.dcql_query
-    fresh = match_query(query, store.credentials())
+    fresh = match_query(query, _answerable(match.request, store.credentials()))
     chosen: list[tuple[Candidate, StoredCredential]] = []
     for query_id, credential_ids in match.selection.items():
         if query_id not in fresh:
@@ -181,11 +193,7 @@ def _checked_selection(
 
 def presentation_envelope(holder: str | None, credentials: list[JsonObject]) -> JsonObject:
     """An unsigned VCDM 2.0 presentation of ``credentials`` (``holder`` when there is one)."""
-    envelope: JsonObject = {"@context": [CREDENTIALS_V2_URL], "type": ["VerifiablePresentation"]}
-    if holder is not None:
-        envelope["holder"] = holder
-    envelope["verifiableCredential"] = credentials
-    return envelope
+    return formats.presentation_envelope(holder, credentials)
 
 
 def build_presentation(
@@ -202,24 +210,20 @@ def build_presentation(
     request does not allow.
     """
     request = match.request
-    vp_token: dict[str, list[JsonObject]] = {}
+    vp_token: dict[str, list[JsonObject | str]] = {}
     disclosures: list[Disclosure] = []
     for candidate, stored in _checked_selection(match, store):
-        derived = derive(stored.credential, selective_pointers=list(candidate.pointers))
-        key = holder_key(stored.holder)
-        presentation = sign(
-            presentation_envelope(stored.holder, [derived]),
-            key,
-            cryptosuite=holder_cryptosuite(key),
-            proof_purpose="authentication",
-            challenge=request.nonce,
-            domain=request.client_id,
+        presented = FORMATS[stored.format].present(
+            stored.presentable,
+            candidate.paths,
+            holder_key=holder_key(stored.holder),
+            audience=request.client_id,
+            nonce=request.nonce,
             created=created,
         )
-        vp_token.setdefault(candidate.query_id, []).append(presentation)
-        revealed = {name: value for name, value in derived.items() if name != "proof"}
+        vp_token.setdefault(candidate.query_id, []).append(presented.value)
         disclosures.append(
-            Disclosure(candidate.query_id, stored.id, tuple(leaf_pointers(revealed)))
+            Disclosure(candidate.query_id, stored.id, tuple(leaf_pointers(presented.disclosed)))
         )
     return Presentation(
         request,

@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vc_core.errors import VcError, VerificationError
+from vc_core.formats import LDP_VC, SD_JWT_VC, CredentialFormat, credential_format
 from vc_core.jws import sign_jws
 from vc_core.keys import KeyPair
+from vc_core.sd_jwt import IssuerMetadataKeys
 from vc_core.status import StatusListCache
 from vc_core.types import Clock
 from wallet_sdk import oid4vci_client as client
 from wallet_sdk.activity import new_entry, timestamp
-from wallet_sdk.confirm import ConfirmedCredential, confirm_credential
-from wallet_sdk.dcql import expand_types
+from wallet_sdk.confirm import ConfirmedCredential, confirm_credential, confirm_sd_jwt_vc
 from wallet_sdk.errors import IssuerResponseError, OfferError, StoreError
 from wallet_sdk.http import WalletHttp
 from wallet_sdk.keys import HolderCurve, HolderKeys
@@ -41,6 +42,8 @@ __all__ = ["PROOF_TYP", "OfferPreview", "Receiver"]
 
 PROOF_TYP = "openid4vci-proof+jwt"
 _CURVE_ALGS: Mapping[HolderCurve, str] = {"P-256": "ES256", "Ed25519": "EdDSA"}
+_BINDING_METHODS: Mapping[str, str] = {LDP_VC: "did:key", SD_JWT_VC: "jwk"}
+"""How each format binds a credential to our holder key (docs/protocols.md, "Wallet sequence")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class _Outcome:
 
     configuration_id: str
     credential_name: str | None
+    format: str
     keys: tuple[KeyPair, ...]
     confirmed: tuple[ConfirmedCredential, ...]
     pending: PendingIssuance | None
@@ -108,6 +112,8 @@ class Receiver:
         self._clock = clock
         self._curve = holder_curve
         self._status_cache = status_cache
+        # SD-JWT VC issuer keys: each trusted issuer's JWT VC Issuer Metadata, cached.
+        self._issuer_keys = IssuerMetadataKeys(http.fetch, issuers=list(trusted), clock=clock)
 
     def preview(self, offer: CredentialOffer | CredentialOfferReference) -> OfferPreview:
         """Resolve an offer by reference and, for a trusted issuer, fetch its metadata."""
@@ -226,7 +232,10 @@ class Receiver:
                 keys = tuple(self._keys.get(did) for did in pending.holders)
                 confirmed = self._confirm_all(
                     response.credentials,
+                    credential_issuer=pending.credential_issuer,
                     issuer_did=pending.issuer,
+                    format=pending.format,
+                    vct=pending.vct,
                     holders=set(pending.holders),
                     notify=(
                         pending.notification_endpoint,
@@ -245,6 +254,7 @@ class Receiver:
             outcome = _Outcome(
                 pending.configuration_id,
                 pending.credential_name,
+                pending.format,
                 keys,
                 confirmed,
                 None,
@@ -332,25 +342,45 @@ class Receiver:
                 notification_endpoint=metadata.notification_endpoint,
                 issuer_name=metadata.name,
                 credential_name=configuration.name,
+                format=_format(configuration).identifier,
+                vct=configuration.vct,
             )
             return _Outcome(
-                configuration.id, configuration.name, keys, (), pending, response.notification_id
+                configuration.id,
+                configuration.name,
+                pending.format,
+                keys,
+                (),
+                pending,
+                response.notification_id,
             )
         confirmed = self._confirm_all(
             response.credentials,
+            credential_issuer=metadata.credential_issuer,
             issuer_did=issuer_did,
+            format=_format(configuration).identifier,
+            vct=configuration.vct,
             holders={_did(key) for key in keys},
             notify=(metadata.notification_endpoint, access_token, response.notification_id),
         )
         return _Outcome(
-            configuration.id, configuration.name, keys, confirmed, None, response.notification_id
+            configuration.id,
+            configuration.name,
+            _format(configuration).identifier,
+            keys,
+            confirmed,
+            None,
+            response.notification_id,
         )
 
     def _confirm_all(
         self,
         credentials: Sequence[object],
         *,
+        credential_issuer: str,
         issuer_did: str,
+        format: str,
+        vct: str | None,
         holders: set[str],
         notify: tuple[str | None, str, str | None],
     ) -> tuple[ConfirmedCredential, ...]:
@@ -362,13 +392,13 @@ class Receiver:
         confirmed: list[ConfirmedCredential] = []
         for credential in credentials:
             try:
-                result = confirm_credential(
+                result = self._confirm(
                     credential,
-                    expected_issuer=issuer_did,
+                    credential_issuer=credential_issuer,
+                    issuer_did=issuer_did,
+                    format=format,
+                    vct=vct,
                     holders=unused,
-                    fetch=self._http.fetch,
-                    clock=self._clock,
-                    status_cache=self._status_cache,
                 )
             except VcError as exc:
                 self._notify(*notify, "credential_failure", description=exc.code)
@@ -376,6 +406,39 @@ class Receiver:
             unused.discard(result.holder)
             confirmed.append(result)
         return tuple(confirmed)
+
+    def _confirm(
+        self,
+        credential: object,
+        *,
+        credential_issuer: str,
+        issuer_did: str,
+        format: str,
+        vct: str | None,
+        holders: set[str],
+    ) -> ConfirmedCredential:
+        """The check of one received credential, by the format the issuer's metadata named."""
+        unverified = _registered(format).unverified(credential)
+        if format == SD_JWT_VC:
+            return confirm_sd_jwt_vc(
+                unverified,
+                expected_issuer=credential_issuer,
+                issuer_did=issuer_did,
+                vct=vct,
+                holders=holders,
+                key_resolver=self._issuer_keys,
+                fetch=self._http.fetch,
+                clock=self._clock,
+                status_cache=self._status_cache,
+            )
+        return confirm_credential(
+            unverified,
+            expected_issuer=issuer_did,
+            holders=holders,
+            fetch=self._http.fetch,
+            clock=self._clock,
+            status_cache=self._status_cache,
+        )
 
     def _save(
         self,
@@ -444,17 +507,28 @@ def _did(key: KeyPair) -> str:
     return key.controller
 
 
+def _registered(identifier: str) -> CredentialFormat:
+    entry = credential_format(identifier)
+    if entry is None or entry.identifier not in _BINDING_METHODS:
+        raise OfferError(f"format {identifier!r} is not supported", code="UNSUPPORTED_OFFER")
+    return entry
+
+
+def _format(configuration: CredentialConfiguration) -> CredentialFormat:
+    return _registered(configuration.format)
+
+
 def _configuration(metadata: IssuerMetadata, config_id: str) -> CredentialConfiguration:
-    """The offered configuration, if the wallet can receive it (ldp_vc, did:key binding)."""
+    """The offered configuration, if the wallet can receive it (a known format and binding)."""
     configuration = metadata.configurations.get(config_id)
     if configuration is None:
         raise OfferError(f"the issuer does not describe {config_id!r}", code="UNSUPPORTED_OFFER")
-    if configuration.format != "ldp_vc":
+    binding = _BINDING_METHODS[_format(configuration).identifier]
+    if configuration.binding_methods and binding not in configuration.binding_methods:
         raise OfferError(
-            f"format {configuration.format!r} is not supported", code="UNSUPPORTED_OFFER"
+            f"the issuer does not bind {configuration.format} to {binding} holder keys",
+            code="UNSUPPORTED_OFFER",
         )
-    if configuration.binding_methods and "did:key" not in configuration.binding_methods:
-        raise OfferError("the issuer does not bind to did:key holders", code="UNSUPPORTED_OFFER")
     return configuration
 
 
@@ -466,21 +540,19 @@ def _stored(
     batch_id: str,
     now: datetime,
 ) -> StoredCredential:
-    credential = confirmed.credential
-    types = credential.get("type")
     return StoredCredential(
         id=secrets.token_hex(8),
-        credential=credential,
+        credential=confirmed.credential,
         holder=confirmed.holder,
         issuer=confirmed.issuer,
         credential_issuer=credential_issuer,
         configuration_id=outcome.configuration_id,
         received_at=timestamp(now),
         batch_id=batch_id,
-        types=tuple(
-            t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)
-        ),
-        expanded_types=expand_types(credential),
+        types=confirmed.types,
+        expanded_types=confirmed.expanded_types,
         issuer_name=issuer_name,
         credential_name=outcome.credential_name,
+        format=confirmed.format,
+        encoded=confirmed.encoded,
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vc_core.formats import LDP_VC
 from vc_core.types import JsonObject
 from wallet_sdk.errors import StoreError
 
@@ -35,9 +36,12 @@ class StoredCredential:
     """A verified credential with its base proof, as received and kept (never shown as is).
 
     ``id`` is the wallet's own id. ``holder`` is the DID the credential is
-    bound to (its ``credentialSubject.id``, a key in this store). Copies from
-    one batch share ``batch_id``; ``use_count`` counts presentations, so the
-    least used copy is offered first (docs/protocols.md, P16).
+    bound to (its ``credentialSubject.id``, or the did:key of an SD-JWT VC's
+    ``cnf`` key; a key in this store). Copies from one batch share
+    ``batch_id``; ``use_count`` counts presentations, so the least used copy is
+    offered first (docs/protocols.md, P16). ``format`` is the credential's
+    format identifier. An SD-JWT VC is kept as issued in ``encoded`` (with every
+    Disclosure), and ``credential`` holds what it says with everything disclosed.
     """
 
     id: str
@@ -53,12 +57,21 @@ class StoredCredential:
     issuer_name: str | None = None
     credential_name: str | None = None
     use_count: int = 0
+    format: str = LDP_VC
+    encoded: str | None = None
+
+    @property
+    def presentable(self) -> JsonObject | str:
+        """The credential in the form its format presents from: the JSON, or the compact text."""
+        return self.encoded if self.encoded is not None else self.credential
 
     def to_json(self) -> JsonObject:
         """The record as a JSON object."""
         return {
             "id": self.id,
+            "format": self.format,
             "credential": self.credential,
+            "encoded": self.encoded,
             "holder": self.holder,
             "issuer": self.issuer,
             "credential_issuer": self.credential_issuer,
@@ -79,6 +92,9 @@ class StoredCredential:
         def build(v: Mapping[str, Any]) -> StoredCredential:
             if not isinstance(v["credential"], dict) or not isinstance(v["use_count"], int):
                 raise TypeError("credential must be an object and use_count an integer")
+            encoded = v.get("encoded")
+            if encoded is not None and not isinstance(encoded, str):
+                raise TypeError("encoded must be a string")
             return cls(
                 id=str(v["id"]),
                 credential=v["credential"],
@@ -93,6 +109,8 @@ class StoredCredential:
                 issuer_name=v.get("issuer_name"),
                 credential_name=v.get("credential_name"),
                 use_count=v["use_count"],
+                format=str(v.get("format", LDP_VC)),
+                encoded=encoded,
             )
 
         result: StoredCredential = _read("credential", value, build)
@@ -201,8 +219,8 @@ class PendingIssuance:
     """A deferred credential request (HTTP 202) waiting to be picked up.
 
     Holds what the deferred request needs: the endpoint, the access token and
-    ``transaction_id``, plus the holder keys the proofs named and the issuer
-    DID the credentials must come from.
+    ``transaction_id``, plus the holder keys the proofs named, the issuer
+    DID the credentials must come from, and their format (and ``vct``).
     """
 
     id: str
@@ -218,11 +236,15 @@ class PendingIssuance:
     notification_endpoint: str | None = None
     issuer_name: str | None = None
     credential_name: str | None = None
+    format: str = LDP_VC
+    vct: str | None = None
 
     def to_json(self) -> JsonObject:
         """The record as a JSON object."""
         return {
             "id": self.id,
+            "format": self.format,
+            "vct": self.vct,
             "credential_issuer": self.credential_issuer,
             "issuer": self.issuer,
             "configuration_id": self.configuration_id,
@@ -256,6 +278,8 @@ class PendingIssuance:
                 notification_endpoint=v.get("notification_endpoint"),
                 issuer_name=v.get("issuer_name"),
                 credential_name=v.get("credential_name"),
+                format=str(v.get("format", LDP_VC)),
+                vct=v.get("vct"),
             )
 
         result: PendingIssuance = _read("pending", value, build)

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from vc_core.did import dereference_verification_method
 from vc_core.errors import DidResolutionError, FetchError, JwsError
+from vc_core.formats import FORMATS, LDP_VC, SD_JWT_VC, credential_format
 from vc_core.jws import verify_jws
 from vc_core.keys import PublicKey
 from vc_core.types import Clock, Fetch, JsonObject
@@ -60,6 +61,14 @@ MAX_REQUEST_TEXT = 32 * 1024
 CLOCK_SKEW = timedelta(minutes=5)
 WALLET_CRYPTOSUITES = frozenset({"ecdsa-sd-2023"})
 """Credential cryptosuites this wallet presents (``client_metadata`` must allow one)."""
+_FORMAT_VALUES: Mapping[str, Mapping[str, frozenset[str]]] = {
+    LDP_VC: {
+        "cryptosuite_values": WALLET_CRYPTOSUITES,
+        "proof_type_values": frozenset({"DataIntegrityProof"}),
+    },
+    SD_JWT_VC: {"kb-jwt_alg_values": frozenset({"ES256", "EdDSA"})},
+}
+"""Per format, the client_metadata members that must allow one of our values (if listed)."""
 
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9._~-]{1,512}")
 _SCHEMES = ("openid4vp", "https")
@@ -87,6 +96,8 @@ class PresentationRequest:
     ``verifier`` is the client's DID (``decentralized_identifier``) or its
     response URI (``redirect_uri``); ``purpose`` and ``client_name`` are
     what the verifier says about itself (shown, never trusted for anything).
+    ``formats`` are the credential formats the verifier accepts that this
+    wallet can present.
     """
 
     client_id: str
@@ -100,6 +111,7 @@ class PresentationRequest:
     client_name: str | None
     signed: bool
     expires_at: datetime | None
+    formats: frozenset[str] = frozenset(FORMATS)
 
 
 def _client_id_prefix(client_id: str) -> tuple[str, str]:
@@ -255,24 +267,39 @@ def _token(parameters: Mapping[str, Any], name: str) -> str:
     return value
 
 
-def _check_formats(client_metadata: Mapping[str, Any]) -> None:
-    """If the verifier lists the formats it takes, ours (ldp_vc, ecdsa-sd-2023) must be there."""
+def _check_formats(client_metadata: Mapping[str, Any]) -> frozenset[str]:
+    """The formats we may answer in: those the verifier lists and we can present.
+
+    ``ldp_vc`` needs ``ecdsa-sd-2023`` and ``DataIntegrityProof`` among the
+    listed values; ``dc+sd-jwt`` needs our holder keys' ``ES256`` or ``EdDSA``
+    among ``kb-jwt_alg_values``. Without ``vp_formats_supported`` every
+    format of the registry is fine. None at all is ``vp_formats_not_supported``.
+
+    Spec: openid-4-verifiable-presentations-1_0#name-verifier-metadata-managemen
+    """
     formats = client_metadata.get("vp_formats_supported")
     if formats is None:
-        return
-    ldp = formats.get("ldp_vc") if isinstance(formats, Mapping) else None
-    if not isinstance(ldp, Mapping):
-        raise _refuse("the verifier does not accept ldp_vc", error="vp_formats_not_supported")
-    suites = ldp.get("cryptosuite_values")
-    if isinstance(suites, list) and not WALLET_CRYPTOSUITES & set(suites):
+        return frozenset(FORMATS)
+    if not isinstance(formats, Mapping):
+        raise _refuse("vp_formats_supported must be an object")
+    accepted: set[str] = set()
+    for name, options in formats.items():
+        entry = credential_format(name)
+        if entry is None or not isinstance(options, Mapping):
+            continue
+        wanted = _FORMAT_VALUES.get(entry.identifier, {})
+        if all(
+            not isinstance(options.get(member), list) or values & set(options[member])
+            for member, values in wanted.items()
+        ):
+            accepted.add(entry.identifier)
+    if not accepted:
         raise _refuse(
-            "the verifier does not accept ecdsa-sd-2023", error="vp_formats_not_supported"
+            "the verifier accepts none of the formats this wallet presents "
+            "(ldp_vc with ecdsa-sd-2023, dc+sd-jwt with ES256 or EdDSA key binding)",
+            error="vp_formats_not_supported",
         )
-    proof_types = ldp.get("proof_type_values")
-    if isinstance(proof_types, list) and "DataIntegrityProof" not in proof_types:
-        raise _refuse(
-            "the verifier does not accept DataIntegrityProof", error="vp_formats_not_supported"
-        )
+    return frozenset(accepted)
 
 
 def check_request_parameters(
@@ -311,7 +338,7 @@ def check_request_parameters(
     metadata = _json_parameter(parameters, "client_metadata", signed=signed) or {}
     if not isinstance(metadata, Mapping):
         raise _refuse("client_metadata must be a JSON object")
-    _check_formats(metadata)
+    formats = _check_formats(metadata)
     # Implementation note: what the verifier says about itself, shown on the consent screen.
     purpose = parameters.get("purpose")
     if purpose is not None and (not isinstance(purpose, str) or len(purpose) > _MAX_PURPOSE):
@@ -329,6 +356,7 @@ def check_request_parameters(
         client_name=name[:_MAX_PURPOSE] if isinstance(name, str) else None,
         signed=signed,
         expires_at=expires_at,
+        formats=formats,
     )
 
 

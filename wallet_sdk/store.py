@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, Self
 
+from vc_core.formats import FORMATS
 from vc_core.types import JsonObject
 from wallet_sdk import _crypto, _json
 from wallet_sdk.errors import StoreError, WrongPassphraseError
@@ -66,6 +67,14 @@ def _has_claim(value: Any, name: str) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+def _subject_claims(stored: StoredCredential) -> Any:
+    """Where the subject's claims sit in a stored credential (by its format)."""
+    value: Any = stored.credential
+    for step in FORMATS[stored.format].claims_root:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
 
 
 class WalletStore(ABC):
@@ -118,9 +127,9 @@ class WalletStore(ABC):
     ) -> list[StoredCredential]:
         """Credentials in the order received, filtered by every criterion given.
 
-        ``type`` matches a type name or its expanded IRI; ``issuer`` the issuer
-        DID or the credential issuer URL; ``claim`` a property name anywhere in
-        ``credentialSubject``.
+        ``type`` matches a type name or its expanded IRI (or ``vct``); ``issuer``
+        the issuer DID or the credential issuer URL; ``claim`` a property name
+        anywhere among the subject's claims.
         """
         found = [StoredCredential.from_json(value) for _, value in self._items("credential")]
         if type is not None:
@@ -128,7 +137,7 @@ class WalletStore(ABC):
         if issuer is not None:
             found = [c for c in found if issuer in (c.issuer, c.credential_issuer)]
         if claim is not None:
-            found = [c for c in found if _has_claim(c.credential.get("credentialSubject"), claim)]
+            found = [c for c in found if _has_claim(_subject_claims(c), claim)]
         return found
 
     def delete_credential(self, credential_id: str) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from vc_core.did import did_web_to_url
+from vc_core.did import did_web_base_url
 from vc_core.errors import DidResolutionError
 from wallet_sdk.http import https_origin, is_https_url
 
@@ -31,14 +31,10 @@ __all__ = [
 TrustedIssuers = Mapping[str, str] | Iterable[str]
 """``{issuer URL: issuer DID}``, ``{label: did:web DID}``, or a list of did:web DIDs / URLs."""
 
-_DID_DOCUMENT = "/did.json"
-_WELL_KNOWN = "/.well-known"
-
 
 def issuer_url_for_did_web(did: str) -> str:
     """The https base URL a did:web DID stands for (its did.json URL without the file)."""
-    url = did_web_to_url(did)[: -len(_DID_DOCUMENT)]
-    return url.removesuffix(_WELL_KNOWN)
+    return did_web_base_url(did)
 
 
 def did_web_for_issuer_url(url: str) -> str:

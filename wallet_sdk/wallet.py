@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from vc_core.formats import LDP_VC
 from vc_core.status import StatusListCache
 from vc_core.types import Clock, JsonObject
 from wallet_sdk import _json, consent
@@ -266,8 +267,14 @@ class Wallet:
     def _identity(self, source: str, credential_id: str | None) -> StoredCredential:
         if credential_id is not None:
             return self.store.get_credential(credential_id)
+        # Implementation note: a source checks who the citizen is with a W3C credential
+        # presentation (docs/protocols.md, "Plus"), so the identity is an ldp_vc one.
         found = sorted(
-            (c for c in self.store.credentials() if c.credential_issuer == source),
+            (
+                c
+                for c in self.store.credentials()
+                if c.credential_issuer == source and c.format == LDP_VC
+            ),
             key=lambda c: c.use_count,
         )
         if not found:

@@ -226,6 +226,27 @@ def test_status_reference_and_legacy_typ() -> None:
     assert caught.value.code == "INVALID_SD_JWT"
 
 
+def test_jti_is_disclosed_only_when_asked_and_vct_integrity_is_plain() -> None:
+    integrity = "sha256-vJKakJAQkDYkIhGrT1M3nxRuSj9udH0l1PXB06QHto8="
+    issued = issue(jti="urn:uuid:0f1e", vct_integrity=integrity)
+    holder_view = verify_sd_jwt_vc(issued, key_resolver=KEYS, clock=clock)
+    assert holder_view.id == "urn:uuid:0f1e"
+    assert "jti" not in holder_view.claims
+    assert holder_view.payload["vct#integrity"] == integrity
+    hidden = verify(present(issued, [["inkomensklasse"]]))
+    assert hidden.id is None
+    assert hidden.payload["vct#integrity"] == integrity
+    assert verify(present(issued, [["jti"]])).id == "urn:uuid:0f1e"
+
+
+@pytest.mark.parametrize("options", [{"jti": ""}, {"vct_integrity": "md5-x"}])
+def test_jti_and_vct_integrity_misuse(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 (two messages)
+        issue(**options)
+    with pytest.raises(ValueError, match="keyword"):
+        issue(claims={"jti": "urn:uuid:1"})
+
+
 def test_ed25519_and_p384_keys() -> None:
     for curve in ("Ed25519", "P-384"):
         issuer_key, holder_key = KeyPair.generate(curve), KeyPair.generate(curve)  # type: ignore[arg-type]

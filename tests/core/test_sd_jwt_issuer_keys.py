@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from vc_core import FetchError, IssuerKeyError, _x509
+from vc_core import FetchError, IssuerKeyError, VerificationError, _x509
+from vc_core.did import dereference_verification_method
 from vc_core.hazmat.sd_jwt import (
     create_jwt_vc_issuer_metadata,
     jwt_vc_issuer_metadata_url,
@@ -25,6 +26,7 @@ from vc_core.hazmat.sd_jwt import (
 from vc_core.jws import sign_jws
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.sd_jwt import (
+    DidWebKeys,
     IssuerMetadataKeys,
     StaticIssuerKeys,
     X5cKeys,
@@ -383,3 +385,120 @@ def test_x5c_resolver_refuses_a_header_without_x5c_and_other_issuers() -> None:
 
 def test_public_key_equality_across_sources() -> None:
     assert PublicKey.from_jwk(ISSUER_KEY.public.to_jwk()) == ISSUER_KEY.public
+
+
+# --- did:web key sets ---------------------------------------------------------------------------
+
+DID = "did:web:issuer.example.nl:belastingdienst"
+DID_URL = "https://issuer.example.nl/belastingdienst/did.json"
+
+
+def did_document(*keys: KeyPair, relationship: str = "assertionMethod") -> dict[str, Any]:
+    methods = [
+        {
+            "id": f"{DID}#key-{number}",
+            "type": "Multikey",
+            "controller": DID,
+            "publicKeyMultibase": key.public.multibase,
+        }
+        for number, key in enumerate(keys, start=1)
+    ]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": DID,
+        "verificationMethod": methods,
+        relationship: [method["id"] for method in methods],
+    }
+
+
+def test_did_web_keys_take_the_assertion_key_the_kid_names() -> None:
+    other = KeyPair.generate("P-256")
+    server = Server({DID_URL: did_document(other, ISSUER_KEY)})
+    keys = DidWebKeys([DID], fetch=server, clock=lambda: NOW)
+    verified = verify(credential(kid=f"{DID}#key-2"), keys)
+    assert verified.issuer == ISSUER
+    assert verified.issuer_key == ISSUER_KEY.public
+    # A second credential uses the cached document.
+    verify(credential(kid=f"{DID}#key-2"), keys)
+    assert [url for url, _ in server.requests] == [DID_URL]
+
+
+@pytest.mark.parametrize(
+    ("kid", "detail"),
+    [
+        (None, "is not a DID URL of"),
+        ("did:web:issuer.example.nl:duo#key-1", "is not a DID URL of"),
+        (DID, "is not a DID URL of"),
+        (f"{DID}#key-9", "not in the DID document"),
+        (f"{DID}#key-1", "signature"),
+    ],
+)
+def test_did_web_keys_refuse_a_kid_that_is_not_the_signing_assertion_key(
+    kid: str | None, detail: str
+) -> None:
+    keys = DidWebKeys(
+        [DID], fetch=Server({DID_URL: did_document(KeyPair.generate("P-256"))}), clock=lambda: NOW
+    )
+    with pytest.raises(VerificationError) as raised:
+        verify(credential(kid=kid) if kid else credential(x5c=[]), keys)
+    assert detail in raised.value.detail
+
+
+def test_did_web_keys_need_the_assertion_relationship() -> None:
+    server = Server({DID_URL: did_document(ISSUER_KEY, relationship="authentication")})
+    keys = DidWebKeys([DID], fetch=server, clock=lambda: NOW)
+    with pytest.raises(IssuerKeyError, match="not an assertion key"):
+        verify(credential(kid=f"{DID}#key-1"), keys)
+
+
+def test_did_web_keys_fetch_nothing_for_other_issuers() -> None:
+    server = Server({})
+    keys = DidWebKeys(["did:web:issuer.example.nl:duo"], fetch=server, clock=lambda: NOW)
+    with pytest.raises(IssuerKeyError) as raised:
+        verify(credential(kid=f"{DID}#key-1"), keys)
+    assert raised.value.code == "UNTRUSTED_ISSUER"
+    assert server.requests == []
+
+
+def test_did_web_keys_pick_up_a_rotated_key_but_do_not_hammer_the_issuer() -> None:
+    now = [NOW]
+    newest = KeyPair.generate("P-256")
+    server = Server({DID_URL: did_document(ISSUER_KEY)})
+    keys = DidWebKeys([DID], fetch=server, clock=lambda: now[0])
+    verify(credential(kid=f"{DID}#key-1"), keys)
+    server.documents[DID_URL] = did_document(ISSUER_KEY, newest)
+    with pytest.raises(IssuerKeyError):  # within 30 s of the last fetch: no new fetch
+        verify(credential(newest, kid=f"{DID}#key-2"), keys)
+    now[0] = NOW + timedelta(seconds=31)
+    assert verify(credential(newest, kid=f"{DID}#key-2"), keys, at=now[0]).issuer_key == (
+        newest.public
+    )
+    assert len(server.requests) == 2
+
+
+def test_did_web_keys_through_the_callers_resolver() -> None:
+    resolved: list[str] = []
+
+    def resolve(vm_id: str) -> Any:
+        resolved.append(vm_id)
+        return dereference_verification_method(vm_id, resolver=lambda _: did_document(ISSUER_KEY))
+
+    keys = DidWebKeys([DID], resolve_verification_method=resolve)
+    assert verify(credential(kid=f"{DID}#key-1"), keys).issuer_key == ISSUER_KEY.public
+    assert resolved == [f"{DID}#key-1"]
+
+
+def test_did_web_keys_configuration_is_checked() -> None:
+    with pytest.raises(ValueError, match="one of them"):
+        DidWebKeys([DID])
+    with pytest.raises(ValueError, match="did:web"):
+        DidWebKeys(["did:key:z6Mk"], fetch=Server({}))
+    with pytest.raises(TypeError):
+        DidWebKeys(DID, fetch=Server({}))
+
+
+def test_metadata_with_named_keys() -> None:
+    metadata = create_jwt_vc_issuer_metadata(ISSUER, {f"{DID}#key-1": ISSUER_KEY.public})
+    assert [key["kid"] for key in metadata["jwks"]["keys"]] == [f"{DID}#key-1"]
+    keys = IssuerMetadataKeys(Server({WELL_KNOWN: metadata}), issuers=[ISSUER], clock=lambda: NOW)
+    assert verify(credential(kid=f"{DID}#key-1"), keys).issuer_key == ISSUER_KEY.public

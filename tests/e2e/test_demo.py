@@ -22,6 +22,7 @@ from vc_core import verify
 from vc_core.certified_copy import BUNDLE_DOMAIN
 from vc_core.errors import FetchError, ProofVerificationError
 from vc_core.keys import KeyPair
+from vc_core.sd_jwt import DidWebKeys, verify_sd_jwt_vc
 from vc_core.types import Fetch
 from vc_verifier import Verifier, verify_record
 from vc_verifier.trust import ANY_TYPE
@@ -143,9 +144,27 @@ def test_serve_kept_the_portal_and_the_landlord_page_running(
 def test_every_step_ran(demo_out: Path) -> None:
     summary = read(demo_out / "summary.json")
     statuses = [status for _, status in summary["steps"]]
-    assert statuses == ["ok"] * 7
+    assert statuses == ["ok"] * 8
     assert (demo_out / "logs" / "issuer.log").stat().st_size > 0
     assert "Revocation by the source" in (demo_out / "logs" / "demo.txt").read_text()
+
+
+def test_the_sd_jwt_vc_leg_decided_on_the_facts_alone(demo_out: Path) -> None:
+    summary = read(demo_out / "summary.json")
+    assert summary["sd_jwt_vc"]["decision"]["basis"] == "facts"
+    assert summary["sd_jwt_vc"]["decision"]["claimsSeen"] == [
+        "belastingjaar",
+        "inkomenstoets.huishoudgrootte",
+        "inkomenstoets.onderSocialeHuurgrens",
+        "inkomenstoets.regel",
+        "inkomenstoets.regelJaar",
+    ]
+    # The SD-JWT VC the wallet received verifies offline with the DID document the demo saved.
+    issued = (demo_out / "credentials" / "belastingdienst-sd-jwt.txt").read_text()
+    keys = DidWebKeys(["did:web:issuer.example.nl:belastingdienst"], fetch=offline_fetch(demo_out))
+    verified = verify_sd_jwt_vc(issued, key_resolver=keys)
+    assert verified.vct == f"{ISSUER_BASE_URL}/belastingdienst/vct/InkomensverklaringCredential"
+    assert verified.id in read(demo_out / "summary.json")["revocation"]["revoked"]
 
 
 def _offline_checker(out: Path, sources: list[str]) -> Verifier:

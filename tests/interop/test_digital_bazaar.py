@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.node import node_for
 from vc_core import KeyPair, confirm, derive, did_key, sign, verify
 from vc_core.keys import Curve
 from vc_core.loader import (
@@ -42,28 +41,10 @@ INTEROP = Path(__file__).resolve().parent
 SCRIPT = INTEROP / "digital_bazaar.mjs"
 
 
-@cache
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail(
-            "Node.js is not installed: the Digital Bazaar interop tests need `node` (20 or "
-            "newer) and the packages of tests/interop (`make test` installs them with npm ci)",
-            pytrace=False,
-        )
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
-        pytest.fail(
-            "tests/interop/node_modules is missing: run `npm ci --prefix tests/interop` "
-            "(`make test` does it when npm is installed)",
-            pytrace=False,
-        )
-    return node
-
-
 def digital_bazaar(operation: str, **request: Any) -> Any:
     """Run one operation of ``digital_bazaar.mjs``; its error fails the test."""
     completed = subprocess.run(
-        [_node(), str(SCRIPT)],
+        [node_for(INTEROP, "@digitalbazaar/vc"), str(SCRIPT)],
         input=json.dumps({"operation": operation, **request}),
         capture_output=True,
         text=True,

@@ -22,6 +22,14 @@ CONFIGURATIONS = {
     "duo": "DiplomaCredential_ldp_vc",
     "rdw": "VoertuigregistratieCredential_ldp_vc",
 }
+SD_JWT_CONFIGURATIONS = {
+    source: configuration.removesuffix("_ldp_vc") + "_dc_sd_jwt"
+    for source, configuration in CONFIGURATIONS.items()
+}
+VCTS = {
+    source: f"{BASE_URL}/{source}/vct/{configuration.removesuffix('_ldp_vc')}"
+    for source, configuration in CONFIGURATIONS.items()
+}
 
 
 def free_port() -> int:
@@ -32,8 +40,13 @@ def free_port() -> int:
         return port
 
 
-def make_offer(client: httpx.Client, source: str, bsn: str = DEMO_BSN) -> dict[str, Any]:
-    response = client.post(f"/admin/{source}/offers", json={"bsn": bsn}, headers=ADMIN)
+def make_offer(
+    client: httpx.Client, source: str, bsn: str = DEMO_BSN, configuration_id: str | None = None
+) -> dict[str, Any]:
+    body = {"bsn": bsn}
+    if configuration_id is not None:
+        body["credential_configuration_id"] = configuration_id
+    response = client.post(f"/admin/{source}/offers", json=body, headers=ADMIN)
     assert response.status_code == 201, response.text
     offer: dict[str, Any] = response.json()
     return offer

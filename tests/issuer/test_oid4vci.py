@@ -295,7 +295,7 @@ def test_jwk_and_eddsa_holder_keys_are_bound_as_did_key(
                 "credential_configuration_id": CONFIGURATIONS["belastingdienst"],
                 "proof": {"proof_type": "jwt", "jwt": "x"},
             },
-            "invalid_credential_request",
+            "invalid_proof",
         ),
         ({"credential_configuration_id": CONFIGURATIONS["belastingdienst"]}, "invalid_proof"),
         (
@@ -317,7 +317,7 @@ def test_jwk_and_eddsa_holder_keys_are_bound_as_did_key(
     ids=[
         "unknown_config",
         "identifier",
-        "singular_proof",
+        "draft13_singular_proof_checked_like_proofs",
         "no_proofs",
         "other_type",
         "empty",

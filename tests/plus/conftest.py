@@ -40,8 +40,14 @@ PURPOSE = "toewijzing-huurwoning"
 INCOME = "InkomensverklaringCredential_ldp_vc"
 PERSON = "PersoonsgegevensCredential_ldp_vc"
 TRUSTED = {
-    "did:web:issuer.example.nl:belastingdienst": ["InkomensverklaringCredential"],
-    "did:web:issuer.example.nl:brp": ["PersoonsgegevensCredential"],
+    "did:web:issuer.example.nl:belastingdienst": [
+        "InkomensverklaringCredential",
+        f"{BASE_URL}/belastingdienst/vct/InkomensverklaringCredential",
+    ],
+    "did:web:issuer.example.nl:brp": [
+        "PersoonsgegevensCredential",
+        f"{BASE_URL}/brp/vct/PersoonsgegevensCredential",
+    ],
 }
 # What the landlord is registered to receive, per source.
 ALLOWED = {

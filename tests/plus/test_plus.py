@@ -28,7 +28,7 @@ from vc_issuer.db.plus import PlusAccessRow
 from vc_issuer.plus import GRANT_TYP, verify_access_log
 from vc_issuer.plus.chain import entry_json
 from vc_verifier import HousingIncomeRule, verify_record
-from wallet_sdk import claim_scope
+from wallet_sdk import ConsentGrant, StoredCredential, Wallet, claim_scope
 
 from .conftest import INCOME, LANDLORD, PERSON, PURPOSE, PlusServer
 from .support import (
@@ -56,21 +56,27 @@ def _events(plus_server: PlusServer, chain: str) -> list[tuple[str, str | None]]
     return [(entry.event, entry.error) for entry in log.entries]
 
 
+def _granted(plus_server: PlusServer, http: Any) -> tuple[Wallet, StoredCredential, ConsentGrant]:
+    """A wallet with a person and an income credential, and its grant to the landlord."""
+    trusted = plus_server.issuer.settings.issuer_dids()
+    wallet = wallet_with(http, trusted, plus_server.clock, "brp", "belastingdienst")
+    identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
+    grant = wallet.grant_consent(
+        source=BRP,
+        recipient=LANDLORD,
+        purpose=PURPOSE,
+        scope=[
+            claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
+            claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
+        ],
+    )
+    return wallet, identity, grant
+
+
 def test_wallet_grant_fetch_and_policy_decision(plus_server: PlusServer) -> None:
     clock = plus_server.clock
     with plus_server.client() as http:
-        trusted = plus_server.issuer.settings.issuer_dids()
-        wallet = wallet_with(http, trusted, clock, "brp", "belastingdienst")
-        identity = wallet.credentials(type="PersoonsgegevensCredential")[0]
-        grant = wallet.grant_consent(
-            source=BRP,
-            recipient=LANDLORD,
-            purpose=PURPOSE,
-            scope=[
-                claim_scope(BRP, PERSON, ["geslachtsnaam", "adres/woonplaats"]),
-                claim_scope(TAX, INCOME, ["belastingjaar", "verzamelinkomen"]),
-            ],
-        )
+        wallet, identity, grant = _granted(plus_server, http)
         # The citizen keeps the signed grant in the wallet's activity log.
         logged = wallet.log()[-1]
         assert (logged.event, logged.counterparty) == ("consent_granted", LANDLORD)
@@ -119,6 +125,62 @@ def test_wallet_grant_fetch_and_policy_decision(plus_server: PlusServer) -> None
             ("served", "brp"),
             ("served", "belastingdienst"),
         ]
+
+
+def test_a_recipient_may_ask_for_sd_jwt_vc(plus_server: PlusServer) -> None:
+    clock = plus_server.clock
+    with plus_server.client() as http:
+        _, identity, grant = _granted(plus_server, http)
+        trusted = plus_server.issuer.settings.issuer_dids()
+        landlord = plus_server.landlord
+        fetched = landlord.client(http, clock).fetch(grant.document, format="dc+sd-jwt")
+        tax, brp = fetched.unverified_credentials[TAX], fetched.unverified_credentials[BRP]
+        assert isinstance(tax, str)
+        assert isinstance(brp, str)
+        presentation = landlord.verifier(http, clock).verify_plus_credentials(fetched)
+        assert presentation.holder == identity.holder
+        by_issuer = {c.issuer: c for c in presentation.credentials}
+        income_copy = by_issuer["did:web:issuer.example.nl:belastingdienst"]
+        person_copy = by_issuer["did:web:issuer.example.nl:brp"]
+        assert income_copy.format == "dc+sd-jwt"
+        # The same granted claims as the W3C copy, without JSON-LD types; the copy's
+        # recipient, grant and purpose are plain claims beside them.
+        assert income_copy.claims == {
+            "belastingjaar": 2024,
+            "verzamelinkomen": {"value": "41250.00", "currency": "EUR"},
+        }
+        assert person_copy.claims == {"geslachtsnaam": "Vries", "adres": {"woonplaats": "Utrecht"}}
+        assert income_copy.document["ontvanger"] == LANDLORD
+        assert income_copy.document["toestemming"] == grant.id
+        result = RULE.evaluate(presentation, household_size=1)
+        assert (result.meets, result.basis) == (True, "amount")
+        # The access log names what was served.
+        served = [e for e in plus_server.plus.access_log(grant.id).entries if e.event == "served"]
+        assert {e.detail["configuration"] for e in served} == {
+            "PersoonsgegevensCredential_dc_sd_jwt",
+            "InkomensverklaringCredential_dc_sd_jwt",
+        }
+        # The copies do not pass under another grant (another holder key, another grant id).
+        other_wallet = wallet_with(http, trusted, clock, "brp")
+        other_grant = other_wallet.grant_consent(
+            source=BRP,
+            recipient=LANDLORD,
+            purpose=PURPOSE,
+            scope=[claim_scope(BRP, PERSON, ["geslachtsnaam"])],
+        )
+        report = landlord.verifier(http, clock).check_plus_credentials(
+            [brp], grant=other_grant.document
+        )
+        assert report.codes == ("HOLDER_BINDING_ERROR",)
+        # A format the source does not serve is refused (and logged).
+        response = raw_fetch(
+            http,
+            TAX,
+            compact_for(grant.document, TAX),
+            assertion(landlord, TAX, clock=clock),
+            format="mso_mdoc",
+        )
+        assert_oauth(response, 400, "invalid_request")
 
 
 def test_login_grant_is_the_citizens_alone(plus_server: PlusServer) -> None:

@@ -59,7 +59,12 @@ def _mode(path: Path) -> int:
 
 @pytest.mark.parametrize("number", ["²", "٣", "1_0", "+1", " 1", "0x1", "1" * 40])
 @pytest.mark.parametrize(
-    "lists", ["/belastingdienst/status/revocation", "/issuers/ecdsa-sd-2023/status/revocation"]
+    "lists",
+    [
+        "/belastingdienst/status/revocation",
+        "/belastingdienst/status/token",
+        "/issuers/ecdsa-sd-2023/status/revocation",
+    ],
 )
 def test_a_status_list_number_must_be_ascii_digits(
     http: httpx.Client, lists: str, number: str

@@ -27,6 +27,7 @@ from vc_issuer import Issuer, IssuerSettings
 from vc_issuer import pdf as pdf_module
 from vc_issuer.pdf import SealedPart, aggregated_pdf
 from vc_issuer.web import create_app
+from vc_verifier import HousingIncomeRule
 from vc_verifier.certified_pdf import CertifiedPdfReport, SourceReport
 
 SOURCES = ("brp", "belastingdienst", "duo", "rdw")
@@ -338,3 +339,64 @@ def test_seal_certificates_carry_the_source_did(issuer: Issuer) -> None:
 
     for source, (certificate,) in seal_certificates(issuer, SOURCES).items():
         assert certificate_dids(certificate) == [source]
+
+
+def test_a_basis_pdf_may_embed_an_sd_jwt_vc(issuer: Issuer, http: TestClient) -> None:
+    configuration = "InkomensverklaringCredential_dc_sd_jwt"
+    pdf = issuer.certified_pdf("belastingdienst", DEMO_BSN, configuration)
+    offline = checker(issuer, trusted=["belastingdienst"]).check_certified_pdf(pdf)
+    assert offline.valid, offline.to_json()
+    (section,) = offline.sources
+    assert section.credential.verified
+    assert section.credential.keys == "attachment"
+    assert section.credential.status == "unknown"
+    assert section.credential.unverified_types == (
+        "VerifiableCredential",
+        "InkomensverklaringCredential",
+    )
+    assert section.printed.matches
+    assert offline.presentation is not None
+    (credential,) = offline.presentation.credentials
+    assert credential.format == "dc+sd-jwt"
+    assert credential.issuer == TAX_DID
+    assert credential.claim("verzamelinkomen", "value") == "41250.00"
+    # The rule decides on it as on any other income statement.
+    assert HousingIncomeRule.load().evaluate(offline.presentation, household_size=1).meets
+    # Online its Token Status List is read; a revocation is named.
+    online = checker(issuer, trusted=["belastingdienst"], fetch=client_fetch(http))
+    report = online.check_certified_pdf(pdf)
+    assert report.valid, report.to_json()
+    assert report.sources[0].credential.status == "valid"
+    assert report.sources[0].credential.keys == "did:web"
+    assert credential.id is not None
+    issuer.revoke(credential.id)
+    revoked = checker(issuer, trusted=["belastingdienst"], fetch=client_fetch(http))
+    after = revoked.check_certified_pdf(pdf)
+    assert after.sources[0].credential.status == "revoked"
+    assert _codes(after.sources[0]) == {"CREDENTIAL_REVOKED"}
+
+
+def test_an_sd_jwt_vc_basis_pdf_shows_what_it_embeds(issuer: Issuer) -> None:
+    """A section whose printed text differs from its embedded SD-JWT VC is caught."""
+    credential = issuer.basis_credential(
+        "belastingdienst", DEMO_BSN, "InkomensverklaringCredential_dc_sd_jwt"
+    )
+    assert credential["type"] == "EnvelopedVerifiableCredential"
+    assert credential["id"].startswith("data:application/dc+sd-jwt,")
+    original = pdf_module.section_blocks
+
+    def altered(credential: Any, section: Any, now: Any) -> list[Block]:
+        return [
+            Block(b.kind, b.text, tuple((k, v.replace("midden", "laag")) for k, v in b.rows), b.alt)
+            for b in original(credential, section, now)
+        ]
+
+    pdf_module.section_blocks = altered  # type: ignore[assignment]
+    try:
+        pdf = issuer.certified_pdf(
+            "belastingdienst", DEMO_BSN, "InkomensverklaringCredential_dc_sd_jwt"
+        )
+    finally:
+        pdf_module.section_blocks = original  # type: ignore[assignment]
+    report = checker(issuer, trusted=["belastingdienst"]).check_certified_pdf(pdf)
+    assert _codes(report.sources[0]) == {"PRINTED_DATA_MISMATCH"}

@@ -12,7 +12,7 @@ import pytest
 from vc_core.types import JsonObject
 from vc_verifier import HousingIncomeRule, VerifiedCredential, VerifiedPresentation
 from vc_verifier.openid4vp import check_dcql_query
-from vc_verifier.policy.housing import INCOME_CREDENTIAL_TYPE
+from vc_verifier.policy.housing import INCOME_CREDENTIAL_TYPE, INCOME_VCT
 
 from .helpers import NOW, VC_IRI
 
@@ -96,16 +96,34 @@ def test_malformed_tables(tmp_path: Path, table: object) -> None:
         HousingIncomeRule.load(file)
 
 
-def test_dcql_query_asks_facts_first() -> None:
+def test_dcql_query_asks_facts_first_in_either_format() -> None:
     query = RULE.dcql_query()
     check_dcql_query(query)
-    [credential] = query["credentials"]
-    assert credential["meta"]["type_values"] == [[VC_IRI, INCOME_CREDENTIAL_TYPE]]
-    assert credential["claim_sets"] == [["jaar", "toets"], ["jaar", "bedrag"]]
+    ldp, sd_jwt = query["credentials"]
+    assert ldp["format"] == "ldp_vc"
+    assert ldp["meta"]["type_values"] == [[VC_IRI, INCOME_CREDENTIAL_TYPE]]
+    assert ldp["claim_sets"] == [["jaar", "toets"], ["jaar", "bedrag"]]
+    assert ldp["claims"][1]["path"] == ["credentialSubject", "inkomenstoets"]
+    assert sd_jwt["format"] == "dc+sd-jwt"
+    assert sd_jwt["meta"]["vct_values"] == [INCOME_VCT]
+    assert sd_jwt["claims"][1]["path"] == ["inkomenstoets"]
+    assert sd_jwt["claim_sets"] == ldp["claim_sets"]
+    assert query["credential_sets"] == [{"options": [["inkomen"], ["inkomen_sd_jwt"]]}]
     assert RULE.dcql_query(prefer_facts=False)["credentials"][0]["claim_sets"][0] == [
         "jaar",
         "bedrag",
     ]
+
+
+@pytest.mark.parametrize("formats", [("ldp_vc",), ("dc+sd-jwt",), ("dc+sd-jwt", "ldp_vc")])
+def test_dcql_query_for_chosen_formats(formats: tuple[str, ...]) -> None:
+    query = RULE.dcql_query(formats=formats)
+    check_dcql_query(query)
+    assert [q["format"] for q in query["credentials"]] == list(formats)
+    assert query["credentials"][0]["id"] == "inkomen"
+    assert ("credential_sets" in query) == (len(formats) > 1)
+    with pytest.raises(ValueError, match="once each"):
+        RULE.dcql_query(formats=[*formats, formats[0]])
 
 
 def test_single_adult_facts() -> None:

@@ -110,7 +110,11 @@ def test_request_object_is_a_valid_jws_with_the_right_claims(
             "ldp_vc": {
                 "proof_type_values": ["DataIntegrityProof"],
                 "cryptosuite_values": ["ecdsa-rdfc-2019", "ecdsa-sd-2023", "eddsa-rdfc-2022"],
-            }
+            },
+            "dc+sd-jwt": {
+                "sd-jwt_alg_values": ["ES256", "ES384", "Ed25519", "EdDSA"],
+                "kb-jwt_alg_values": ["ES256", "ES384", "Ed25519", "EdDSA"],
+            },
         }
     }
     with pytest.raises(JwsError):

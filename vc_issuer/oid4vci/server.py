@@ -40,6 +40,7 @@ from vc_issuer.errors import (
 )
 from vc_issuer.issuer import Issuer
 from vc_issuer.offers import PRE_AUTHORIZED_GRANT, code_hash, offer_label
+from vc_issuer.oid4vci.draft13 import translate_credential_request, translate_credential_response
 from vc_issuer.oid4vci.metadata import authorization_server_metadata, credential_issuer_metadata
 from vc_issuer.oid4vci.nonces import CheckedNonce, NonceService
 from vc_issuer.oid4vci.proofs import KeyProof, verify_proof_jwt
@@ -117,7 +118,9 @@ class CredentialIssuerService:
 
     def issuer_metadata(self, source: str) -> JsonObject:
         """The Credential Issuer metadata of ``source`` (``NotFound`` if unknown)."""
-        return credential_issuer_metadata(self.settings, self.issuer.source(source))
+        return credential_issuer_metadata(
+            self.settings, self.issuer.source(source), self.issuer.configurations(source)
+        )
 
     def authorization_server_metadata(self, source: str) -> JsonObject:
         """The OAuth authorization-server metadata of ``source``."""
@@ -250,10 +253,6 @@ class CredentialIssuerService:
         configuration_id = body.get("credential_configuration_id")
         if not isinstance(configuration_id, str) or not configuration_id:
             raise InvalidCredentialRequest("credential_configuration_id is missing")
-        if "proof" in body:
-            raise InvalidCredentialRequest(
-                "the singular proof parameter is not supported; send proofs: {jwt: [...]}"
-            )
         proofs = body.get("proofs")
         if not isinstance(proofs, dict) or len(proofs) != 1:
             raise InvalidProof("proofs must be an object with exactly one proof type")
@@ -296,9 +295,13 @@ class CredentialIssuerService:
         self.issuer.source(source)
         # Step 1: the access token authorizes the request.
         token = self._access_token(source, authorization, clock=clock)
-        # Step 2: the request names a configuration the token was granted.
+        # Step 2: the request names a configuration the token was granted (a draft-13
+        # request is first translated into the 1.0 shape, docs/protocols.md, P24).
+        configurations = self.issuer.configurations(source)
+        body, draft13 = translate_credential_request(
+            body, configurations=configurations, issuer=self.settings.issuer_identifier(source)
+        )
         request = self._parse_request(body, self.settings.batch_size)
-        configurations = self.issuer.source(source).configurations
         if request.configuration_id not in configurations:
             raise UnknownCredentialConfiguration(f"unknown {request.configuration_id!r}")
         if request.configuration_id not in token.configuration_ids:
@@ -345,14 +348,12 @@ class CredentialIssuerService:
                 "count": len(credentials),
             },
         )
-        # Step 6: the response carries the credentials as JSON objects.
-        return EndpointResponse(
-            200,
-            {
-                "credentials": [{"credential": credential} for credential in credentials],
-                "notification_id": notification_id,
-            },
-        )
+        # Step 6: the response carries the credentials as issued (a JSON object or a string).
+        answer: JsonObject = {
+            "credentials": [{"credential": credential} for credential in credentials],
+            "notification_id": notification_id,
+        }
+        return EndpointResponse(200, translate_credential_response(answer) if draft13 else answer)
 
     def _defer(
         self,

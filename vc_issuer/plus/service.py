@@ -22,6 +22,7 @@ from vc_core.errors import (
     JwsError,
     ParsingError,
 )
+from vc_core.formats import credential_format
 from vc_core.jws import parse_jws, sign_jws, verify_jws
 from vc_core.keys import PublicKey
 from vc_core.limits import RateLimiter
@@ -45,7 +46,7 @@ from vc_issuer.errors import (
     OAuthError,
     TooManyRequests,
 )
-from vc_issuer.issuer import Issuer
+from vc_issuer.issuer import IssuedCredential, Issuer
 from vc_issuer.oid4vci.nonces import NonceService
 from vc_issuer.plus.chain import ChainCheck, entry_json, seal_entry, verify_access_log
 from vc_issuer.plus.holders import HolderLinker, Holders
@@ -203,7 +204,7 @@ class GrantView:
 class FetchResult:
     """What a recipient's fetch served: the credential and its access-log entry."""
 
-    credential: JsonObject
+    credential: IssuedCredential
     grant_id: str
     entry: AccessRecord
 
@@ -775,7 +776,9 @@ class PlusService:
 
         ``form`` holds ``client_assertion_type`` and ``client_assertion`` (RFC
         7523), ``grant`` (the grant JWT of this source) and optionally
-        ``claims`` (a JSON list of ``{"path"}``, to take less than granted).
+        ``claims`` (a JSON list of ``{"path"}``, to take less than granted) and
+        ``format`` (``ldp_vc``, the default, or ``dc+sd-jwt``: the same data as
+        an SD-JWT VC with every Disclosure).
         Refusals raise ``ClientAuthenticationFailed`` (401), ``InvalidRequest``
         or ``InvalidGrant`` (400), ``InsufficientScope`` (403).
 
@@ -868,9 +871,11 @@ class PlusService:
         # Step 2: the grant is one this source signed and stored, unaltered.
         grant = self._presented_grant(source, token)
         self._check_live(grant, recipient, source, served=0, now=clock())
-        # Step 3: what to serve: the grant's claims for this source, or fewer.
+        # Step 3: what to serve: the grant's claims for this source, or fewer, in the format
+        # the recipient asks for (the configuration's own, or its SD-JWT VC twin).
         item = next(i for i in self._items(grant) if i.source == source)
         paths = self._requested_paths(form, item)
+        configuration_id = self._served_configuration(source, item.configuration_id, form)
         bsn = self.issuer.keys.unseal(grant.sealed_bsn, label=_grant_label(grant.id)).decode()
         found = self.issuer.claims(source, bsn, item.configuration_id)
         if found is None:
@@ -891,7 +896,7 @@ class PlusService:
             )
             detail = {
                 "credential": credential_id,
-                "configuration": item.configuration_id,
+                "configuration": configuration_id,
                 "claims": ["/" + "/".join(path) for path in paths],
             }
             entry = seal_entry(
@@ -914,7 +919,7 @@ class PlusService:
         # addressed to the recipient, with status entries.
         (credential,) = self.issuer.issue_with_claims(
             source,
-            configuration_id=item.configuration_id,
+            configuration_id=configuration_id,
             claims=select_claims(found.claims, paths),
             bsn=bsn,
             holder_dids=[grant.holder],
@@ -925,6 +930,23 @@ class PlusService:
             new_id=lambda: credential_id,
         )
         return FetchResult(credential, grant.id, served[0])
+
+    def _served_configuration(self, source: str, granted: str, form: Mapping[str, str]) -> str:
+        """The configuration to serve: the granted one, or its twin in the asked ``format``."""
+        asked = form.get("format")
+        if asked is None:
+            return granted
+        entry = credential_format(asked)
+        twins = [
+            configuration.id
+            for configuration in self.issuer.configurations(source).values()
+            if entry is not None
+            and configuration.format == entry.identifier
+            and configuration.register_id == granted
+        ]
+        if not twins:
+            raise InvalidRequest(f"format {asked!r} is not served for {granted}")
+        return twins[0]
 
     def _consume_assertion(self, assertion: ClientAssertion, *, clock: Clock) -> None:
         """Refuse a replayed client assertion; now and then purge what has expired."""

@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
+from vc_core.formats import LDP_VC
 from vc_core.types import JsonObject
 from vc_issuer.display import Language, Text, claim_label
 
@@ -49,6 +50,9 @@ class CredentialConfiguration:
     the issuer's defaults; a pointer that matches nothing in a particular
     credential is left out for that credential. ``deferrable`` means a record
     flagged for manual review is answered with a deferred (202) response.
+    ``format`` is the OpenID4VCI format identifier; a source declares its
+    ``ldp_vc`` configurations and the issuer adds an SD-JWT VC twin of each
+    (``twin_of`` names the original, whose register data the twin carries).
     """
 
     id: str
@@ -63,6 +67,13 @@ class CredentialConfiguration:
     deferrable: bool = False
     background_color: str = "#154273"
     text_color: str = "#FFFFFF"
+    format: str = LDP_VC
+    twin_of: str | None = None
+
+    @property
+    def register_id(self) -> str:
+        """The configuration id the source adapter answers claims for."""
+        return self.twin_of or self.id
 
 
 @dataclass(frozen=True, slots=True)

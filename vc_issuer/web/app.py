@@ -39,6 +39,7 @@ from vc_issuer.web.routes import (
     documents,
     oid4vci,
     plus,
+    sd_jwt,
     status,
     vc_api,
     well_known,
@@ -196,6 +197,7 @@ def create_app(
     install_portal(app, issuer, authenticator, sessions=sessions)
     app.include_router(well_known.router)
     app.include_router(oid4vci.router)
+    app.include_router(sd_jwt.router)
     app.include_router(status.router)
     app.include_router(basis.router)
     app.add_middleware(

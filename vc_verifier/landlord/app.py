@@ -42,7 +42,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -562,6 +562,28 @@ def _record_download(record: JsonObject, check_id: str) -> Response:
     )
 
 
+_RECORD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The signed verification record, as a download.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+    404: _page("No such decided check of this desk."),
+}
+
+
+def _static_file(name: str, media_type: str) -> Callable[[], Response]:
+    """A route answering with one of the page's static files (cached for an hour)."""
+    content = resources.files("vc_verifier.landlord").joinpath("static", name).read_bytes()
+
+    def static_file() -> Response:
+        return Response(
+            content, media_type=media_type, headers={"Cache-Control": "public, max-age=3600"}
+        )
+
+    static_file.__name__ = name.replace(".", "_")
+    return static_file
+
+
 async def _bounded_form(request: Request, limit: int) -> FormData | None:
     """The multipart form of ``request`` if its body is at most ``limit`` bytes, else ``None``.
 
@@ -641,13 +663,7 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
 
     @app.get(
         "/controles/{transaction_id}/verslag.json",
-        responses={
-            200: {
-                "description": "The signed verification record, as a download.",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            },
-            404: _page("No such decided check of this desk."),
-        },
+        responses=_RECORD_RESPONSES,
     )
     def record(transaction_id: str, request: Request) -> Response:
         check = desk.own_check(request, transaction_id)
@@ -764,13 +780,7 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
     @app.get(
         "/pdf-controles/{check_id}/verslag.json",
         response_class=Response,
-        responses={
-            200: {
-                "description": "The signed verification record, as a download.",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            },
-            404: _page("No such decided check of this desk."),
-        },
+        responses=_RECORD_RESPONSES,
     )
     def pdf_record(check_id: str, request: Request) -> Response:
         check = desk.own_pdf_check(request, check_id)
@@ -778,40 +788,21 @@ def _add_pages(app: FastAPI, desk: _Desk) -> None:
             return desk.message(request, 404, "not_found_title", "not_found")
         return _record_download(check.record, check_id)
 
-    @app.get(
-        "/static/landlord.js",
-        response_class=Response,
-        responses={
-            200: {
-                "description": "The page's script.",
-                "content": {"text/javascript": {"schema": {"type": "string"}}},
-            }
-        },
-    )
-    def script() -> Response:
-        code = resources.files("vc_verifier.landlord").joinpath("static", "landlord.js")
-        return Response(
-            code.read_bytes(),
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=3600"},
-        )
-
-    @app.get(
-        "/static/landlord.css",
-        response_class=Response,
-        responses={
-            200: {
-                "description": "The stylesheet.",
-                "content": {"text/css": {"schema": {"type": "string"}}},
-            }
-        },
-    )
-    def stylesheet() -> Response:
-        css = resources.files("vc_verifier.landlord").joinpath("static", "landlord.css")
-        return Response(
-            css.read_bytes(),
-            media_type="text/css",
-            headers={"Cache-Control": "public, max-age=3600"},
+    for name, media_type, description in (
+        ("landlord.js", "text/javascript", "The page's script."),
+        ("landlord.css", "text/css", "The stylesheet."),
+    ):
+        app.add_api_route(
+            f"/static/{name}",
+            _static_file(name, media_type),
+            methods=["GET"],
+            response_class=Response,
+            responses={
+                200: {
+                    "description": description,
+                    "content": {media_type: {"schema": {"type": "string"}}},
+                }
+            },
         )
 
     @app.get(

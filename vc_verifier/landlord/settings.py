@@ -18,13 +18,14 @@ from cryptography import x509
 from vc_core.did import check_did_web_host
 from vc_core.errors import DidResolutionError
 from vc_core.limits import Rate
+from vc_verifier.policy.housing import INCOME_VCT
 
 __all__ = ["DEMO_TRUSTED_ISSUERS", "LandlordSettings"]
 
 DEMO_TRUSTED_ISSUERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential",)}
+    {"did:web:issuer.example.nl:belastingdienst": ("InkomensverklaringCredential", INCOME_VCT)}
 )
-"""The demo tax office, trusted for income statements only."""
+"""The demo tax office, trusted for income statements only (both formats)."""
 _CHECKS_PER_DESK = Rate(30, 3600.0)
 _CHECKS_PER_CLIENT = Rate(120, 3600.0)
 _CLIENT_RATE = Rate(600, 60.0)

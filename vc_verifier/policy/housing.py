@@ -5,9 +5,10 @@ A versioned rule table (one JSON file per year, shipped in
 size. :meth:`HousingIncomeRule.dcql_query` asks the wallet for the tax
 office's precomputed fact first (``inkomenstoets``: rule, rule year, household
 size, ``onderSocialeHuurgrens``) and only then for the exact amount
-(``verzamelinkomen``). :meth:`HousingIncomeRule.evaluate` answers from
-verified presentations, one per adult of the household, each from that
-adult's own wallet:
+(``verzamelinkomen``), in either format (a W3C credential or an SD-JWT VC;
+``credential_sets`` lets the wallet choose). :meth:`HousingIncomeRule.evaluate`
+answers from verified presentations, one per adult of the household, each
+from that adult's own wallet, whichever format it arrived in:
 
 - amounts of all adults: their sum against the limit;
 - one adult with a matching fact: that fact;
@@ -24,7 +25,7 @@ adult's own wallet:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -33,6 +34,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from vc_core.formats import FORMATS, LDP_VC, SD_JWT_VC
 from vc_core.types import JsonObject
 from vc_verifier.results import (
     Presentations,
@@ -43,13 +45,25 @@ from vc_verifier.results import (
 
 __all__ = [
     "INCOME_CREDENTIAL_TYPE",
+    "INCOME_CREDENTIAL_TYPES",
+    "INCOME_VCT",
     "Basis",
     "HousingIncomeRule",
     "PolicyResult",
 ]
 
 INCOME_CREDENTIAL_TYPE = "https://issuer.example.nl/ns/nl-vc#InkomensverklaringCredential"
+"""The income statement's W3C credential type (expanded IRI)."""
+INCOME_VCT = "https://issuer.example.nl/belastingdienst/vct/InkomensverklaringCredential"
+"""The income statement's SD-JWT VC type (``vct``)."""
+INCOME_CREDENTIAL_TYPES: tuple[str, ...] = (INCOME_CREDENTIAL_TYPE, INCOME_VCT)
+"""The income statement in both formats: what a verifier trusts the tax office for."""
 _VC_TYPE = "https://www.w3.org/2018/credentials#VerifiableCredential"
+_QUERY_SUFFIX: Mapping[str, str] = {LDP_VC: "_ldp_vc", SD_JWT_VC: "_sd_jwt"}
+_TYPE_VALUES: Mapping[str, list[Any]] = {
+    LDP_VC: [[_VC_TYPE, INCOME_CREDENTIAL_TYPE]],
+    SD_JWT_VC: [INCOME_VCT],
+}
 _DATA = "data"
 _FILE = "limits-{year}.json"
 
@@ -209,29 +223,45 @@ class HousingIncomeRule:
             raise ValueError("household_size must be a positive integer")
         return self.limits[min(household_size, max(self.limits))]
 
-    def dcql_query(self, *, prefer_facts: bool = True, query_id: str = "inkomen") -> JsonObject:
+    def dcql_query(
+        self,
+        *,
+        prefer_facts: bool = True,
+        query_id: str = "inkomen",
+        formats: Sequence[str] = (LDP_VC, SD_JWT_VC),
+    ) -> JsonObject:
         """The DCQL query for this rule: one income statement, facts or amount.
 
         Claim sets, the wallet sending the first it can satisfy: the year with
         the precomputed fact (``inkomenstoets``), else the year with the
-        amount (``verzamelinkomen``); ``prefer_facts=False`` swaps them.
+        amount (``verzamelinkomen``); ``prefer_facts=False`` swaps them. One
+        credential query per format, the first with id ``query_id`` and the
+        others suffixed (``inkomen_sd_jwt``), and with more than one a
+        ``credential_sets`` choice among them, in the order of ``formats``.
         """
+        if not formats or len(set(formats)) != len(formats):
+            raise ValueError("formats names the credential formats to ask for, once each")
         facts, amount = ["jaar", "toets"], ["jaar", "bedrag"]
-        return {
-            "credentials": [
+        queries: list[JsonObject] = []
+        for index, name in enumerate(formats):
+            entry = FORMATS[name]
+            queries.append(
                 {
-                    "id": query_id,
-                    "format": "ldp_vc",
-                    "meta": {"type_values": [[_VC_TYPE, INCOME_CREDENTIAL_TYPE]]},
+                    "id": query_id if index == 0 else query_id + _QUERY_SUFFIX[name],
+                    "format": name,
+                    "meta": {entry.types_member: _TYPE_VALUES[name]},
                     "claims": [
-                        {"id": "jaar", "path": ["credentialSubject", "belastingjaar"]},
-                        {"id": "toets", "path": ["credentialSubject", "inkomenstoets"]},
-                        {"id": "bedrag", "path": ["credentialSubject", "verzamelinkomen"]},
+                        {"id": "jaar", "path": list(entry.claim_path(["belastingjaar"]))},
+                        {"id": "toets", "path": list(entry.claim_path(["inkomenstoets"]))},
+                        {"id": "bedrag", "path": list(entry.claim_path(["verzamelinkomen"]))},
                     ],
                     "claim_sets": [facts, amount] if prefer_facts else [amount, facts],
                 }
-            ]
-        }
+            )
+        query: JsonObject = {"credentials": queries}
+        if len(queries) > 1:
+            query["credential_sets"] = [{"options": [[q["id"]] for q in queries]}]
+        return query
 
     def _amount(self, credential: VerifiedCredential) -> Decimal | str:
         """The disclosed verzamelinkomen as a Decimal, or why it cannot be used."""
@@ -275,7 +305,7 @@ class HousingIncomeRule:
 
     def _adult(self, presentation: VerifiedPresentation, household_size: int) -> _AdultIncome:
         """Read one adult's income evidence from their verified presentation."""
-        statements = presentation.credentials_of_type(INCOME_CREDENTIAL_TYPE)
+        statements = presentation.credentials_of_type(*INCOME_CREDENTIAL_TYPES)
         if len(statements) != 1:
             return _AdultIncome(
                 unusable=f"expected one income statement per adult, got {len(statements)}"

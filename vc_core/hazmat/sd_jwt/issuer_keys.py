@@ -88,17 +88,23 @@ def jwt_vc_issuer_metadata_url(issuer: str) -> str:
     return f"https://{parts.netloc}{JWT_VC_ISSUER_WELL_KNOWN}{path}"
 
 
-def create_jwt_vc_issuer_metadata(issuer: str, keys: Sequence[PublicKey]) -> JsonObject:
+def create_jwt_vc_issuer_metadata(
+    issuer: str, keys: Sequence[PublicKey] | Mapping[str, PublicKey]
+) -> JsonObject:
     """Return an issuer's JWT VC Issuer Metadata with its keys by value (``jwks``).
 
-    Each key's ``kid`` is its RFC 7638 thumbprint, the ``kid`` to put in the
-    header of what the issuer signs with it (:func:`key_id`).
+    ``keys`` maps each ``kid`` to its key; a plain sequence gives every key its
+    RFC 7638 thumbprint (:func:`key_id`). The ``kid`` is what goes in the header
+    of what the issuer signs with that key.
 
     Spec: draft-ietf-oauth-sd-jwt-vc#name-jwt-vc-issuer-metadata-resp
     """
     if not isinstance(issuer, str) or not issuer.startswith("https://"):
         raise ValueError(f"an issuer identifier is an https URL, got {issuer!r}")
-    jwks = [{**key.to_jwk(), "kid": key_id(key), "use": "sig", "alg": key.alg} for key in keys]
+    named = keys if isinstance(keys, Mapping) else {key_id(key): key for key in keys}
+    jwks = [
+        {**key.to_jwk(), "kid": kid, "use": "sig", "alg": key.alg} for kid, key in named.items()
+    ]
     return {"issuer": issuer, "jwks": {"keys": jwks}}
 
 

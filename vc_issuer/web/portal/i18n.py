@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from vc_core.vocabulary import format_date
 from vc_issuer.display import LANGUAGES, Language, claim_label
 
 __all__ = [
@@ -314,36 +315,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "no": ("nee", "no"),
 }
 
-_MONTHS = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -368,15 +339,10 @@ def pick_language(query: str | None, cookie: str | None, accept_language: str | 
     return "en" if first.startswith("en") else "nl"
 
 
-def _format_date(language: Language, value: date) -> str:
-    month = _MONTHS[language][value.month - 1]
-    return f"{value.day} {month} {value.year}"
-
-
 def format_moment(language: Language, moment: datetime) -> str:
     """A moment in Dutch time: ``28 november 2026, 14:05``."""
     local = moment.astimezone(_TIME_ZONE)
-    return f"{_format_date(language, local.date())}, {local:%H:%M}"
+    return f"{format_date(language, local.date())}, {local:%H:%M}"
 
 
 def _money(language: Language, node: Mapping[str, Any]) -> str:
@@ -396,7 +362,7 @@ def _scalar(language: Language, value: Any) -> str:
         return translate(language, "yes" if value else "no")
     if isinstance(value, str) and _DATE.fullmatch(value):
         try:
-            return _format_date(language, date.fromisoformat(value))
+            return format_date(language, date.fromisoformat(value))
         except ValueError:
             return value
     return "–" if value is None else str(value)
