@@ -18,6 +18,15 @@ from wallet_sdk.records import StoredCredential
 from wallet_sdk.requests import PresentationRequest, open_request
 from wallet_sdk.store import Argon2Params, WalletStore
 
+BASE = "https://issuer.example.nl"
+"""The demo issuer service's public base URL."""
+SOURCES = {
+    "belastingdienst": "InkomensverklaringCredential",
+    "brp": "PersoonsgegevensCredential",
+    "duo": "DiplomaCredential",
+    "rdw": "VoertuigregistratieCredential",
+}
+"""Each demo source and the type of the credential it issues."""
 CHEAP_KDF = Argon2Params(iterations=1, lanes=1, memory_cost=8)
 NL_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://issuer.example.nl/contexts/nl-vc/v1"]
 VC_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"

@@ -23,13 +23,7 @@ from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.errors import IssuerResponseError, OfferError, StoreError
 from wallet_sdk.offers import CredentialOfferReference
 
-BASE = "https://issuer.example.nl"
-SOURCES = {
-    "belastingdienst": "InkomensverklaringCredential",
-    "brp": "PersoonsgegevensCredential",
-    "duo": "DiplomaCredential",
-    "rdw": "VoertuigregistratieCredential",
-}
+from .helpers import BASE, SOURCES
 
 
 @pytest.fixture(scope="module")

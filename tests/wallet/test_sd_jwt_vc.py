@@ -23,15 +23,7 @@ from vc_issuer.web import create_app
 from wallet_sdk import EXPORT_DOMAIN, EncryptedStore, MemoryStore, Wallet
 from wallet_sdk.errors import NoMatchingCredentialError, PresentationRequestError
 
-from .helpers import CHEAP_KDF, REDIRECT_CLIENT, request_for, type_query
-
-BASE = "https://issuer.example.nl"
-SOURCES = {
-    "belastingdienst": "InkomensverklaringCredential",
-    "brp": "PersoonsgegevensCredential",
-    "duo": "DiplomaCredential",
-    "rdw": "VoertuigregistratieCredential",
-}
+from .helpers import BASE, CHEAP_KDF, REDIRECT_CLIENT, SOURCES, request_for, type_query
 
 
 def vct(source: str) -> str:
