@@ -84,7 +84,6 @@ class _Outcome:
 
     configuration_id: str
     credential_name: str | None
-    format: str
     keys: tuple[KeyPair, ...]
     confirmed: tuple[ConfirmedCredential, ...]
     pending: PendingIssuance | None
@@ -254,7 +253,6 @@ class Receiver:
             outcome = _Outcome(
                 pending.configuration_id,
                 pending.credential_name,
-                pending.format,
                 keys,
                 confirmed,
                 None,
@@ -300,6 +298,7 @@ class Receiver:
         count: int,
     ) -> _Outcome:
         """Request ``count`` copies of one configuration, each bound to a fresh key."""
+        format_id = _registered(configuration.format).identifier
         keys = tuple(self._keys.new(self._curve_for(configuration)) for _ in range(count))
 
         def attempt() -> client.CredentialResponse:
@@ -342,13 +341,12 @@ class Receiver:
                 notification_endpoint=metadata.notification_endpoint,
                 issuer_name=metadata.name,
                 credential_name=configuration.name,
-                format=_format(configuration).identifier,
+                format=format_id,
                 vct=configuration.vct,
             )
             return _Outcome(
                 configuration.id,
                 configuration.name,
-                pending.format,
                 keys,
                 (),
                 pending,
@@ -358,7 +356,7 @@ class Receiver:
             response.credentials,
             credential_issuer=metadata.credential_issuer,
             issuer_did=issuer_did,
-            format=_format(configuration).identifier,
+            format=format_id,
             vct=configuration.vct,
             holders={_did(key) for key in keys},
             notify=(metadata.notification_endpoint, access_token, response.notification_id),
@@ -366,7 +364,6 @@ class Receiver:
         return _Outcome(
             configuration.id,
             configuration.name,
-            _format(configuration).identifier,
             keys,
             confirmed,
             None,
@@ -514,16 +511,12 @@ def _registered(identifier: str) -> CredentialFormat:
     return entry
 
 
-def _format(configuration: CredentialConfiguration) -> CredentialFormat:
-    return _registered(configuration.format)
-
-
 def _configuration(metadata: IssuerMetadata, config_id: str) -> CredentialConfiguration:
     """The offered configuration, if the wallet can receive it (a known format and binding)."""
     configuration = metadata.configurations.get(config_id)
     if configuration is None:
         raise OfferError(f"the issuer does not describe {config_id!r}", code="UNSUPPORTED_OFFER")
-    binding = _BINDING_METHODS[_format(configuration).identifier]
+    binding = _BINDING_METHODS[_registered(configuration.format).identifier]
     if configuration.binding_methods and binding not in configuration.binding_methods:
         raise OfferError(
             f"the issuer does not bind {configuration.format} to {binding} holder keys",
