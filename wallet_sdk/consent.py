@@ -32,6 +32,7 @@ from typing import Any
 
 from vc_core.did import dereference_verification_method
 from vc_core.errors import JwsError, VcError
+from vc_core.formats import presentation_envelope
 from vc_core.jws import parse_jws, sign_jws, verify_jws
 from vc_core.keys import KeyPair, PublicKey
 from vc_core.proofs import derive, sign
@@ -40,7 +41,6 @@ from wallet_sdk.errors import IssuerResponseError
 from wallet_sdk.http import WalletHttp
 from wallet_sdk.keys import holder_cryptosuite
 from wallet_sdk.oid4vci_client import _oauth_error
-from wallet_sdk.present import presentation_envelope
 from wallet_sdk.records import StoredCredential
 
 __all__ = [

@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from vc_core.formats import FORMATS
+from vc_core.formats import FORMATS, presentation_envelope
 from vc_core.keys import KeyPair
 from vc_core.proofs import sign
 from vc_core.types import JsonObject
 from wallet_sdk.keys import holder_cryptosuite
-from wallet_sdk.present import presentation_envelope
 from wallet_sdk.records import StoredCredential
 
 __all__ = ["EXPORT_DOMAIN", "export_presentation"]

@@ -25,7 +25,6 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from vc_core import formats
 from vc_core.formats import FORMATS
 from vc_core.keys import KeyPair
 from vc_core.types import JsonObject
@@ -43,7 +42,6 @@ __all__ = [
     "build_presentation",
     "leaf_pointers",
     "match_request",
-    "presentation_envelope",
 ]
 
 
@@ -189,11 +187,6 @@ def _checked_selection(
     except NoMatchingCredentialError as exc:
         raise PresentationRequestError(exc.detail, error="access_denied") from exc
     return chosen
-
-
-def presentation_envelope(holder: str | None, credentials: list[JsonObject]) -> JsonObject:
-    """An unsigned VCDM 2.0 presentation of ``credentials`` (``holder`` when there is one)."""
-    return formats.presentation_envelope(holder, credentials)
 
 
 def build_presentation(

@@ -32,9 +32,8 @@ TrustedIssuers = Mapping[str, str] | Iterable[str]
 """``{issuer URL: issuer DID}``, ``{label: did:web DID}``, or a list of did:web DIDs / URLs."""
 
 
-def issuer_url_for_did_web(did: str) -> str:
-    """The https base URL a did:web DID stands for (its did.json URL without the file)."""
-    return did_web_base_url(did)
+issuer_url_for_did_web = did_web_base_url
+"""The https base URL a did:web DID stands for (its did.json URL without the file)."""
 
 
 def did_web_for_issuer_url(url: str) -> str:

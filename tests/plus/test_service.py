@@ -16,6 +16,7 @@ from issuer.support import ADMIN, BASE_URL
 
 from vc_core import KeyPair, did_key
 from vc_core.errors import ParsingError, VerificationError
+from vc_core.formats import presentation_envelope
 from vc_core.jws import sign_jws
 from vc_core.proofs import derive, sign
 from vc_issuer.errors import InvalidRequest, InvalidScope
@@ -29,7 +30,6 @@ from vc_verifier import PlusClient
 from vc_verifier.plus import parse_grant
 from wallet_sdk import IssuerResponseError, Wallet, claim_scope
 from wallet_sdk.keys import HolderKeys
-from wallet_sdk.present import presentation_envelope
 
 from .conftest import INCOME, LANDLORD, PURPOSE, Recipient, register, web_key
 from .support import TAX, assert_oauth, income, wallet_with

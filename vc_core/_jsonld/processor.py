@@ -14,7 +14,7 @@ from typing import Any, Final
 from pyld import jsonld
 
 from vc_core._jsonld.calls import pyld_calls, pyld_options
-from vc_core._jsonld.compaction import FastCompaction, is_expanded_fixpoint
+from vc_core._jsonld.compaction import _MISSING, FastCompaction, is_expanded_fixpoint
 from vc_core._jsonld.expansion import FallbackError, FastExpansion
 from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_untrusted
 from vc_core._jsonld.safe_mode import check_expanded, raise_dropped
@@ -176,7 +176,6 @@ class Processor(FastCompaction, FastExpansion):
         return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
 
 
-_MISSING: Final = object()
 _EXPANDED_IRIS: dict[tuple[Any, ...], Any] = {}
 _MAX_EXPANDED_IRIS: Final = 65_536
 SAFE_PROCESSOR: Final = Processor(safe=True)
