@@ -393,22 +393,19 @@ class Issuer:
             for hook in self.issued_hooks:
                 hook(unit, bsn, records)
         key = self.keys.signing_key(source)
+        if sd_jwt:
+            issue_copy = self._sd_jwt_vc_issuer(
+                source,
+                configuration,
+                sd_jwt_claims(claims),
+                properties=properties or {},
+                now=now,
+                valid_until=valid_until,
+                key=key,
+            )
+            return [issue_copy(draft) for draft in drafts]
         made: list[IssuedCredential] = []
         for draft in drafts:
-            if sd_jwt:
-                made.append(
-                    self._sd_jwt_vc(
-                        source,
-                        configuration,
-                        sd_jwt_claims(claims),
-                        properties=properties or {},
-                        draft=draft,
-                        now=now,
-                        valid_until=valid_until,
-                        key=key,
-                    )
-                )
-                continue
             document = self._credential(
                 source,
                 configuration,
@@ -477,42 +474,48 @@ class Issuer:
                 f"cannot sign the {configuration.credential_type}: {exc}"
             ) from exc
 
-    def _sd_jwt_vc(
+    def _sd_jwt_vc_issuer(
         self,
         source: str,
         configuration: CredentialConfiguration,
         claims: JsonObject,
         *,
         properties: Mapping[str, Any],
-        draft: _Draft,
         now: datetime,
         valid_until: datetime,
         key: KeyPair,
-    ) -> str:
-        """An SD-JWT VC (docs/protocols.md, "SD-JWT VC at the sources").
+    ) -> Callable[[_Draft], str]:
+        """Issues the SD-JWT VC of each draft (docs/protocols.md, "SD-JWT VC at the sources").
 
-        ``properties`` (about this copy, not the subject: Plus's recipient, grant
-        and purpose) go in plain view.
+        What every copy shares (issuer, vct and its integrity, the disclosable
+        paths) is worked out once. ``properties`` (about this copy, not the
+        subject: Plus's recipient, grant and purpose) go in plain view.
         """
         identifier = self.settings.issuer_identifier(source)
         vct = vct_for(identifier, configuration)
-        holder = draft.holder_did
-        (slot,) = draft.slots
-        return issue_sd_jwt_vc(
-            {**claims, **properties},
-            key,
-            issuer=identifier,
-            vct=vct,
-            vct_integrity=integrity(type_metadata_text(configuration, vct, identifier)),
-            disclosable=disclosable_paths(claims, configuration),
-            holder_key=None if holder is None else _did_key_public(holder),
-            status=self.status_lists.token_reference(slot),
-            jti=draft.credential_id,
-            issued_at=now,
-            expires_at=valid_until,
-            kid=key.id,
-            decoys=_SD_JWT_DECOYS,
-        )
+        vct_integrity = integrity(type_metadata_text(configuration, vct, identifier))
+        disclosable = disclosable_paths(claims, configuration)
+
+        def issue_copy(draft: _Draft) -> str:
+            holder = draft.holder_did
+            (slot,) = draft.slots
+            return issue_sd_jwt_vc(
+                {**claims, **properties},
+                key,
+                issuer=identifier,
+                vct=vct,
+                vct_integrity=vct_integrity,
+                disclosable=disclosable,
+                holder_key=None if holder is None else _did_key_public(holder),
+                status=self.status_lists.token_reference(slot),
+                jti=draft.credential_id,
+                issued_at=now,
+                expires_at=valid_until,
+                kid=key.id,
+                decoys=_SD_JWT_DECOYS,
+            )
+
+        return issue_copy
 
     # SD-JWT VC documents ------------------------------------------------------------------------
 
