@@ -84,7 +84,6 @@ __all__ = [
 ]
 
 _WRITE_OPTION = "blauwe_knop_write"
-_READ_OPTION = "blauwe_knop_read"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
@@ -235,10 +234,9 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _select_only(connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+def _select_only(_connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
     """Refuse anything but a query on a read unit's connection (it would commit at once)."""
-    query = statement.lstrip()[:6].upper() == "SELECT"
-    if not query and connection.get_execution_options().get(_READ_OPTION):
+    if statement.lstrip()[:6].upper() != "SELECT":
         raise RuntimeError("a read unit of work does not write")
 
 
@@ -260,10 +258,10 @@ class Database:
             # Implementation note: a read unit on PostgreSQL runs without BEGIN and
             # ROLLBACK (two round trips fewer). Under READ COMMITTED every statement
             # sees its own snapshot either way; a statement other than SELECT is refused.
-            self._read_engine = self.engine.execution_options(
-                isolation_level="AUTOCOMMIT", **{_READ_OPTION: True}
-            )
-            event.listen(self.engine, "before_cursor_execute", _select_only)
+            self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            # Implementation note: listening on the read engine only, the check runs
+            # for read units' statements and no others.
+            event.listen(self._read_engine, "before_cursor_execute", _select_only)
         self._memory_lock: threading.RLock | None = (
             threading.RLock() if _is_memory_sqlite(url) else None
         )
