@@ -303,11 +303,12 @@ class KeyPair:
         curve, secret = _split_multikey(secret_data, _CURVE_BY_SECRET_CODEC, "secret key")
         # Implementation note: Digital Bazaar's Ed25519 Multikey export stores the
         # 64-byte secret of RFC 8032 implementations (seed, then public key).
+        embedded_public: bytes | None = None
         if curve == "Ed25519" and len(secret) == 2 * _SCALAR_SIZES[curve]:
             secret, embedded_public = secret[:32], secret[32:]
-            if cls.from_secret_bytes(curve, secret).public.raw != embedded_public:
-                raise ValueError("the secret key's public half does not belong to its seed")
         pair = cls.from_secret_bytes(curve, secret)
+        if embedded_public is not None and pair.public.raw != embedded_public:
+            raise ValueError("the secret key's public half does not belong to its seed")
         if data.get("publicKeyMultibase") != pair.public.multibase:
             raise ValueError("publicKeyMultibase does not belong to the secret key")
         vm_id, controller = data.get("id"), data.get("controller")

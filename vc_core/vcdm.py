@@ -225,9 +225,9 @@ def _dates(document: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, dat
     return dates
 
 
-def _window(document: Mapping[str, Any]) -> tuple[str, str]:
-    """The names of the start and end of the validity window in this data model."""
-    if data_model_version(document) == "1.1":
+def _window(version: str) -> tuple[str, str]:
+    """The names of the start and end of the validity window in data model ``version``."""
+    if version == "1.1":
         return ("issuanceDate", "expirationDate")
     return ("validFrom", "validUntil")
 
@@ -375,7 +375,7 @@ def check_credential_shape(credential: object) -> None:
     for subject in subjects:
         _check_id(subject, "credentialSubject")
         _check_language_values(subject, "credentialSubject")
-    start, end = _window(document)
+    start, end = _window(version)
     if version == "1.1" and start not in document:
         raise ParsingError("a VC 1.1 credential needs an issuanceDate", path=start)
     dates = _dates(document, (start, end))
@@ -429,7 +429,7 @@ def check_validity_period(
     Spec: vc-data-model-2.0#validity-period
     """
     document = _require_mapping(credential, "credential")
-    start, end = _window(document)
+    start, end = _window(data_model_version(document))
     dates = _dates(document, (start, end))
     now = clock()
     if start in dates and now + skew < dates[start]:
