@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from vc_core.formats import LDP_VC
 from vc_core.types import JsonObject
-from vc_issuer.display import Language, Text, claim_label
+from vc_issuer.display import Text
 
 __all__ = [
     "ClaimDisplay",
@@ -36,10 +36,6 @@ class ClaimDisplay:
 
     path: tuple[str, ...]
     mandatory: bool = False
-
-    def label(self, language: Language) -> str:
-        """The claim's label in ``language`` (:data:`vc_issuer.display.TERM_LABELS`)."""
-        return claim_label(language, self.path[-1])
 
 
 @dataclass(frozen=True, slots=True)

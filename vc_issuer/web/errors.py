@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vc_core.errors import ProofGenerationError, VcError
-from vc_core.limits import retry_after
+from vc_core.limits import PROBLEM_JSON, retry_after
 from vc_issuer.errors import IssuerError, OAuthError, TooManyRequests
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-PROBLEM_JSON = "application/problem+json"
 _SECURITY_VOCAB = "https://w3id.org/security#"
 # The last path segment of the endpoints that answer OAuth-style errors, and the
 # error a malformed body gets there.
