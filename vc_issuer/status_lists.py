@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from vc_core.errors import ParsingError
+from vc_core.limits import parse_int
 from vc_core.loader import CREDENTIALS_V2_URL
 from vc_core.proofs import sign
 from vc_core.status import (
@@ -59,6 +61,7 @@ __all__ = [
     "TOKEN_STATUS_LIST",
     "StatusLists",
     "StatusSlot",
+    "status_list_number",
     "status_list_url",
 ]
 
@@ -95,6 +98,14 @@ def _timestamp(value: datetime) -> str:
 def status_list_url(issuer_identifier: str, purpose: str, number: int) -> str:
     """The URL of a status list: ``<issuer identifier>/status/<purpose>/<number>``."""
     return f"{issuer_identifier}/status/{purpose}/{number}"
+
+
+def status_list_number(text: str) -> int:
+    """The list number of a status list URL's last segment; ``NotFound`` if it is not one."""
+    try:
+        return parse_int(text, max_digits=9, name="the list number")
+    except ParsingError:
+        raise NotFound(f"no status list {text!r}") from None
 
 
 class StatusLists:

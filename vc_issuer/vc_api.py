@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from vc_core.did import VerificationMethod, dereference_verification_method
 from vc_core.errors import FetchError, ParsingError, Problem, VcError, VerificationError
 from vc_core.keys import KeyPair
-from vc_core.limits import parse_int
 from vc_core.loader import (
     CREDENTIALS_V1_URL,
     DATA_INTEGRITY_V2_URL,
@@ -50,7 +49,7 @@ from vc_issuer.api_issuers import API_ISSUERS, ApiIssuer
 from vc_issuer.db import Unit
 from vc_issuer.errors import NotFound
 from vc_issuer.issuer import DEFAULT_MANDATORY_POINTERS, Issuer, existing_pointers
-from vc_issuer.status_lists import PURPOSES
+from vc_issuer.status_lists import PURPOSES, status_list_number
 
 __all__ = ["ApiResponse", "VcApi", "problem_json"]
 
@@ -181,7 +180,7 @@ class VcApi:
             if len(parts) == 5 and parts[0] == "issuers" and parts[2] == "status":
                 return self.status_list(parts[1], parts[3], parts[4]).encode()
             if len(parts) == 4 and parts[1] == "status":
-                number = parse_int(parts[3], max_digits=9, name="the list number")
+                number = status_list_number(parts[3])
                 return self.issuer.status_list(parts[0], parts[2], number).encode()
             if len(parts) == 2 and parts[1] == "did.json":
                 return json.dumps(self.issuer.did_document(parts[0])).encode()
@@ -193,11 +192,7 @@ class VcApi:
         """A VC API issuer's signed status list credential; ``NotFound`` if there is none."""
         if name not in self.issuers or purpose not in PURPOSES:
             raise NotFound(f"no status list {name}/{purpose}")
-        try:
-            parsed = parse_int(number, max_digits=9, name="the list number")
-        except ParsingError:
-            raise NotFound(f"no status list {number!r}") from None
-        return self.issuer.status_lists.publish(name, purpose, parsed)
+        return self.issuer.status_lists.publish(name, purpose, status_list_number(number))
 
     # Handlers ----------------------------------------------------------------------------------
 

@@ -15,17 +15,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from vc_core.errors import ParsingError
-from vc_core.limits import parse_int
 from vc_core.status import STATUS_LIST_JWT_ACCEPT
-from vc_issuer.errors import NotFound
-from vc_issuer.status_lists import TOKEN_STATUS_LIST
+from vc_issuer.status_lists import TOKEN_STATUS_LIST, status_list_number
 from vc_issuer.web.deps import IssuerDep
 from vc_issuer.web.openapi import NO_SOURCE, json_body, problem
 
 router = APIRouter(tags=["SD-JWT VC"])
-
-_MAX_NUMBER_DIGITS = 9
 
 
 @router.get(
@@ -71,11 +66,7 @@ def type_metadata(source: str, credential_type: str, issuer: IssuerDep) -> Respo
 )
 def token_status_list(source: str, number: str, issuer: IssuerDep) -> Response:
     """A Status List Token (``application/statuslist+jwt``), cacheable for its ttl."""
-    try:
-        parsed = parse_int(number, max_digits=_MAX_NUMBER_DIGITS)
-    except ParsingError:
-        raise NotFound(f"no status list {number!r}") from None
-    text = issuer.status_list(source, TOKEN_STATUS_LIST, parsed)
+    text = issuer.status_list(source, TOKEN_STATUS_LIST, status_list_number(number))
     ttl = issuer.settings.status_list_ttl_seconds
     return Response(
         text,

@@ -6,9 +6,7 @@ import json
 
 from fastapi import APIRouter, Response
 
-from vc_core.errors import ParsingError
-from vc_core.limits import parse_int
-from vc_issuer.errors import NotFound
+from vc_issuer.status_lists import status_list_number
 from vc_issuer.web.deps import IssuerDep
 from vc_issuer.web.openapi import NO_SOURCE, json_body, problem
 
@@ -25,11 +23,7 @@ router = APIRouter(tags=["status and DIDs"])
 )
 def status_list(source: str, purpose: str, number: str, issuer: IssuerDep) -> Response:
     """A signed Bitstring Status List credential (``application/vc``), cacheable for its ttl."""
-    try:
-        parsed = parse_int(number, max_digits=9)
-    except ParsingError:
-        raise NotFound(f"no status list {number!r}") from None
-    text = issuer.status_list(source, purpose, parsed)
+    text = issuer.status_list(source, purpose, status_list_number(number))
     ttl = issuer.settings.status_list_ttl_seconds
     return Response(
         text, media_type="application/vc", headers={"Cache-Control": f"public, max-age={ttl}"}
