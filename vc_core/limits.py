@@ -13,9 +13,10 @@ never import each other), so nothing here imports a web framework:
   and reads the body with a cap per route and read timeouts (``413``,
   ``408``), so neither a huge nor a slow body reaches authentication or a
   parser. :data:`GUARD_RESPONSES` documents those answers for OpenAPI.
-- :class:`HeaderDeadline` closes a connection whose request headers do not
-  arrive in time (uvicorn has no such timeout of its own);
-  :data:`SERVER_LIMITS` are the uvicorn settings the ``serve`` commands use.
+- :class:`HeaderGuard` closes a connection whose request headers do not
+  arrive in time and answers ``431`` to headers over 16 KiB (uvicorn's
+  httptools protocol has neither limit of its own); :data:`SERVER_LIMITS` are
+  the uvicorn settings the ``serve`` commands use.
 
 >>> parse_int("42")
 42
@@ -48,7 +49,7 @@ __all__ = [
     "SERVER_LIMITS",
     "BodyLimit",
     "ClientLimit",
-    "HeaderDeadline",
+    "HeaderGuard",
     "Rate",
     "RateLimiter",
     "RequestGuard",
@@ -400,43 +401,57 @@ class RequestGuard:
 
 SERVER_LIMITS: dict[str, Any] = {
     "timeout_keep_alive": 5,
-    "h11_max_incomplete_event_size": 16 * 1024,
     "limit_concurrency": 256,
     "backlog": 1024,
     "timeout_graceful_shutdown": 10,
 }
 """uvicorn settings of the ``serve`` commands (per worker process).
 
-An idle kept-alive connection closes after 5 s; a request line with its
-headers may take 16 KiB (``h11_max_incomplete_event_size``, else 400); past 256
-open connections or running requests new requests get 503; at most 1024
-connections wait to be accepted; a shutdown waits 10 s for running requests.
-:class:`HeaderDeadline` adds the 10 s header timeout, :class:`RequestGuard`
+An idle kept-alive connection closes after 5 s; past 256 open connections or
+running requests new requests get 503; at most 1024 connections wait to be
+accepted; a shutdown waits 10 s for running requests. :class:`HeaderGuard`
+adds the 10 s header timeout and the 16 KiB header cap, :class:`RequestGuard`
 the body limits and timeouts.
 """
 
 
-class HeaderDeadline:
-    """Mix into uvicorn's ``H11Protocol``: close a connection whose request line and headers
-    take longer than ``header_timeout`` seconds.
+class HeaderGuard:
+    """Mix into uvicorn's ``HttpToolsProtocol``: bound the time and size of a request's head.
 
-    The clock starts when the connection opens and again when a response is
-    complete (waiting for the next request on a kept-alive connection); it
-    stops when the request's headers are in. ``class P(HeaderDeadline,
-    H11Protocol)`` and ``uvicorn.run(..., http=P)``.
+    ``class P(HeaderGuard, HttpToolsProtocol)`` and ``uvicorn.run(..., http=P)``.
+
+    - **Time**: a connection whose request line and headers take longer than
+      ``header_timeout`` seconds is closed. The clock starts when the connection
+      opens and again when a response is complete (waiting for the next request
+      on a kept-alive connection); it stops when the request's headers are in.
+    - **Size**: a request line with its headers over ``max_head_bytes`` gets
+      ``431`` (``application/problem+json``, code ``HEADERS_TOO_LARGE``) and the
+      connection closes. A head still incomplete after that many bytes is
+      refused as soon as they are in, so no more of it is buffered; a complete
+      head is measured as parsed (without optional whitespace).
 
     Implementation note: uvicorn's own ``timeout_keep_alive`` stops at the first
     byte of the next request and nothing bounds a fresh connection, so a client
-    that trickles header bytes kept a connection open for as long as it liked.
-    This relies on the hooks ``connection_made``, ``handle_events`` (which sets
-    ``cycle`` when a request's headers are parsed), ``on_response_complete`` and
-    ``connection_lost`` of uvicorn's h11 protocol.
+    that trickles header bytes kept a connection open for as long as it liked;
+    and its httptools protocol (unlike its h11 one) has no header size limit, nor
+    has llhttp. This relies on the hooks ``connection_made``, ``data_received``,
+    ``on_headers_complete`` (which reads ``app`` to start the request's task),
+    ``on_message_complete``, ``on_response_complete`` and ``connection_lost`` of
+    uvicorn's httptools protocol, and on its ``parser``, ``url``, ``headers`` and
+    ``cycle``.
     """
 
     header_timeout: float = 10.0
+    max_head_bytes: int = 16 * 1024
     _header_timer: asyncio.TimerHandle | None = None
+    _head_bytes: int | None = 0
+    """Bytes received since the current request's head began; ``None`` while a body arrives."""
     loop: asyncio.AbstractEventLoop
     transport: asyncio.Transport
+    app: AsgiApp
+    parser: Any
+    url: bytes
+    headers: list[tuple[bytes, bytes]]
     cycle: Any
 
     def _start_header_clock(self) -> None:
@@ -453,15 +468,65 @@ class HeaderDeadline:
         if not self.transport.is_closing():
             self.transport.close()
 
+    def _head_too_large(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        status, headers, body = guard_reply(
+            431,
+            "HEADERS_TOO_LARGE",
+            f"the request line and headers may take at most {self.max_head_bytes} bytes",
+        )
+        return status, [*headers, (b"connection", b"close")], body
+
+    async def _refuse_head(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI app that answers a complete head over the limit."""
+        status, headers, body = self._head_too_large()
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _refuse_incomplete_head(self) -> None:
+        # Implementation note: no request exists yet to answer through the app. A
+        # response still being written (a pipelined client) is not broken into.
+        if self.cycle is None or self.cycle.response_complete:
+            status, headers, body = self._head_too_large()
+            lines = [f"HTTP/1.1 {status} Request Header Fields Too Large".encode()]
+            lines += [name + b": " + value for name, value in headers]
+            self.transport.write(b"\r\n".join([*lines, b"", body]))
+        self.transport.close()
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
         self._start_header_clock()
 
-    def handle_events(self) -> None:
-        before = self.cycle
-        super().handle_events()  # type: ignore[misc]
-        if self.cycle is not before:
-            self._stop_header_clock()
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes is None:
+            super().data_received(data)  # type: ignore[misc]
+            return
+        self._head_bytes += len(data)
+        super().data_received(data)  # type: ignore[misc]
+        if (
+            self._head_bytes is not None
+            and self._head_bytes > self.max_head_bytes
+            and not self.transport.is_closing()
+        ):
+            self._refuse_incomplete_head()
+
+    def on_headers_complete(self) -> None:
+        self._stop_header_clock()
+        self._head_bytes = None
+        # method SP target SP HTTP/1.1 CRLF, a line per header field, CRLF
+        size = len(self.parser.get_method()) + len(self.url) + 14
+        size += sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size <= self.max_head_bytes:
+            super().on_headers_complete()  # type: ignore[misc]
+            return
+        app, self.app = self.app, self._refuse_head
+        try:
+            super().on_headers_complete()  # type: ignore[misc]
+        finally:
+            self.app = app
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()  # type: ignore[misc]
+        self._head_bytes = 0
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -1,44 +1,32 @@
-"""Running the issuer app under uvicorn: the only module that imports uvicorn.
+"""Running the issuer app under uvicorn: the only module of vc_issuer that imports uvicorn.
 
-Implementation note: with several worker processes uvicorn hands each worker a
-copy of the listening socket whose Python object no longer says it is TCP, so
-asyncio skips ``TCP_NODELAY`` on accepted connections; h11 then writes the
-response head and body in two small segments and Nagle's algorithm meets the
-client's delayed ACK: every request waits about 40 ms. The protocol below sets
-``TCP_NODELAY`` itself, and closes a connection whose request headers take
-longer than 10 s (:class:`~vc_core.limits.HeaderDeadline`); the other limits
-are :data:`~vc_core.limits.SERVER_LIMITS`.
+uvicorn parses HTTP with httptools (llhttp) and runs on uvloop where it is
+installed (not on Windows: asyncio there): the HTTP layer's CPU per request is
+about a third of h11 on asyncio. The protocol adds
+:class:`~vc_core.limits.HeaderGuard` (10 s and 16 KiB for a request's headers);
+the other limits are :data:`~vc_core.limits.SERVER_LIMITS`.
+
+Implementation note: a response's head and body are two writes, so a
+connection without ``TCP_NODELAY`` waits about 40 ms per request for the
+client's delayed ACK (Nagle's algorithm). uvloop sets ``TCP_NODELAY`` on every
+TCP connection it accepts, asyncio on those of a TCP listening socket.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 from pathlib import Path
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from vc_core.limits import SERVER_LIMITS, HeaderDeadline
+from vc_core.limits import SERVER_LIMITS, HeaderGuard
 from vc_issuer.logs import LOGGING_CONFIG
 
-__all__ = ["GuardedH11Protocol", "NoDelayH11Protocol", "run"]
+__all__ = ["GuardedHttpToolsProtocol", "run"]
 
 
-class NoDelayH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with ``TCP_NODELAY`` on every TCP connection."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            with contextlib.suppress(OSError):  # the peer may be gone already
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().connection_made(transport)  # type: ignore[arg-type]
-
-
-class GuardedH11Protocol(HeaderDeadline, NoDelayH11Protocol):
-    """:class:`NoDelayH11Protocol` that closes connections whose headers trickle in."""
+class GuardedHttpToolsProtocol(HeaderGuard, HttpToolsProtocol):
+    """uvicorn's httptools protocol with the time and size limits of a request's head."""
 
 
 def run(
@@ -60,7 +48,8 @@ def run(
         host=host,
         port=port,
         workers=workers,
-        http=f"{__name__}:GuardedH11Protocol",
+        http=f"{__name__}:GuardedHttpToolsProtocol",
+        loop="auto",  # uvloop where installed, else asyncio
         access_log=False,
         log_config=LOGGING_CONFIG,
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,

@@ -1,8 +1,10 @@
 """Running the landlord's page under uvicorn (the only module of vc_verifier that imports it).
 
-The server closes a connection whose request headers take longer than 10 s
-(:class:`~vc_core.limits.HeaderDeadline`) and runs with
-:data:`~vc_core.limits.SERVER_LIMITS`; the app itself limits bodies and rates.
+uvicorn parses HTTP with httptools and runs on uvloop where it is installed (not
+on Windows: asyncio there). The protocol adds
+:class:`~vc_core.limits.HeaderGuard` (10 s and 16 KiB for a request's headers),
+the server runs with :data:`~vc_core.limits.SERVER_LIMITS`; the app itself
+limits bodies and rates.
 """
 
 from __future__ import annotations
@@ -10,17 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from vc_core.limits import SERVER_LIMITS, HeaderDeadline
+from vc_core.limits import SERVER_LIMITS, HeaderGuard
 from vc_verifier.landlord.app import create_landlord_app
 from vc_verifier.landlord.settings import LandlordSettings
 
-__all__ = ["GuardedH11Protocol", "run"]
+__all__ = ["GuardedHttpToolsProtocol", "run"]
 
 
-class GuardedH11Protocol(HeaderDeadline, H11Protocol):
-    """uvicorn's h11 protocol that closes connections whose headers trickle in."""
+class GuardedHttpToolsProtocol(HeaderGuard, HttpToolsProtocol):
+    """uvicorn's httptools protocol with the time and size limits of a request's head."""
 
 
 def run(
@@ -41,7 +43,8 @@ def run(
         host=host,
         port=port,
         access_log=False,
-        http=GuardedH11Protocol,
+        http=GuardedHttpToolsProtocol,
+        loop="auto",  # uvloop where installed, else asyncio
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
         **{**SERVER_LIMITS, "limit_concurrency": max_connections},
