@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
+import statistics
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from vc_core.proofs import derive, verify
@@ -45,6 +48,33 @@ def test_concurrent_wallets_against_a_real_server(server: RunningServer) -> None
         entries = [e for batch in pool.map(one_wallet, ["rdw", "brp"] * 8) for e in batch]
     assert len(entries) == 32
     assert len(set(entries)) == 32
+
+
+def test_kept_alive_requests_are_not_held_back_by_delayed_acks(server: RunningServer) -> None:
+    """Two workers, one kept-alive connection: answers come at once.
+
+    A response's head and body are two writes; on a connection without
+    ``TCP_NODELAY`` the second waits for the client's delayed ACK (Nagle), about
+    40 ms a request. Without that stall a small answer takes a few milliseconds.
+    """
+    request = (
+        b"GET /.well-known/openid-credential-issuer/rdw HTTP/1.1\r\nHost: issuer.example.nl\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port)) as connection:
+        connection.settimeout(30)
+        answers = connection.makefile("rb")
+        waits = []
+        for _ in range(20):
+            started = time.perf_counter()
+            connection.sendall(request)
+            assert answers.readline().startswith(b"HTTP/1.1 200 ")
+            length = 0
+            while (line := answers.readline()) != b"\r\n":
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.partition(b":")[2])
+            assert json.loads(answers.read(length))["credential_issuer"].endswith("/rdw")
+            waits.append(time.perf_counter() - started)
+    assert statistics.median(waits) < 0.020, waits
 
 
 def test_operator_cli_against_the_server(server: RunningServer) -> None:
