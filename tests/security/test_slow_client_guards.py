@@ -85,70 +85,6 @@ def quick() -> Iterator[int]:
         yield port
 
 
-def _answer(connection: socket.socket) -> bytes:
-    connection.settimeout(10)
-    received = b""
-    while b"\r\n\r\n" not in received:
-        chunk = connection.recv(4096)
-        if not chunk:
-            break
-        received += chunk
-    return received
-
-
-def test_a_stalled_body_gets_408(quick: int) -> None:
-    with socket.create_connection(("127.0.0.1", quick)) as connection:
-        connection.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123")
-        assert _answer(connection).startswith(b"HTTP/1.1 408 ")
-
-
-def test_a_trickling_body_gets_408_at_its_deadline(quick: int) -> None:
-    with socket.create_connection(("127.0.0.1", quick)) as connection:
-        connection.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
-        connection.setblocking(False)
-        answer = b""
-        for _ in range(40):  # a byte every 0.2 s: never idle, but 8 s in all
-            readable, _, _ = select.select([connection], [], [], 0.2)
-            if readable:
-                answer = connection.recv(4096)
-                break
-            connection.send(b"x")
-        assert answer.startswith(b"HTTP/1.1 408 ")
-
-
-def test_a_kept_alive_connection_is_cut_off_when_the_next_headers_trickle(quick: int) -> None:
-    with socket.create_connection(("127.0.0.1", quick)) as connection:
-        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert _answer(connection).startswith(b"HTTP/1.1 200 ")
-        connection.settimeout(0.3)
-        closed = False
-        for _ in range(30):  # a header byte every 0.3 s would go on for 9 s
-            try:
-                connection.sendall(b"G")
-                closed = connection.recv(1024) == b""
-            except TimeoutError:
-                continue
-            except OSError:
-                closed = True
-            if closed:
-                break
-        assert closed
-
-
-def _everything(connection: socket.socket) -> bytes:
-    """All the server sends until it closes the connection (or 5 s pass: then ``<open>``)."""
-    connection.settimeout(5)
-    received = b""
-    try:
-        while chunk := connection.recv(65536):
-            received += chunk
-    except TimeoutError:
-        return received + b"<open>"
-    except ConnectionResetError:
-        pass
-    return received
-
-
 def _response(connection: socket.socket) -> bytes:
     """One whole response (head and ``Content-Length`` body) from a kept-alive connection."""
     connection.settimeout(5)
@@ -164,6 +100,20 @@ def _response(connection: socket.socket) -> bytes:
     )
     while len(received.partition(b"\r\n\r\n")[2]) < length:
         received += connection.recv(length)
+    return received
+
+
+def _everything(connection: socket.socket) -> bytes:
+    """All the server sends until it closes the connection (or 5 s pass: then ``<open>``)."""
+    connection.settimeout(5)
+    received = b""
+    try:
+        while chunk := connection.recv(65536):
+            received += chunk
+    except TimeoutError:
+        return received + b"<open>"
+    except ConnectionResetError:
+        pass
     return received
 
 
@@ -185,6 +135,45 @@ def _refused_as_too_large(answer: bytes) -> bool:
         and b'"code": "HEADERS_TOO_LARGE"' in body
         and not body.endswith(b"<open>")
     )
+
+
+def test_a_stalled_body_gets_408(quick: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick)) as connection:
+        connection.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123")
+        assert _response(connection).startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_trickling_body_gets_408_at_its_deadline(quick: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick)) as connection:
+        connection.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+        connection.setblocking(False)
+        answer = b""
+        for _ in range(40):  # a byte every 0.2 s: never idle, but 8 s in all
+            readable, _, _ = select.select([connection], [], [], 0.2)
+            if readable:
+                answer = connection.recv(4096)
+                break
+            connection.send(b"x")
+        assert answer.startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_kept_alive_connection_is_cut_off_when_the_next_headers_trickle(quick: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick)) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _response(connection).startswith(b"HTTP/1.1 200 ")
+        connection.settimeout(0.3)
+        closed = False
+        for _ in range(30):  # a header byte every 0.3 s would go on for 9 s
+            try:
+                connection.sendall(b"G")
+                closed = connection.recv(1024) == b""
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+            if closed:
+                break
+        assert closed
 
 
 def test_headers_over_16_kib_in_one_piece_get_431_and_the_connection_closes(quick: int) -> None:
@@ -257,7 +246,7 @@ def test_the_limit_is_per_request_on_a_kept_alive_connection(quick: int) -> None
         assert _refused_as_too_large(_everything(connection))
 
 
-def test_a_pipelined_request_with_too_large_headers_is_refused_after_the_first_answer(
+def test_a_pipelined_request_with_too_large_headers_is_refused_after_the_first_response(
     quick: int,
 ) -> None:
     with socket.create_connection(("127.0.0.1", quick)) as connection:
