@@ -404,12 +404,16 @@ SERVER_LIMITS: dict[str, Any] = {
     "limit_concurrency": 256,
     "backlog": 1024,
     "timeout_graceful_shutdown": 10,
+    "ws": "none",
 }
 """uvicorn settings of the ``serve`` commands (per worker process).
 
 An idle kept-alive connection closes after 5 s; past 256 open connections or
 running requests new requests get 503; at most 1024 connections wait to be
-accepted; a shutdown waits 10 s for running requests. :class:`HeaderGuard`
+accepted; a shutdown waits 10 s for running requests. Neither service has a
+WebSocket route, so no request is upgraded to one (with a WebSocket library
+installed, uvicorn would hand an upgrade request's connection to it, past
+:class:`HeaderGuard`'s size cap). :class:`HeaderGuard`
 adds the 10 s header timeout and the 16 KiB header cap, :class:`RequestGuard`
 the body limits and timeouts.
 """

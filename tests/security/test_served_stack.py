@@ -1,7 +1,8 @@
 """The ``serve`` commands' HTTP stack: httptools on uvloop, with the header cap of the h11 days.
 
 Both services answer 431 (``HEADERS_TOO_LARGE``) to a request line with headers
-over 16 KiB and close the connection, and serve one just under it;
+over 16 KiB and close the connection, and serve one just under it; a WebSocket upgrade
+is not taken (neither has a WebSocket route), so it meets the same cap;
 ``test_slow_client_guards`` checks the cap's cases on a server in a thread. Their
 processes run uvloop's event loop (``/proc/PID/maps`` lists its extension).
 """
@@ -30,10 +31,10 @@ def _exchange(port: int, request: bytes) -> bytes:
         return received
 
 
-def _get(path: bytes, padding: int) -> bytes:
-    """``GET path`` (``Connection: close``) whose request line and headers take ``padding`` more
-    bytes than without the ``X-Padding`` field."""
-    head = b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+def _get(path: bytes, padding: int, extra: bytes = b"") -> bytes:
+    """``GET path`` (``Connection: close``, ``extra`` header lines) whose request line and headers
+    take ``padding`` more bytes than without the ``X-Padding`` field."""
+    head = b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra
     return head + b"X-Padding: " + b"p" * (padding - 13) + b"\r\n\r\n"
 
 
@@ -52,6 +53,17 @@ def test_headers_over_16_kib_get_431_and_the_connection_closes(
     assert head.startswith(b"HTTP/1.1 431 ")
     assert b"connection: close" in head.lower()
     assert json.loads(body)["code"] == "HEADERS_TOO_LARGE"
+
+
+def test_a_websocket_upgrade_is_answered_as_http_with_the_same_header_cap(issuer: Service) -> None:
+    upgrade = (
+        b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    )
+    served = _exchange(issuer.port, _get(b"/brp/did.json", 100, upgrade))
+    assert served.startswith(b"HTTP/1.1 200 ")
+    refused = _exchange(issuer.port, _get(b"/brp/did.json", LIMIT, upgrade))
+    assert refused.startswith(b"HTTP/1.1 431 ")
 
 
 @pytest.mark.parametrize("name", ["issuer", "landlord"])
