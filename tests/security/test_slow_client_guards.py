@@ -2,7 +2,8 @@
 
 :class:`~vc_core.limits.HeaderGuard` cuts off headers that trickle in (1 s
 here), also on a kept-alive connection after a first response, and answers 431
-to a request line with headers over 16 KiB, however they arrive;
+to a request line with headers over 16 KiB, however they arrive (and closes a
+connection whose chunked body brings more than 16 KiB of chunk sizes and trailers);
 :class:`~vc_core.limits.RequestGuard` answers 408 to a body that stalls (0.5 s
 between chunks) or trickles past its deadline (2 s). uvicorn's own keep-alive
 timeout and connection limit still hold with the guard in place.
@@ -221,6 +222,37 @@ def test_an_endless_head_is_refused_once_16_kib_are_in(quick: int, first_request
             pass  # the server closed the connection while we were still sending
         assert _refused_as_too_large(_everything(connection))
         assert sent < 2 * LIMIT
+
+
+def test_an_endless_trailer_field_closes_the_connection(quick: int) -> None:
+    """Chunk sizes and trailer fields may take 16 KiB while a body arrives, not endless bytes."""
+    with socket.create_connection(("127.0.0.1", quick)) as connection:
+        connection.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5\r\nhello\r\n0\r\nX-Trailer: "
+        )
+        sent = 0
+        try:
+            while sent < 4 * LIMIT:
+                connection.sendall(b"t" * 1024)
+                sent += 1024
+                time.sleep(0.005)
+        except OSError:
+            pass  # the server closed the connection while we were still sending
+        assert not _everything(connection).endswith(b"<open>")
+        assert sent < 2 * LIMIT
+
+
+def test_a_chunked_body_in_small_chunks_with_a_trailer_is_served(quick: int) -> None:
+    with socket.create_connection(("127.0.0.1", quick)) as connection:
+        connection.sendall(
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+        for _ in range(3 * LIMIT // 256):
+            connection.sendall(b"100\r\n" + b"f" * 256 + b"\r\n")
+        connection.sendall(b"0\r\nX-Checksum: none\r\n\r\n")
+        assert _everything(connection).endswith(b'{"bytes":%d}' % (3 * LIMIT))
 
 
 def test_a_large_body_behind_a_small_head_is_not_counted_as_headers(quick: int) -> None:
