@@ -24,6 +24,8 @@ HEAVY = {
     "pyhanko_certvalidator",
     "fpdf",
     "uvicorn",
+    "httptools",
+    "uvloop",
     "jinja2",
     "qrcode",
     "PIL",
