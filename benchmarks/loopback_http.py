@@ -15,8 +15,15 @@ asyncio streams + httptools                  120 µs    90 µs
 asyncio.Protocol + httptools (this module)    80 µs    50 µs
 ==========================================  =======  ======
 
+In the load benchmark itself the server answers one response at a time, so nearly every
+response wakes the wallets' process on its own; on this machine a wake-up costs about 60 µs of
+CPU even for a blocking socket, and 130 to 180 µs for this client with one request in flight.
+A whole flow (seven requests, a P-256 key and proof JWT, the JSON) then costs the wallets about
+2 ms of CPU at some 35 flows/s, against 13 ms with the httpx threads (2026-12-07, 16 wallets,
+PostgreSQL), and about 1.2 ms at 140 flows/s against a server that answers in 15 ms.
+
 So this module is a small client written on ``asyncio.Protocol``, with ``httptools`` (the C
-llhttp parser uvicorn uses too) doing the response framing: Content-Length and chunked bodies,
+llhttp parser, which uvicorn can use too) doing the response framing: Content-Length and chunked bodies,
 keep-alive. It speaks only what the issuer's routes need: no TLS, no redirects, no compression,
 no body delimited by the end of the connection (refused as an error). A connection the server
 closes (``Connection: close``, an idle timeout) is opened again for the next request; a request
