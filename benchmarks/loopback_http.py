@@ -23,12 +23,12 @@ A whole flow (seven requests, a P-256 key and proof JWT, the JSON) then costs th
 PostgreSQL), and about 1.2 ms at 140 flows/s against a server that answers in 15 ms.
 
 So this module is a small client written on ``asyncio.Protocol``, with ``httptools`` (the C
-llhttp parser, which uvicorn can use too) doing the response framing: Content-Length and chunked bodies,
-keep-alive. It speaks only what the issuer's routes need: no TLS, no redirects, no compression,
-no body delimited by the end of the connection (refused as an error). A connection the server
-closes (``Connection: close``, an idle timeout) is opened again for the next request; a request
-that went out just as the server closed an idle connection, so that not one byte of an answer
-came back, is sent once more on a new connection.
+llhttp parser, which uvicorn can use too) doing the response framing: Content-Length and chunked
+bodies, keep-alive. It speaks only what the issuer's routes need: no TLS, no redirects, no
+compression, no body delimited by the end of the connection (refused as an error). A connection
+the server closes (``Connection: close``, an idle timeout) is opened again for the next request;
+a request that went out just as the server closed an idle connection, so that not one byte of an
+answer came back, is sent once more on a new connection.
 """
 
 from __future__ import annotations
