@@ -42,7 +42,7 @@ from vc_issuer.status_lists import TOKEN_STATUS_LIST
 from vc_issuer.web.errors import OAUTH_ENDPOINTS, typed_error_response
 from vc_issuer.web.routes import oid4vci, status, well_known
 
-__all__ = ["WalletFlow"]
+__all__ = ["WalletFlow", "answered_route"]
 
 _Scope = MutableMapping[str, Any]
 _Message = MutableMapping[str, Any]
@@ -199,6 +199,20 @@ def _shape(path: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
+def _endpoint(method: str, path: str) -> tuple[_Endpoint, tuple[str, ...]] | None:
+    shape = _shape(path)
+    if shape is None or not all(shape[1]):
+        return None
+    endpoint = _ENDPOINTS.get((method, shape[0]))
+    return None if endpoint is None else (endpoint, shape[1])
+
+
+def answered_route(method: str, path: str) -> str | None:
+    """The route template :class:`WalletFlow` answers ``method`` and ``path`` with, if any."""
+    found = _endpoint(method, path)
+    return None if found is None else found[0].path
+
+
 class WalletFlow:
     """ASGI middleware: answers the wallet flow's requests, passes on all others."""
 
@@ -206,15 +220,8 @@ class WalletFlow:
         self.app = app
         self.state = state
 
-    def _endpoint(self, scope: _Scope) -> tuple[_Endpoint, tuple[str, ...]] | None:
-        shape = _shape(scope["path"])
-        if shape is None or not all(shape[1]):
-            return None
-        endpoint = _ENDPOINTS.get((scope["method"], shape[0]))
-        return None if endpoint is None else (endpoint, shape[1])
-
     async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
-        found = self._endpoint(scope) if scope["type"] == "http" else None
+        found = _endpoint(scope["method"], scope["path"]) if scope["type"] == "http" else None
         if found is None:
             await self.app(scope, receive, send)
             return
