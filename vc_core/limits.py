@@ -385,7 +385,9 @@ class RequestGuard:
         while True:
             wait = min(self.idle_timeout, deadline - loop.time())
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(wait, 0.0))
+                # Implementation note: asyncio.timeout, not wait_for: no task per chunk.
+                async with asyncio.timeout(max(wait, 0.0)):
+                    message = await receive()
             except TimeoutError:
                 raise _RefusedError(
                     408, "REQUEST_TIMEOUT", "the request body did not arrive in time"

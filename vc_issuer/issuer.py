@@ -292,7 +292,7 @@ class Issuer:
         adapter = self.source(source)
         configuration = self.configuration(source, configuration_id)
         with self.db.read() as unit:
-            return adapter.claims_for(unit.session, bsn, configuration.register_id)
+            return adapter.claims_for(unit.connection, bsn, configuration.register_id)
 
     def subject_ref(self, bsn: str) -> str:
         """A keyed hash of a BSN: finds a citizen's credentials without storing the BSN."""

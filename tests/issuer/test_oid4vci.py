@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from vc_core.proofs import derive, verify
 from vc_core.types import JsonObject
 from vc_issuer.issuer import Issuer
 from vc_issuer.web import create_app
+from vc_issuer.web.wallet_flow import answered_route
 
 from .issuer_wallet import PRE_AUTHORIZED_GRANT, PROOF_TYP, Session, TestWallet, proof_jwt
 from .support import (
@@ -344,6 +346,52 @@ def test_bad_bodies_get_400_never_422(client: TestClient, session: Session) -> N
     admin = client.post("/admin/rdw/offers", json={"bsn": "12"}, headers=ADMIN)
     assert admin.status_code == 400
     assert admin.headers["content-type"] == "application/problem+json"
+
+
+def test_form_parameters_and_json_members_come_once(client: TestClient, session: Session) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    twice = client.post(
+        "/belastingdienst/token",
+        content=f"grant_type={PRE_AUTHORIZED_GRANT}&grant_type=x".encode(),
+        headers=form,
+    )
+    assert_error(twice, 400, "invalid_request")
+    duplicate = client.post(
+        session.metadata["credential_endpoint"],
+        content=b'{"credential_configuration_id": "a", "credential_configuration_id": "b"}',
+        headers={**session.auth, "Content-Type": "application/json"},
+    )
+    assert_error(duplicate, 400, "invalid_credential_request")
+
+
+def test_another_method_on_a_wallet_path_gets_405_with_allow(client: TestClient) -> None:
+    for method, path, allow in (
+        ("GET", "/rdw/token", "POST"),
+        ("PUT", "/rdw/credential", "POST"),
+        ("POST", "/.well-known/openid-credential-issuer/rdw", "GET"),
+        ("DELETE", "/rdw/status/revocation/1", "GET"),
+    ):
+        response = client.request(method, path)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allow
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_wallet_flow_answers_only_its_own_routes(client: TestClient) -> None:
+    """Every documented operation is answered by the route it documents: a new route
+    with the shape of a wallet-flow path would otherwise never be reached."""
+    documented = client.get("/openapi.json").json()["paths"]
+    answered = set()
+    for template, item in documented.items():
+        path = re.sub(r"\{[^/{}]+\}", "x1", template)
+        for method in item:
+            route = answered_route(method.upper(), path)
+            assert route in (None, template), (method, template, route)
+            if route is not None:
+                answered.add((method.upper(), route))
+    assert ("POST", "/{source}/credential") in answered
+    assert ("GET", "/{source}/status/{purpose}/{number}") in answered
+    assert len(answered) == 11
 
 
 def test_bad_access_token_gets_401_with_www_authenticate(

@@ -66,7 +66,7 @@ def test_demo_citizen_is_known_to_all_four_sources(database: Database) -> None:
     sources = default_sources()
     with database.read() as unit:
         claims = {
-            name: sources[name].claims_for(unit.session, DEMO_BSN, CONFIGURATIONS[name])
+            name: sources[name].claims_for(unit.connection, DEMO_BSN, CONFIGURATIONS[name])
             for name in CONFIGURATIONS
         }
         nobody = sources["rdw"].claims_for(unit.session, NOBODY_BSN, CONFIGURATIONS["rdw"])

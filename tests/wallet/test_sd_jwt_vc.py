@@ -105,8 +105,12 @@ def test_a_revoked_credential_is_not_stored(client: TestClient, issuer: Issuer) 
         for credential in issued:
             payload = parse_sd_jwt(credential).jws.payload
             assert isinstance(credential, str)
-            # The holder's own view of jti is in a Disclosure; find it the holder's way.
-            keys = DidWebKeys([issuer.settings.issuer_did("brp")], fetch=fetch_from(client))
+            # The holder's own view of jti is in a Disclosure; find it the holder's way. The
+            # DID document comes from the issuer object: this runs inside the request.
+            keys = DidWebKeys(
+                [issuer.settings.issuer_did("brp")],
+                fetch=lambda _url, accept: json.dumps(issuer.did_document("brp")).encode(),
+            )
             issuer.revoke(str(verify_sd_jwt_vc(credential, key_resolver=keys).id))
             assert payload["iss"] == f"{BASE}/brp"
         return issued

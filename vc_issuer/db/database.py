@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
+    BindParameter,
     Connection,
     Engine,
     Row,
+    bindparam,
     create_engine,
+    delete,
     event,
     func,
-    insert,
     inspect,
     make_url,
     select,
@@ -49,8 +50,9 @@ from vc_issuer.db._statements import (
     add_row,
     delete_where,
     found,
+    insert_into,
     insert_new,
-    row_where,
+    row_by,
     rows_where,
     table_of,
     to_columns,
@@ -234,12 +236,6 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def _select_only(_connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-    """Refuse anything but a query on a read unit's connection (it would commit at once)."""
-    if statement.lstrip()[:6].upper() != "SELECT":
-        raise RuntimeError("a read unit of work does not write")
-
-
 class Database:
     """An engine for ``url`` (SQLite file or memory, or PostgreSQL) with units of work."""
 
@@ -256,12 +252,17 @@ class Database:
         self._read_engine = self.engine
         if self.backend == "postgresql":
             # Implementation note: a read unit on PostgreSQL runs without BEGIN and
-            # ROLLBACK (two round trips fewer). Under READ COMMITTED every statement
-            # sees its own snapshot either way; a statement other than SELECT is refused.
-            self._read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            # Implementation note: listening on the read engine only, the check runs
-            # for read units' statements and no others.
-            event.listen(self._read_engine, "before_cursor_execute", _select_only)
+            # ROLLBACK (two round trips fewer): under READ COMMITTED every statement
+            # sees its own snapshot either way. Its connections come from a pool of
+            # their own, in autocommit and read-only on the server, so that nothing
+            # is switched per unit and a write there fails (it would commit at once).
+            self._read_engine = create_engine(
+                url,
+                pool_size=10,
+                max_overflow=20,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"options": "-c default_transaction_read_only=on"},
+            )
         self._memory_lock: threading.RLock | None = (
             threading.RLock() if _is_memory_sqlite(url) else None
         )
@@ -303,6 +304,7 @@ class Database:
     def dispose(self) -> None:
         """Close the pooled connections."""
         self.engine.dispose()
+        self._read_engine.dispose()
 
     def _guard(self) -> AbstractContextManager[object]:
         return self._memory_lock if self._memory_lock is not None else nullcontext()
@@ -310,22 +312,42 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Unit]:
         """A read-only unit of work (rolled back at the end)."""
-        with self._guard(), Session(self._read_engine, expire_on_commit=False) as session:
+        with self._guard(), self._read_engine.connect() as connection:
+            unit = Unit(connection)
             try:
-                yield Unit(session)
+                yield unit
             finally:
-                session.rollback()
+                unit.close()
 
     @contextmanager
     def write(self) -> Iterator[Unit]:
         """A writing unit of work: committed when the block ends, rolled back on error."""
-        with self._guard(), Session(self._write_engine, expire_on_commit=False) as session:
+        with self._guard(), self._write_engine.begin() as connection:
+            unit = Unit(connection)
             try:
-                yield Unit(session)
-            except BaseException:
-                session.rollback()
-                raise
-            session.commit()
+                yield unit
+                unit.flush()
+            finally:
+                unit.close()
+
+
+# Implementation note: the two conditional statements of every flow, built once with bound
+# parameters; RETURNING tells whether this transaction changed the row.
+_REDEEM_OFFER = (
+    delete(OfferRow)
+    .where(OfferRow.id == bindparam("offer_id"), OfferRow.failed_attempts < bindparam("below"))
+    .returning(OfferRow.id)
+)
+_RESERVED: BindParameter[int] = bindparam("count")
+_RESERVE_CREDENTIALS = (
+    update(AccessTokenRow)
+    .where(
+        AccessTokenRow.token_hash == bindparam("token"),
+        AccessTokenRow.credentials_issued + _RESERVED <= bindparam("limit"),
+    )
+    .values(credentials_issued=AccessTokenRow.credentials_issued + _RESERVED)
+    .returning(AccessTokenRow.token_hash)
+)
 
 
 def _offer(row: Row[Any]) -> OfferRecord:
@@ -349,21 +371,44 @@ def _status_list(row: Row[Any]) -> StatusListState:
 
 
 class Unit:
-    """One transaction; ``session`` is for the register adapters in ``vc_issuer.sources``.
+    """One transaction on ``connection``; ``session`` is an ORM session in the same
+    transaction, for the register adapters in ``vc_issuer.sources``.
 
     Implementation note: the unit's own statements run as Core statements on the
-    session's connection (the same transaction): no ORM identity map, no
-    unit-of-work flush, no objects per row on the issuance path.
+    connection: no ORM identity map, no unit-of-work flush, no objects per row on
+    the issuance path. The session is made only when asked for (making one and
+    closing it costs more than a statement).
     """
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.connection = session.connection()
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """An ORM session joined to the unit's transaction (it never commits it)."""
+        if self._session is None:
+            self._session = Session(
+                bind=self.connection,
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
+            )
+        return self._session
+
+    def flush(self) -> None:
+        """Write the session's pending objects (before the unit commits)."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        """Close the session, if one was made."""
+        if self._session is not None:
+            self._session.close()
 
     # Keys -----------------------------------------------------------------------------------
 
     def kek_params(self) -> KekParams | None:
-        row = row_where(self.connection, KeyEncryptionRow, KeyEncryptionRow.id == 1)
+        row = row_by(self.connection, KeyEncryptionRow, id=1)
         if row is None:
             return None
         return KekParams(row.salt, row.scrypt_n, row.scrypt_r, row.scrypt_p, row.check)
@@ -396,7 +441,7 @@ class Unit:
 
     def sealing_identity(self, source: str) -> tuple[str, bytes] | None:
         """The sealing certificate PEM and sealed identity of ``source``, if made."""
-        row = row_where(self.connection, SealingIdentityRow, SealingIdentityRow.source == source)
+        row = row_by(self.connection, SealingIdentityRow, source=source)
         return None if row is None else (row.certificate_pem, row.sealed_identity)
 
     def sealing_certificates(self) -> dict[str, str]:
@@ -426,10 +471,10 @@ class Unit:
         add_row(self.connection, OfferRow, offer, configuration_ids=list(offer.configuration_ids))
 
     def offer(self, offer_id: str) -> OfferRecord | None:
-        return found(_offer, row_where(self.connection, OfferRow, OfferRow.id == offer_id))
+        return found(_offer, row_by(self.connection, OfferRow, id=offer_id))
 
     def offer_by_code(self, code_hash: str) -> OfferRecord | None:
-        return found(_offer, row_where(self.connection, OfferRow, OfferRow.code_hash == code_hash))
+        return found(_offer, row_by(self.connection, OfferRow, code_hash=code_hash))
 
     def count_failed_tx_code(self, offer_id: str) -> int:
         """Add one failed tx_code attempt; return the new count (0 if the offer is gone)."""
@@ -444,10 +489,12 @@ class Unit:
 
     def delete_offer(self, offer_id: str, *, below_attempts: int | None = None) -> bool:
         """Delete an offer (optionally only below some failed attempts); True if this deleted it."""
-        condition: list[ColumnElement[bool]] = [OfferRow.id == offer_id]
-        if below_attempts is not None:
-            condition.append(OfferRow.failed_attempts < below_attempts)
-        return delete_where(self.connection, OfferRow, *condition) == 1
+        if below_attempts is None:
+            return delete_where(self.connection, OfferRow, OfferRow.id == offer_id) == 1
+        found_rows = self.connection.execute(
+            _REDEEM_OFFER, {"offer_id": offer_id, "below": below_attempts}
+        )
+        return found_rows.first() is not None
 
     def add_token(self, token: AccessTokenRecord) -> None:
         add_row(
@@ -457,20 +504,15 @@ class Unit:
     def token(self, token_hash: str) -> AccessTokenRecord | None:
         return found(
             _token,
-            row_where(self.connection, AccessTokenRow, AccessTokenRow.token_hash == token_hash),
+            row_by(self.connection, AccessTokenRow, token_hash=token_hash),
         )
 
     def reserve_credentials(self, token_hash: str, count: int, *, limit: int) -> bool:
         """Count ``count`` more credentials against the token unless that exceeds ``limit``."""
-        issued = AccessTokenRow.credentials_issued
-        changed = update_where(
-            self.connection,
-            AccessTokenRow,
-            AccessTokenRow.token_hash == token_hash,
-            issued + count <= limit,
-            credentials_issued=issued + count,
+        reserved = self.connection.execute(
+            _RESERVE_CREDENTIALS, {"token": token_hash, "count": count, "limit": limit}
         )
-        return changed == 1
+        return reserved.first() is not None
 
     def extend_token(self, token_hash: str, expires_at: datetime) -> None:
         """Let a token live until ``expires_at`` (never shortens it)."""
@@ -503,14 +545,10 @@ class Unit:
         add_row(self.connection, DeferredRow, record, holder_dids=list(record.holder_dids))
 
     def deferred(self, deferred_id: str) -> DeferredRecord | None:
-        return found(
-            _deferred, row_where(self.connection, DeferredRow, DeferredRow.id == deferred_id)
-        )
+        return found(_deferred, row_by(self.connection, DeferredRow, id=deferred_id))
 
     def deferred_by_transaction(self, transaction_hash: str) -> DeferredRecord | None:
-        row = row_where(
-            self.connection, DeferredRow, DeferredRow.transaction_hash == transaction_hash
-        )
+        row = row_by(self.connection, DeferredRow, transaction_hash=transaction_hash)
         return found(_deferred, row)
 
     def set_deferred_state(self, deferred_id: str, *, old: str, new: str) -> bool:
@@ -536,13 +574,11 @@ class Unit:
 
     def add_credentials(self, records: Sequence[CredentialRecord]) -> None:
         self.connection.execute(
-            insert(table_of(IssuedCredentialRow)), [to_columns(record) for record in records]
+            insert_into(IssuedCredentialRow), [to_columns(record) for record in records]
         )
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
-        row = row_where(
-            self.connection, IssuedCredentialRow, IssuedCredentialRow.id == credential_id
-        )
+        row = row_by(self.connection, IssuedCredentialRow, id=credential_id)
         return found(_credential, row)
 
     def credentials_of(self, subject_ref: str) -> list[CredentialRecord]:
@@ -641,14 +677,7 @@ class Unit:
         return changed == 1
 
     def status_list(self, source: str, purpose: str, number: int) -> StatusListState | None:
-        lists = StatusListRow
-        row = row_where(
-            self.connection,
-            lists,
-            lists.source == source,
-            lists.purpose == purpose,
-            lists.number == number,
-        )
+        row = row_by(self.connection, StatusListRow, source=source, purpose=purpose, number=number)
         return found(_status_list, row)
 
     def set_indexes(self, source: str, purpose: str, number: int) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_issuer.db._statements import (
     add_row,
@@ -265,7 +265,12 @@ class PlusUnit:
     """The Plus operations inside one :class:`~vc_issuer.db.Unit` (one transaction)."""
 
     def __init__(self, unit: Unit) -> None:
-        self.session = unit.session
+        self._unit = unit
+
+    @property
+    def session(self) -> Session:
+        """The unit's ORM session (made when first used)."""
+        return self._unit.session
 
     # Recipients -------------------------------------------------------------------------------
 
@@ -288,7 +293,7 @@ class PlusUnit:
 
     def link_holder(self, link: HolderLink) -> bool:
         """Remember a wallet holder DID's citizen; False when the DID is linked already."""
-        return insert_new(self.session, PlusHolderRow, ["holder_did"], **to_columns(link))
+        return insert_new(self._unit.connection, PlusHolderRow, ["holder_did"], **to_columns(link))
 
     def holder(self, holder_did: str) -> HolderLink | None:
         return found(_holder, self.session.get(PlusHolderRow, holder_did))

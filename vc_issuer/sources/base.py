@@ -1,7 +1,7 @@
 """What a source is to the issuer: identity, credential configurations, and claims by BSN.
 
-A source adapter reads its register through the SQLAlchemy session of the
-current unit of work and returns the ``credentialSubject`` claims (without
+A source adapter reads its register through the SQLAlchemy connection of the
+current unit of work (Core statements) and returns the ``credentialSubject`` claims (without
 ``id``: the issuer binds the holder's DID). Claims use only terms of our
 vocabulary context (``contexts/README.md``); the BSN is never a claim.
 """
@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from vc_core.formats import LDP_VC
 from vc_core.types import JsonObject
@@ -99,7 +99,9 @@ class Source(Protocol):
         """Credential configurations by id."""
         ...
 
-    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+    def claims_for(
+        self, connection: Connection, bsn: str, configuration_id: str
+    ) -> SubjectClaims | None:
         """The claims the register holds for ``bsn``, or ``None`` when it holds none."""
         ...
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 from decimal import Decimal
 from importlib import resources
 
-from sqlalchemy import Numeric, String, UniqueConstraint, bindparam, select
+from sqlalchemy import Connection, Numeric, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vc_core.types import JsonObject
@@ -125,9 +125,9 @@ class _Limits:
     newest: dict[tuple[str, int], list[tuple[int, Decimal]]]
 
     @classmethod
-    def read(cls, session: Session) -> _Limits:
+    def read(cls, connection: Connection | Session) -> _Limits:
         versions: dict[tuple[str, int], int] = {}
-        rows = session.execute(_LIMITS).all()
+        rows = connection.execute(_LIMITS).all()
         for rule, year, _, version, _ in rows:
             versions[(rule, year)] = max(version, versions.get((rule, year), version))
         newest: dict[tuple[str, int], list[tuple[int, Decimal]]] = {}
@@ -186,11 +186,13 @@ class BelastingdienstSource:
         INKOMENSVERKLARING.id: INKOMENSVERKLARING
     }
 
-    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+    def claims_for(
+        self, connection: Connection, bsn: str, configuration_id: str
+    ) -> SubjectClaims | None:
         """The statement over the latest tax year on record; ``None`` without income data."""
         if configuration_id not in self.configurations:
             return None
-        income = session.execute(_LATEST_INCOME, {"bsn": bsn}).first()
+        income = connection.execute(_LATEST_INCOME, {"bsn": bsn}).first()
         if income is None:
             return None
         year, amount = income.belastingjaar, income.verzamelinkomen
@@ -199,7 +201,7 @@ class BelastingdienstSource:
             "belastingjaar": year,
             "verzamelinkomen": money(amount),
         }
-        limits = _Limits.read(session)
+        limits = _Limits.read(connection)
         middle, high = limits.limit(_BAND_MIDDLE, year, 1), limits.limit(_BAND_HIGH, year, 1)
         if middle is not None and high is not None:
             claims["inkomensklasse"] = (

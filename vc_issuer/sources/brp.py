@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, bindparam, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, Date, String, bindparam, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
@@ -82,11 +82,13 @@ class BrpSource:
     display_name = "Basisregistratie Personen (demo)"
     configurations: Mapping[str, CredentialConfiguration] = {PERSOONSGEGEVENS.id: PERSOONSGEGEVENS}
 
-    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+    def claims_for(
+        self, connection: Connection, bsn: str, configuration_id: str
+    ) -> SubjectClaims | None:
         """Name, birth and address of ``bsn``; ``None`` when not registered."""
         if configuration_id not in self.configurations:
             return None
-        person = session.execute(_PERSON, {"bsn": bsn}).first()
+        person = connection.execute(_PERSON, {"bsn": bsn}).first()
         if person is None:
             return None
         address: JsonObject = {"type": "Adres", "straat": person.straat}

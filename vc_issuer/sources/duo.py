@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, bindparam, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, Date, String, bindparam, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
@@ -71,11 +71,13 @@ class DuoSource:
     display_name = "Dienst Uitvoering Onderwijs (demo)"
     configurations: Mapping[str, CredentialConfiguration] = {DIPLOMA.id: DIPLOMA}
 
-    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+    def claims_for(
+        self, connection: Connection, bsn: str, configuration_id: str
+    ) -> SubjectClaims | None:
         """The most recent diploma of ``bsn``; ``None`` when the register has none."""
         if configuration_id not in self.configurations:
             return None
-        row = session.execute(_LATEST_DIPLOMA, {"bsn": bsn}).first()
+        row = connection.execute(_LATEST_DIPLOMA, {"bsn": bsn}).first()
         if row is None:
             return None
         diploma: JsonObject = {

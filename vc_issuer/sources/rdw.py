@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from sqlalchemy import Date, String, bindparam, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Connection, Date, String, bindparam, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from vc_core.types import JsonObject
 from vc_issuer.db import Base
@@ -68,11 +68,13 @@ class RdwSource:
         VOERTUIGREGISTRATIE.id: VOERTUIGREGISTRATIE
     }
 
-    def claims_for(self, session: Session, bsn: str, configuration_id: str) -> SubjectClaims | None:
+    def claims_for(
+        self, connection: Connection, bsn: str, configuration_id: str
+    ) -> SubjectClaims | None:
         """The vehicle most recently registered to ``bsn``; ``None`` when there is none."""
         if configuration_id not in self.configurations:
             return None
-        row = session.execute(_LATEST_VEHICLE, {"bsn": bsn}).first()
+        row = connection.execute(_LATEST_VEHICLE, {"bsn": bsn}).first()
         if row is None:
             return None
         vehicle: JsonObject = {

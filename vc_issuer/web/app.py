@@ -44,6 +44,7 @@ from vc_issuer.web.routes import (
     vc_api,
     well_known,
 )
+from vc_issuer.web.wallet_flow import WalletFlow
 
 __all__ = ["BODY_LIMITS", "DEFAULT_BODY_LIMIT", "create_app"]
 
@@ -200,6 +201,7 @@ def create_app(
     app.include_router(sd_jwt.router)
     app.include_router(status.router)
     app.include_router(basis.router)
+    app.add_middleware(WalletFlow, state=app.state)
     app.add_middleware(
         RequestGuard,
         default_max_bytes=DEFAULT_BODY_LIMIT,

@@ -1,4 +1,9 @@
-"""Typed dependencies: the issuer objects on ``app.state``, admin and citizen authentication."""
+"""Typed dependencies: the issuer objects on ``app.state``, admin and citizen authentication.
+
+Implementation note: the dependencies that only read ``app.state`` or a header are
+``async def``: FastAPI runs a plain ``def`` dependency in the threadpool, a thread
+hop per dependency per request for a dictionary look-up.
+"""
 
 from __future__ import annotations
 
@@ -26,17 +31,21 @@ __all__ = [
 ]
 
 
-def get_issuer(request: Request) -> Issuer:
+def _issuer(request: Request) -> Issuer:
     issuer: Issuer = request.app.state.issuer
     return issuer
 
 
-def get_service(request: Request) -> CredentialIssuerService:
+async def get_issuer(request: Request) -> Issuer:
+    return _issuer(request)
+
+
+async def get_service(request: Request) -> CredentialIssuerService:
     service: CredentialIssuerService = request.app.state.service
     return service
 
 
-def get_vc_api(request: Request) -> VcApi:
+async def get_vc_api(request: Request) -> VcApi:
     vc_api: VcApi = request.app.state.vc_api
     return vc_api
 
@@ -62,7 +71,7 @@ _citizen_session = APIKeyCookie(
 )
 
 
-def access_token(
+async def access_token(
     request: Request, _scheme: Annotated[object, Security(_access_token)]
 ) -> str | None:
     """The raw ``Authorization`` header of an OpenID4VCI request, if any."""
@@ -72,9 +81,11 @@ def access_token(
 AuthorizationHeader = Annotated[str | None, Depends(access_token)]
 
 
-def require_admin(request: Request, _scheme: Annotated[object, Security(_admin_token)]) -> None:
+async def require_admin(
+    request: Request, _scheme: Annotated[object, Security(_admin_token)]
+) -> None:
     """The admin bearer token from the settings, compared in constant time."""
-    expected = get_issuer(request).settings.admin_token.get_secret_value()
+    expected = _issuer(request).settings.admin_token.get_secret_value()
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
         raise Unauthorized("the admin bearer token is missing or wrong")
@@ -103,7 +114,7 @@ def limit_citizen_offers(request: Request, bsn: str) -> None:
     limiter: RateLimiter | None = getattr(request.app.state, "offer_limiter", None)
     if limiter is None:
         return
-    wait = limiter.take(get_issuer(request).subject_ref(bsn))
+    wait = limiter.take(_issuer(request).subject_ref(bsn))
     if wait > 0:
         raise TooManyRequests(
             f"at most {limiter.rate} wallet offers per citizen; try again later",

@@ -21,6 +21,7 @@ __all__ = [
     "PROBLEM_JSON",
     "install_error_handlers",
     "problem_response",
+    "typed_error_response",
 ]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -64,32 +65,38 @@ def _oauth_endpoint(request: Request) -> str | None:
     return OAUTH_ENDPOINTS.get(request.url.path.rstrip("/").rpartition("/")[2])
 
 
-async def _on_oauth_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, OAuthError)
-    _log.info("oauth_error", extra={"error": exc.error})
-    return oauth_response(exc)
+def typed_error_response(exc: Exception) -> JSONResponse | None:
+    """The answer to one of our typed errors; ``None`` for any other exception.
+
+    An ``OAuthError`` is an OAuth error object; another ``IssuerError`` a problem with
+    its status; a ``VcError`` a problem (500 for a proof the issuer cannot make).
+    """
+    if isinstance(exc, OAuthError):
+        _log.info("oauth_error", extra={"error": exc.error})
+        return oauth_response(exc)
+    if isinstance(exc, IssuerError):
+        if exc.status >= 500:
+            _log.error("issuer_error", extra={"code": exc.code})
+        headers = dict(NO_STORE)
+        if isinstance(exc, TooManyRequests):
+            headers["Retry-After"] = retry_after(exc.retry_after)
+        return problem_response(exc.status, exc.code or "ISSUER_ERROR", exc.detail, headers=headers)
+    if isinstance(exc, VcError):
+        code = exc.code or "VC_ERROR"
+        # Implementation note: the issuer signs only its own data, so a proof it cannot
+        # make is its fault (500); untrusted input reaches vc_core through handlers that
+        # answer 400 themselves (the VC API).
+        status = 500 if isinstance(exc, ProofGenerationError) else 400
+        if status == 500:
+            _log.error("proof_generation_failed", extra={"code": code})
+        return problem_response(status, code, exc.detail, type_uri=_SECURITY_VOCAB + code)
+    return None
 
 
-async def _on_issuer_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, IssuerError)
-    if exc.status >= 500:
-        _log.error("issuer_error", extra={"code": exc.code})
-    headers = dict(NO_STORE)
-    if isinstance(exc, TooManyRequests):
-        headers["Retry-After"] = retry_after(exc.retry_after)
-    return problem_response(exc.status, exc.code or "ISSUER_ERROR", exc.detail, headers=headers)
-
-
-async def _on_vc_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, VcError)
-    code = exc.code or "VC_ERROR"
-    # Implementation note: the issuer signs only its own data, so a proof it cannot
-    # make is its fault (500); untrusted input reaches vc_core through handlers that
-    # answer 400 themselves (the VC API).
-    status = 500 if isinstance(exc, ProofGenerationError) else 400
-    if status == 500:
-        _log.error("proof_generation_failed", extra={"code": code})
-    return problem_response(status, code, exc.detail, type_uri=_SECURITY_VOCAB + code)
+async def _on_typed_error(request: Request, exc: Exception) -> JSONResponse:
+    response = typed_error_response(exc)
+    assert response is not None
+    return response
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -158,9 +165,8 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
-    app.add_exception_handler(OAuthError, _on_oauth_error)
-    app.add_exception_handler(IssuerError, _on_issuer_error)
-    app.add_exception_handler(VcError, _on_vc_error)
+    for typed in (OAuthError, IssuerError, VcError):
+        app.add_exception_handler(typed, _on_typed_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -58,14 +58,19 @@ def offer_response(offer: CreatedOffer, *, with_qr: bool) -> OfferResponse:
         404: problem("No such source or configuration, or the register holds no data."),
     },
 )
-def create_offer(
+async def create_offer(
     source: str,
     request: CreateOfferRequest,
     issuer: IssuerDep,
     _admin: AdminDep,
     qr: Annotated[bool, Query(description="Include the QR code as SVG.")] = False,
 ) -> JSONResponse:
-    """Create a credential offer for a citizen (404 when the register holds no data)."""
+    """Create a credential offer for a citizen (404 when the register holds no data).
+
+    Implementation note: on the event loop, like the wallet flow it starts
+    (docs/protocols.md, P31): a thread waiting for the GIL behind the flow's
+    handlers answered in hundreds of milliseconds under load.
+    """
     offer = issuer.create_offer(
         source, request.bsn, request.credential_configuration_id, tx_code=request.tx_code
     )

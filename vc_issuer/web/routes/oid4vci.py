@@ -1,7 +1,8 @@
 """OpenID4VCI endpoints: offer by reference, token, nonce, credential, deferred, notification.
 
-CPU-heavy and database-bound handlers are plain ``def`` so they run in the
-threadpool, not on the event loop (docs/protocols.md, P31).
+Declared here for the OpenAPI contract; :mod:`vc_issuer.web.wallet_flow` calls
+these functions for the requests, in front of FastAPI's routing
+(docs/protocols.md, P31).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Public documents of each source: status lists, the DID document, the sealing certificate."""
+"""Public documents of each source: status lists, the DID document, the sealing certificate.
+
+A Bitstring Status List is served through :mod:`vc_issuer.web.wallet_flow`, which
+calls :func:`status_list`.
+"""
 
 from __future__ import annotations
 

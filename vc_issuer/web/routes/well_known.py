@@ -1,4 +1,7 @@
-"""Issuer and authorization-server metadata, at the inserted (1.0) and appended (draft) paths."""
+"""Issuer and authorization-server metadata, at the inserted (1.0) and appended (draft) paths.
+
+Served through :mod:`vc_issuer.web.wallet_flow`, which calls these functions.
+"""
 
 from __future__ import annotations
 
