@@ -14,14 +14,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from vc_core.limits import BodyLimit, ClientLimit, RateLimiter, RequestGuard
+from vc_core.limits import (
+    AsgiApp,
+    BodyLimit,
+    ClientLimit,
+    Message,
+    RateLimiter,
+    Receive,
+    RequestGuard,
+    Scope,
+    Send,
+)
 from vc_core.types import Clock
 from vc_issuer.auth import CitizenAuthenticator, DemoLogin
 from vc_issuer.issuer import Issuer
@@ -63,10 +72,6 @@ BODY_LIMITS: tuple[BodyLimit, ...] = (
 )
 """Larger body limits of the routes that need them (path regular expressions)."""
 
-_Scope = MutableMapping[str, Any]
-_Message = MutableMapping[str, Any]
-_Receive = Callable[[], Awaitable[_Message]]
-_Send = Callable[[_Message], Awaitable[None]]
 _log = logging.getLogger("vc_issuer.web")
 
 
@@ -77,17 +82,17 @@ class _AccessLog:
     addresses are personal data, so only the matched route template is logged.
     """
 
-    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+    def __init__(self, app: AsgiApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         status = 500
 
-        async def send_and_record(message: _Message) -> None:
+        async def send_and_record(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])

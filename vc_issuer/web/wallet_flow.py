@@ -29,7 +29,8 @@ run.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -37,18 +38,13 @@ from urllib.parse import parse_qsl
 from starlette.responses import Response
 
 from vc_core.jws import loads_strict_json
+from vc_core.limits import AsgiApp, Receive, Scope, Send
 from vc_issuer.errors import OAuthError
 from vc_issuer.status_lists import TOKEN_STATUS_LIST
 from vc_issuer.web.errors import OAUTH_ENDPOINTS, typed_error_response
 from vc_issuer.web.routes import oid4vci, status, well_known
 
 __all__ = ["WalletFlow", "answered_route"]
-
-_Scope = MutableMapping[str, Any]
-_Message = MutableMapping[str, Any]
-_Receive = Callable[[], Awaitable[_Message]]
-_Send = Callable[[_Message], Awaitable[None]]
-_App = Callable[[_Scope, _Receive, _Send], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +64,8 @@ class _Request:
 
 @dataclass(frozen=True, slots=True)
 class _Endpoint:
-    """One method and path template; ``path`` is what the access log records."""
+    """A route: its template ``path`` (what the access log records) and its handler."""
 
-    method: str
     path: str
     handle: Callable[[_Request], Response]
 
@@ -134,9 +129,12 @@ def _source_only(route: Callable[[str, Any], Response]) -> Callable[[_Request], 
     return handle
 
 
+_PARAMETER = re.compile(r"\{[^/{}]+\}")
+
+
 def _endpoints() -> dict[tuple[str, str], _Endpoint]:
-    """(method, shape) → endpoint; the shape names the literal parts of the path."""
-    table: dict[tuple[str, str], _Endpoint] = {}
+    """(method, shape) → endpoint; a shape is the template with ``*`` for each parameter."""
+    routes: list[tuple[str, str, Callable[[_Request], Response]]] = []
     for name, inserted, appended in (
         (
             "openid-credential-issuer",
@@ -149,33 +147,33 @@ def _endpoints() -> dict[tuple[str, str], _Endpoint]:
             well_known.authorization_server_metadata_appended,
         ),
     ):
-        table["GET", f"/.well-known/{name}/*"] = _Endpoint(
-            "GET", f"/.well-known/{name}/{{source}}", _source_only(inserted)
-        )
-        table["GET", f"/*/.well-known/{name}"] = _Endpoint(
-            "GET", f"/{{source}}/.well-known/{name}", _source_only(appended)
-        )
-    table["GET", "/*/offers/*"] = _Endpoint(
-        "GET",
-        "/{source}/offers/{offer_id}",
-        lambda r: oid4vci.credential_offer(r.params[0], r.params[1], r.state.service),
-    )
-    table["POST", "/*/token"] = _Endpoint("POST", "/{source}/token", _token)
-    table["POST", "/*/nonce"] = _Endpoint("POST", "/{source}/nonce", _source_only(oid4vci.nonce))
-    for endpoint, route in (
-        ("credential", oid4vci.credential),
-        ("deferred_credential", oid4vci.deferred_credential),
-        ("notification", oid4vci.notification),
-    ):
-        table["POST", f"/*/{endpoint}"] = _Endpoint(
-            "POST", f"/{{source}}/{endpoint}", _with_body(route, endpoint)
-        )
-    table["GET", "/*/status/*/*"] = _Endpoint(
-        "GET",
-        "/{source}/status/{purpose}/{number}",
-        lambda r: status.status_list(r.params[0], r.params[1], r.params[2], r.state.issuer),
-    )
-    return table
+        routes.append(("GET", f"/.well-known/{name}/{{source}}", _source_only(inserted)))
+        routes.append(("GET", f"/{{source}}/.well-known/{name}", _source_only(appended)))
+    routes += [
+        (
+            "GET",
+            "/{source}/offers/{offer_id}",
+            lambda r: oid4vci.credential_offer(r.params[0], r.params[1], r.state.service),
+        ),
+        ("POST", "/{source}/token", _token),
+        ("POST", "/{source}/nonce", _source_only(oid4vci.nonce)),
+        ("POST", "/{source}/credential", _with_body(oid4vci.credential, "credential")),
+        (
+            "POST",
+            "/{source}/deferred_credential",
+            _with_body(oid4vci.deferred_credential, "deferred_credential"),
+        ),
+        ("POST", "/{source}/notification", _with_body(oid4vci.notification, "notification")),
+        (
+            "GET",
+            "/{source}/status/{purpose}/{number}",
+            lambda r: status.status_list(r.params[0], r.params[1], r.params[2], r.state.issuer),
+        ),
+    ]
+    return {
+        (method, _PARAMETER.sub("*", template)): _Endpoint(template, handle)
+        for method, template, handle in routes
+    }
 
 
 _ENDPOINTS = _endpoints()
@@ -216,11 +214,11 @@ def answered_route(method: str, path: str) -> str | None:
 class WalletFlow:
     """ASGI middleware: answers the wallet flow's requests, passes on all others."""
 
-    def __init__(self, app: _App, *, state: Any) -> None:
+    def __init__(self, app: AsgiApp, *, state: Any) -> None:
         self.app = app
         self.state = state
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         found = _endpoint(scope["method"], scope["path"]) if scope["type"] == "http" else None
         if found is None:
             await self.app(scope, receive, send)

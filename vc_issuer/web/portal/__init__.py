@@ -7,11 +7,9 @@ no framing, no referrer, ``no-store`` unless a page says otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
-
 from fastapi import FastAPI
 
+from vc_core.limits import AsgiApp, Message, Receive, Scope, Send
 from vc_core.types import Clock
 from vc_issuer.auth import CitizenAuthenticator
 from vc_issuer.issuer import Issuer
@@ -27,10 +25,6 @@ from vc_issuer.web.portal.views import (
 
 __all__ = ["SECURITY_HEADERS", "install_portal"]
 
-_Scope = MutableMapping[str, Any]
-_Message = MutableMapping[str, Any]
-_Receive = Callable[[], Awaitable[_Message]]
-_Send = Callable[[_Message], Awaitable[None]]
 
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": (
@@ -49,17 +43,17 @@ SECURITY_HEADERS: dict[str, str] = {
 class _PortalHeaders:
     """Adds :data:`SECURITY_HEADERS` (and ``no-store``, HSTS over https) to portal responses."""
 
-    def __init__(self, app: Callable[[_Scope, _Receive, _Send], Awaitable[None]]) -> None:
+    def __init__(self, app: AsgiApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: _Scope, receive: _Receive, send: _Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or not (path == "/" or path.startswith("/portaal")):
             await self.app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
 
-        async def send_with_headers(message: _Message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
