@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
 from vc_core import KeyPair
+from vc_issuer.issuer import Issuer
+from vc_issuer.settings import IssuerSettings
+from vc_issuer.web import create_app
 from wallet_sdk.keys import HolderKeys
 from wallet_sdk.store import WalletStore
+
+from .helpers import BASE
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +34,16 @@ def holder_in() -> Callable[[WalletStore], str]:
         return key.controller
 
     return make
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Issuer:
+    """The demo issuer, one per test module."""
+    return Issuer.from_settings(IssuerSettings.demo())
+
+
+@pytest.fixture(scope="module")
+def client(issuer: Issuer) -> Iterator[TestClient]:
+    """The issuer app in-process, at the public base URL."""
+    with TestClient(create_app(issuer), base_url=BASE) as test_client:
+        yield test_client

@@ -12,6 +12,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from vc_core import KeyPair, did_key, sign
+from vc_issuer.issuer import Issuer
+from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.dcql import expand_types
 from wallet_sdk.http import WalletHttp
 from wallet_sdk.records import StoredCredential
@@ -168,3 +170,13 @@ class Hosts(httpx.BaseTransport):
         body = response.read()
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         return httpx.Response(response.status_code, headers=headers, content=body)
+
+
+def new_wallet(http: httpx.Client, issuer: Issuer, **options: Any) -> Wallet:
+    """A wallet in memory (unless ``store`` is given) that trusts the issuer's sources."""
+    return Wallet(
+        store=options.pop("store", MemoryStore()),
+        http=http,
+        trusted_issuers=issuer.settings.issuer_dids(),
+        **options,
+    )

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
 from vc_issuer.issuer import Issuer
-from vc_issuer.settings import IssuerSettings
 from vc_issuer.sources.demo import DEMO_BSN, REVIEW_BSN
 from vc_issuer.web import create_app
 from wallet_sdk.cli import CliSettings, app
@@ -21,11 +20,6 @@ from wallet_sdk.cli import CliSettings, app
 from .helpers import CHEAP_KDF, PUBLIC_RESOLVER, Hosts, request_link, type_query
 
 PASSPHRASE = {"BLAUWE_KNOP_WALLET_PASSPHRASE": "wallet pw", "BLAUWE_KNOP_BACKUP_PASSPHRASE": "b"}
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Issuer:
-    return Issuer.from_settings(IssuerSettings.demo())
 
 
 @pytest.fixture(scope="module")

@@ -16,31 +16,13 @@ from fastapi.testclient import TestClient
 
 from vc_core.errors import CredentialPolicyError, ParsingError, ProofVerificationError, VcError
 from vc_issuer.issuer import Issuer
-from vc_issuer.settings import IssuerSettings
 from vc_issuer.sources.demo import DEMO_BSN, REVIEW_BSN
 from vc_issuer.web import create_app
 from wallet_sdk import MemoryStore, Wallet
 from wallet_sdk.errors import IssuerResponseError, OfferError, StoreError
 from wallet_sdk.offers import CredentialOfferReference
 
-from .helpers import BASE, SOURCES
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Issuer:
-    return Issuer.from_settings(IssuerSettings.demo())
-
-
-@pytest.fixture(scope="module")
-def client(issuer: Issuer) -> Iterator[TestClient]:
-    with TestClient(create_app(issuer), base_url=BASE) as test_client:
-        yield test_client
-
-
-def new_wallet(http: httpx.Client, issuer: Issuer, **options: Any) -> Wallet:
-    return Wallet(
-        store=MemoryStore(), http=http, trusted_issuers=issuer.settings.issuer_dids(), **options
-    )
+from .helpers import BASE, SOURCES, new_wallet
 
 
 @pytest.mark.parametrize("source", SOURCES)

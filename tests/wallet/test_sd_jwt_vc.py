@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,13 +15,11 @@ from vc_core.errors import CredentialPolicyError, IssuerKeyError, SdJwtError
 from vc_core.hazmat.sd_jwt import parse_sd_jwt
 from vc_core.sd_jwt import DidWebKeys, verify_sd_jwt_vc
 from vc_issuer.issuer import Issuer
-from vc_issuer.settings import IssuerSettings
 from vc_issuer.sources.demo import DEMO_BSN, REVIEW_BSN
-from vc_issuer.web import create_app
-from wallet_sdk import EXPORT_DOMAIN, EncryptedStore, MemoryStore, Wallet
+from wallet_sdk import EXPORT_DOMAIN, EncryptedStore, Wallet
 from wallet_sdk.errors import NoMatchingCredentialError, PresentationRequestError
 
-from .helpers import BASE, CHEAP_KDF, REDIRECT_CLIENT, SOURCES, request_for, type_query
+from .helpers import BASE, CHEAP_KDF, REDIRECT_CLIENT, SOURCES, new_wallet, request_for, type_query
 
 
 def vct(source: str) -> str:
@@ -32,26 +28,6 @@ def vct(source: str) -> str:
 
 def sd_jwt_query(query_id: str, source: str, **extra: Any) -> dict[str, Any]:
     return {"id": query_id, "format": "dc+sd-jwt", "meta": {"vct_values": [vct(source)]}, **extra}
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Issuer:
-    return Issuer.from_settings(IssuerSettings.demo())
-
-
-@pytest.fixture(scope="module")
-def client(issuer: Issuer) -> Iterator[TestClient]:
-    with TestClient(create_app(issuer), base_url=BASE) as test_client:
-        yield test_client
-
-
-def new_wallet(http: httpx.Client, issuer: Issuer, **options: Any) -> Wallet:
-    return Wallet(
-        store=options.pop("store", MemoryStore()),
-        http=http,
-        trusted_issuers=issuer.settings.issuer_dids(),
-        **options,
-    )
 
 
 def receive(wallet: Wallet, issuer: Issuer, source: str, copies: int = 1) -> list[Any]:

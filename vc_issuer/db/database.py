@@ -89,6 +89,8 @@ _WRITE_OPTION = "blauwe_knop_write"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
+# Connections per process and PostgreSQL pool (the writing one and the reading one).
+_POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
 _STATUS_SET = text("status_entries.status <> 0")
 _memory_lock = threading.Lock()
 
@@ -247,7 +249,7 @@ class Database:
             # Implementation note: no pool_pre_ping (one extra round trip per unit of
             # work); a connection the server dropped fails one request, and SQLAlchemy
             # then discards the whole pool, so the next request reconnects.
-            self.engine = create_engine(url, pool_size=10, max_overflow=20)
+            self.engine = create_engine(url, **_POOL)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._read_engine = self.engine
         if self.backend == "postgresql":
@@ -258,8 +260,7 @@ class Database:
             # is switched per unit and a write there fails (it would commit at once).
             self._read_engine = create_engine(
                 url,
-                pool_size=10,
-                max_overflow=20,
+                **_POOL,
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c default_transaction_read_only=on"},
             )

@@ -125,7 +125,7 @@ class _Limits:
     newest: dict[tuple[str, int], list[tuple[int, Decimal]]]
 
     @classmethod
-    def read(cls, connection: Connection | Session) -> _Limits:
+    def read(cls, connection: Connection) -> _Limits:
         versions: dict[tuple[str, int], int] = {}
         rows = connection.execute(_LIMITS).all()
         for rule, year, _, version, _ in rows:
