@@ -8,7 +8,6 @@ import logging
 import secrets
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -228,6 +227,18 @@ def test_a_source_that_cannot_be_signed_gives_500(
     assert response.json()["code"] == "PROOF_GENERATION_ERROR"
 
 
+def vehicle_token(token_hash: str, *, expires_at: datetime) -> AccessTokenRecord:
+    """An access token record for the vehicle register's credential, nothing issued yet."""
+    return AccessTokenRecord(
+        token_hash=token_hash,
+        source="rdw",
+        sealed_subject=b"",
+        configuration_ids=("VoertuigregistratieCredential_ldp_vc",),
+        credentials_issued=0,
+        expires_at=expires_at,
+    )
+
+
 def test_expired_protocol_state_is_purged(issuer: Issuer, client: TestClient) -> None:
     long_ago = datetime.now(UTC) - timedelta(hours=2)
     offer = issuer.create_offer("rdw", DEMO_BSN, clock=lambda: long_ago)
@@ -241,15 +252,8 @@ def test_the_service_purges_expired_state_before_its_first_request(issuer: Issue
     now = datetime.now(UTC)
     long_ago = now - timedelta(hours=2)
     offer = issuer.create_offer("rdw", DEMO_BSN, clock=lambda: long_ago)
-    token = AccessTokenRecord(
-        token_hash=f"expired-{offer.id}",
-        source="rdw",
-        sealed_subject=b"",
-        configuration_ids=("VoertuigregistratieCredential_ldp_vc",),
-        credentials_issued=0,
-        expires_at=long_ago,
-    )
-    live = replace(token, token_hash=f"live-{offer.id}", expires_at=now + timedelta(hours=1))
+    token = vehicle_token(f"expired-{offer.id}", expires_at=long_ago)
+    live = vehicle_token(f"live-{offer.id}", expires_at=now + timedelta(hours=1))
     with issuer.db.write() as unit:
         unit.add_token(token)
         unit.add_token(live)
@@ -264,15 +268,9 @@ def test_the_service_purges_expired_state_before_its_first_request(issuer: Issue
 
 def test_a_read_unit_writes_nothing(issuer: Issuer) -> None:
     """On PostgreSQL a read unit runs in autocommit on a read-only connection, so the server
-    refuses a write;
-    on SQLite it is rolled back. Either way the token is not stored."""
-    token = AccessTokenRecord(
-        token_hash=f"read-unit-{secrets.token_hex(8)}",
-        source="rdw",
-        sealed_subject=b"",
-        configuration_ids=("VoertuigregistratieCredential_ldp_vc",),
-        credentials_issued=0,
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    refuses a write; on SQLite it is rolled back. Either way the token is not stored."""
+    token = vehicle_token(
+        f"read-unit-{secrets.token_hex(8)}", expires_at=datetime.now(UTC) + timedelta(hours=1)
     )
     if issuer.db.backend == "postgresql":
         with pytest.raises(DBAPIError, match="read-only transaction"), issuer.db.read() as unit:

@@ -133,22 +133,25 @@ def presented(wallet: Wallet, verifier: Verifier) -> tuple[str, Any]:
     return shown, transaction
 
 
+def their_verification(server: int, shown: str, transaction: Any, nonce: str | None = None) -> Any:
+    """What @sd-jwt/sd-jwt-vc says of a presentation made for ``transaction``."""
+    return node(
+        "sd_jwt_vc.mjs",
+        "verify",
+        server,
+        presentation=shown,
+        audience=transaction.client_id,
+        nonce=transaction.nonce if nonce is None else nonce,
+    )
+
+
 def test_their_verifier_accepts_what_our_wallet_showed_our_landlord(
     http: httpx.Client, server: int
 ) -> None:
     wallet, _ = income_statement(http)
     verifier = landlord(http)
     shown, transaction = presented(wallet, verifier)
-    theirs = result(
-        node(
-            "sd_jwt_vc.mjs",
-            "verify",
-            server,
-            presentation=shown,
-            audience=transaction.client_id,
-            nonce=transaction.nonce,
-        )
-    )
+    theirs = result(their_verification(server, shown, transaction))
     ours = verifier.check_sd_jwt_presentation(
         shown, nonce=transaction.nonce, audience=transaction.client_id
     )
@@ -173,27 +176,13 @@ def test_their_verifier_refuses_a_revoked_credential_and_a_wrong_nonce(
     wallet, stored = income_statement(http)
     verifier = landlord(http)
     shown, transaction = presented(wallet, verifier)
-    wrong_nonce = node(
-        "sd_jwt_vc.mjs",
-        "verify",
-        server,
-        presentation=shown,
-        audience=transaction.client_id,
-        nonce="another-nonce",
-    )
+    wrong_nonce = their_verification(server, shown, transaction, nonce="another-nonce")
     assert "nonce" in wrong_nonce["error"].lower()
     revoked = http.post(
         f"{BASE}/admin/credentials/{stored.credential['jti']}/revoke", headers=ADMIN
     )
     assert revoked.status_code == 200
-    refused = node(
-        "sd_jwt_vc.mjs",
-        "verify",
-        server,
-        presentation=shown,
-        audience=transaction.client_id,
-        nonce=transaction.nonce,
-    )
+    refused = their_verification(server, shown, transaction)
     assert "status" in refused["error"].lower()
     # Our landlord refuses it for the same reason.
     report = verifier.check_sd_jwt_presentation(
