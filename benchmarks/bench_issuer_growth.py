@@ -31,7 +31,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_issuer_load import ADMIN, HOST, SOURCES, drive, percentile, servers
+from bench_issuer_load import (
+    ADMIN,
+    HOST,
+    SOURCES,
+    add_load_options,
+    drive,
+    percentile,
+    servers,
+)
 from loopback_http import LoopbackClient, run_event_loop
 from sqlalchemy import Connection, create_engine, func, insert, select, text
 
@@ -249,13 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--credentials", type=int, default=1_000_000)
     parser.add_argument("--revocations", type=int, default=100_000)
-    parser.add_argument(
-        "--wallets", type=int, default=16, help="concurrent wallets (asyncio tasks)"
-    )
-    parser.add_argument("--seconds", type=float, default=20, help="measured load per phase")
-    parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per instance")
-    parser.add_argument("--instances", type=int, default=1, help="servers over the database")
+    add_load_options(parser, seconds_help="measured load per phase")
     parser.add_argument("--fetches", type=int, default=2000, help="status-list fetches timed")
     parser.add_argument("--revokes", type=int, default=50, help="revocations timed")
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: throwaway)")

@@ -202,18 +202,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_load_options(parser: argparse.ArgumentParser, *, seconds_help: str) -> None:
+    """The options of the load itself: wallets, seconds, warm-up, workers and instances."""
     parser.add_argument(
         "--wallets", type=int, default=16, help="concurrent wallets (asyncio tasks)"
     )
-    parser.add_argument("--copies", type=int, default=1, help="credentials per request (batch)")
-    parser.add_argument("--seconds", type=float, default=20, help="measured duration")
+    parser.add_argument("--seconds", type=float, default=20, help=seconds_help)
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured warm-up seconds")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per instance")
     parser.add_argument(
         "--instances", type=int, default=1, help="servers over one database (needs PostgreSQL)"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_load_options(parser, seconds_help="measured duration")
+    parser.add_argument("--copies", type=int, default=1, help="credentials per request (batch)")
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://… (default SQLite)")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
     args = parser.parse_args()
