@@ -25,6 +25,7 @@ from vc_issuer.issuer import Issuer
 from vc_issuer.settings import IssuerSettings
 from vc_issuer.web import create_app
 
+from .issuer_wallet import TestWallet
 from .support import BASE_URL, TEST_PEOPLE, free_port
 
 POSTGRES_URL_ENV = "BLAUWE_KNOP_TEST_POSTGRES_URL"
@@ -114,6 +115,12 @@ def client(issuer: Issuer) -> Iterator[TestClient]:
     """The issuer app in-process, addressed by its public https base URL."""
     with TestClient(create_app(issuer), base_url=BASE_URL) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def wallet(client: TestClient) -> TestWallet:
+    """A wallet of the tests' own (``issuer_wallet``) on the in-process app."""
+    return TestWallet(client)
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,6 @@ from .support import (
 
 
 @pytest.fixture
-def wallet(client: TestClient) -> TestWallet:
-    return TestWallet(client)
-
-
-@pytest.fixture
 def session(client: TestClient, wallet: TestWallet) -> Session:
     """An income-statement offer redeemed for an access token."""
     offer = make_offer(client, "belastingdienst")

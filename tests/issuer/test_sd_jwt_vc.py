@@ -32,11 +32,6 @@ from .support import (
 )
 
 
-@pytest.fixture
-def wallet(client: TestClient) -> TestWallet:
-    return TestWallet(client)
-
-
 def opened(client: TestClient, wallet: TestWallet, source: str, bsn: str | None = None) -> Session:
     """An SD-JWT VC offer of ``source`` redeemed for an access token."""
     extra = {} if bsn is None else {"bsn": bsn}

@@ -221,6 +221,24 @@ def test_our_landlord_accepts_their_holders_presentation(http: httpx.Client, ser
     assert decided.basis == "facts"
 
 
+def received_by_sphereon(
+    http: httpx.Client, server: int, source: str, configuration: str, credential_format: str
+) -> Any:
+    """What @sphereon/oid4vci-client received for a new offer of ``configuration``."""
+    made = offer(http, source, configuration)
+    return result(
+        node(
+            "oid4vci_client.mjs",
+            "receive",
+            server,
+            offer=made["offer_uri"],
+            txCode=made["tx_code"],
+            configurationId=configuration,
+            format=credential_format,
+        )
+    )
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_sphereons_client_receives_sd_jwt_vcs_from_our_issuer(
     http: httpx.Client, server: int, source: str
@@ -231,18 +249,7 @@ def test_sphereons_client_receives_sd_jwt_vcs_from_our_issuer(
         "duo": "DiplomaCredential",
         "rdw": "VoertuigregistratieCredential",
     }[source] + "_dc_sd_jwt"
-    made = offer(http, source, configuration)
-    theirs = result(
-        node(
-            "oid4vci_client.mjs",
-            "receive",
-            server,
-            offer=made["offer_uri"],
-            txCode=made["tx_code"],
-            configurationId=configuration,
-            format="dc+sd-jwt",
-        )
-    )
+    theirs = received_by_sphereon(http, server, source, configuration, "dc+sd-jwt")
     issued = theirs["response"]["credential"]
     keys = IssuerMetadataKeys(http_fetch(http), issuers=[f"{BASE}/{source}"])
     verified = verify_sd_jwt_vc(issued, key_resolver=keys)
@@ -252,17 +259,8 @@ def test_sphereons_client_receives_sd_jwt_vcs_from_our_issuer(
 
 
 def test_sphereons_client_receives_a_w3c_credential_too(http: httpx.Client, server: int) -> None:
-    made = offer(http, "rdw", "VoertuigregistratieCredential_ldp_vc")
-    theirs = result(
-        node(
-            "oid4vci_client.mjs",
-            "receive",
-            server,
-            offer=made["offer_uri"],
-            txCode=made["tx_code"],
-            configurationId="VoertuigregistratieCredential_ldp_vc",
-            format="ldp_vc",
-        )
+    theirs = received_by_sphereon(
+        http, server, "rdw", "VoertuigregistratieCredential_ldp_vc", "ldp_vc"
     )
     credential = theirs["response"]["credential"]
     assert credential["proof"]["cryptosuite"] == "ecdsa-sd-2023"
