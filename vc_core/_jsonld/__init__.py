@@ -45,7 +45,15 @@ from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_json
 # below import pyld, and its default becomes its dummy loader, which fetches nothing.
 with without_modules("requests", "aiohttp"):
     from vc_core._jsonld.processor import compact, expand
-    from vc_core._jsonld.quads import relabel_nquads, to_nquads
+    from vc_core._jsonld.quads import (
+        BLANK_LABEL,
+        Quad,
+        expanded_quads,
+        json_ld_quads,
+        nquad_line,
+        relabel_nquads,
+        to_nquads,
+    )
     from vc_core._jsonld.rdfc import (
         MAX_BLANK_NODES,
         MAX_WORK,
@@ -53,20 +61,27 @@ with without_modules("requests", "aiohttp"):
         HashName,
         canonicalize,
         canonicalize_nquads,
+        canonicalize_quads,
     )
 
 __all__ = [
+    "BLANK_LABEL",
     "MAX_BLANK_NODES",
     "MAX_JSON_BYTES",
     "MAX_JSON_DEPTH",
     "MAX_WORK",
     "CanonicalResult",
     "HashName",
+    "Quad",
     "canonicalize",
     "canonicalize_nquads",
+    "canonicalize_quads",
     "compact",
     "copy_json",
     "expand",
+    "expanded_quads",
+    "json_ld_quads",
+    "nquad_line",
     "relabel_nquads",
     "to_nquads",
 ]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from vc_core._jsonld.calls import pyld_calls, pyld_options
+from vc_core._jsonld.compaction import is_expanded_fixpoint
 from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_untrusted
 from vc_core._jsonld.processor import PLAIN_PROCESSOR, expand_copy
 from vc_core._jsonld.safe_mode import ABSOLUTE_IRI, check_portable_literal
@@ -25,6 +26,7 @@ from vc_core.types import DocumentLoader
 __all__ = [
     "BLANK_LABEL",
     "Quad",
+    "expanded_quads",
     "json_ld_quads",
     "nquad_line",
     "parse_dataset",
@@ -254,6 +256,11 @@ class _RdfWriter:
         self._blank_ids: dict[str, str] = {}
         self._blank_count = 0
 
+    @property
+    def issued_blank_nodes(self) -> int:
+        """How many blank node labels (``_:bN``) the writer has issued."""
+        return self._blank_count
+
     def _fresh_blank(self) -> str:
         label = f"_:b{self._blank_count}"
         self._blank_count += 1
@@ -368,11 +375,14 @@ def json_ld_quads(
     document: Any,
     document_loader: DocumentLoader,
     *,
-    safe: bool,
-    max_depth: int,
-    max_bytes: int,
+    safe: bool = True,
+    max_depth: int = MAX_JSON_DEPTH,
+    max_bytes: int = MAX_JSON_BYTES,
 ) -> list[Quad]:
-    """Safe-mode expansion and RDF conversion of an untrusted document."""
+    """Safe-mode expansion and RDF conversion of an untrusted document, in writing order.
+
+    :func:`to_nquads` gives the same quads as sorted N-Quads lines.
+    """
     copied = copy_untrusted(document, max_depth=max_depth, max_bytes=max_bytes)
     options = pyld_options(document_loader)
     with pyld_calls():
@@ -381,6 +391,29 @@ def json_ld_quads(
             if "@value" not in node and "@list" not in node:
                 writer.node(node, None)
     return writer.quads
+
+
+def expanded_quads(expanded: list[Any], *, document_loader: DocumentLoader) -> list[Quad] | None:
+    """The RDF quads of a document in expanded form whose every node has an ``@id``.
+
+    The quads are those :func:`json_ld_quads` gives for ``expanded`` in safe
+    mode. ``None`` when ``expanded`` is not an expanded fixpoint (see
+    ``is_expanded_fixpoint``) or a node has no ``@id`` (its blank node label
+    would depend on key order); the caller then takes the general path.
+
+    Implementation note: for ecdsa-sd-2023's skolemized documents, which
+    every skolemized node has an ``@id`` in. Expanding a fixpoint gives it
+    back, so it is neither copied nor expanded again: the caller owns it and
+    it was made from a document that passed the size limits.
+    """
+    if not is_expanded_fixpoint(expanded):
+        return None
+    options = pyld_options(document_loader)
+    with pyld_calls():
+        writer = _RdfWriter(options, safe=True)
+        for node in expanded:
+            writer.node(node, None)
+    return None if writer.issued_blank_nodes else writer.quads
 
 
 def to_nquads(

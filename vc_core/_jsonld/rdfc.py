@@ -35,6 +35,7 @@ __all__ = [
     "HashName",
     "canonicalize",
     "canonicalize_nquads",
+    "canonicalize_quads",
 ]
 
 HashName = Literal["sha256", "sha384"]
@@ -320,6 +321,24 @@ def canonicalize_nquads(
     Duplicate statements count once. Blank-node labels must be ASCII
     (``[A-Za-z0-9_.-]``). Malformed statements raise ``ParsingError``.
     """
-    new_hash = _hash_factory(hash_name)
     quads = parse_dataset(nquads, max_bytes=max_bytes)
-    return _rdfc_1_0(quads, new_hash=new_hash, max_blank_nodes=max_blank_nodes, max_work=max_work)
+    return canonicalize_quads(
+        quads, hash_name=hash_name, max_blank_nodes=max_blank_nodes, max_work=max_work
+    )
+
+
+def canonicalize_quads(
+    quads: Sequence[Quad],
+    *,
+    hash_name: HashName = "sha256",
+    max_blank_nodes: int = MAX_BLANK_NODES,
+    max_work: int = MAX_WORK,
+) -> CanonicalResult:
+    """Canonicalize quads (terms in canonical N-Quads form, as parsed) with RDFC-1.0.
+
+    Duplicate quads count once. Implementation note: :func:`canonicalize_nquads`
+    without the parsing, for quads this package wrote.
+    """
+    new_hash = _hash_factory(hash_name)
+    dataset = list(dict.fromkeys(quads))
+    return _rdfc_1_0(dataset, new_hash=new_hash, max_blank_nodes=max_blank_nodes, max_work=max_work)

@@ -31,6 +31,7 @@ __all__ = [
     "create_label_map_function",
     "label_replacement_canonicalize_json_ld",
     "label_replacement_canonicalize_nquads",
+    "label_replacement_canonicalize_quads",
     "relabel_blank_nodes",
     "rewrite_nquad_terms",
 ]
@@ -106,6 +107,18 @@ def label_replacement_canonicalize_nquads(
     canonical = _jsonld.canonicalize_nquads(nquads)
     # Step 2 to 4: relabel and return.
     return _replace_labels(canonical, label_map_factory_function)
+
+
+def label_replacement_canonicalize_quads(
+    quads: Sequence[_jsonld.Quad],
+    label_map_factory_function: LabelMapFactoryFunction,
+) -> LabelReplacementResult:
+    """:func:`label_replacement_canonicalize_nquads` on N-Quads already parsed into terms.
+
+    Implementation note: not a spec algorithm; for quads this package wrote,
+    which need no parsing.
+    """
+    return _replace_labels(_jsonld.canonicalize_quads(quads), label_map_factory_function)
 
 
 def label_replacement_canonicalize_json_ld(

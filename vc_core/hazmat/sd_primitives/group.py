@@ -6,13 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vc_core import _jsonld
 from vc_core.hazmat.sd_primitives.canonicalize import (
     LabelMap,
     LabelMapFactoryFunction,
     label_replacement_canonicalize_nquads,
+    label_replacement_canonicalize_quads,
 )
 from vc_core.hazmat.sd_primitives.select import equivalent_pointer, select_canonical_nquads
 from vc_core.hazmat.sd_primitives.skolemize import (
+    deskolemized_quads,
     skolemize_compact_json_ld,
     to_deskolemized_nquads,
 )
@@ -69,15 +72,25 @@ def canonicalize_and_group(
         document, document_loader=document_loader, random_string=random_string
     )
     # Step 2: deskolemized N-Quads of the whole document.
-    # Implementation note: converted from the compact form, which holds the same
-    # RDF and which pyld expands faster than an already expanded document.
-    deskolemized_nquads = to_deskolemized_nquads(
-        skolemized.skolemized_compact_document, document_loader=document_loader
+    # Implementation note: written from the skolemized expanded document
+    # directly, as quads (terms), when it is in plain expanded form with an
+    # @id on every node (a credential is); otherwise converted from the
+    # compact form, which holds the same RDF and which pyld expands faster.
+    quads = _jsonld.expanded_quads(
+        skolemized.skolemized_expanded_document, document_loader=document_loader
     )
+    deskolemized = None if quads is None else deskolemized_quads(quads)
     # Step 3: canonicalize them with label replacement.
-    replaced = label_replacement_canonicalize_nquads(
-        deskolemized_nquads, label_map_factory_function
-    )
+    if deskolemized is None:
+        deskolemized_nquads = to_deskolemized_nquads(
+            skolemized.skolemized_compact_document, document_loader=document_loader
+        )
+        replaced = label_replacement_canonicalize_nquads(
+            deskolemized_nquads, label_map_factory_function
+        )
+    else:
+        deskolemized_nquads = [_jsonld.nquad_line(quad) for quad in deskolemized]
+        replaced = label_replacement_canonicalize_quads(deskolemized, label_map_factory_function)
     nquads, label_map = replaced.canonical_nquads, replaced.label_map
     # Step 4 and 5: select each group's N-Quads on the skolemized compact document.
     # Implementation note: with the pointers that name the same values there.

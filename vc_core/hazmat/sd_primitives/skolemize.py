@@ -28,6 +28,7 @@ __all__ = [
     "URN_SCHEME",
     "SkolemizedDocument",
     "deskolemize_nquads",
+    "deskolemized_quads",
     "skolemize_compact_json_ld",
     "skolemize_expanded_json_ld",
     "to_deskolemized_nquads",
@@ -147,6 +148,40 @@ def to_deskolemized_nquads(
     skolemized_nquads = _jsonld.to_nquads(skolemized_document, document_loader=document_loader)
     # Step 3 and 4: deskolemize and return them.
     return deskolemize_nquads(skolemized_nquads, urn_scheme)
+
+
+def deskolemized_quads(
+    skolemized_quads: Iterable[_jsonld.Quad], urn_scheme: str = URN_SCHEME
+) -> list[_jsonld.Quad] | None:
+    """:func:`to_deskolemized_nquads` on quads (serialized terms) instead of N-Quads lines.
+
+    The quads come back in the order of their skolemized N-Quads lines, as
+    :func:`to_deskolemized_nquads` returns them, each ``<urn:<scheme>:X>`` term
+    replaced by ``_:X``. ``None`` when some ``X`` is not a blank node label;
+    the N-Quads path then raises the error.
+
+    Implementation note: not a spec algorithm; it spares writing N-Quads lines
+    and parsing them again.
+    """
+    prefix = f"<urn:{urn_scheme}:"
+    cut = len(prefix)
+    labels: dict[str, str] = {}
+    deskolemized: list[_jsonld.Quad] = []
+    # Implementation note: sorting the term tuples orders them as their lines do
+    # (" " sorts before every character a term can continue with).
+    for quad in sorted(skolemized_quads):
+        # As deskolemize_nquads: subject, object and graph name; never the predicate.
+        subject, predicate, obj, *graph = quad
+        if subject.startswith(prefix):
+            subject = labels[subject] = "_:" + subject[cut:-1]
+        if obj.startswith(prefix):
+            obj = labels[obj] = "_:" + obj[cut:-1]
+        if graph and graph[0].startswith(prefix):
+            graph = [labels.setdefault(graph[0], "_:" + graph[0][cut:-1])]
+        deskolemized.append((subject, predicate, obj, *graph))
+    if any(_jsonld.BLANK_LABEL.fullmatch(label[2:]) is None for label in labels.values()):
+        return None
+    return deskolemized
 
 
 def _json_copy(value: Any) -> Any:
