@@ -36,7 +36,7 @@ from vc_core._jsonld import (
     safe_mode,
 )
 from vc_core._jsonld import processor as processor_module
-from vc_core.errors import DataLossError, ParsingError
+from vc_core.errors import DataLossError, ParsingError, VcError
 from vc_core.hazmat.sd_primitives.skolemize import skolemize_expanded_json_ld
 from vc_core.loader import bundled_contexts
 
@@ -502,3 +502,167 @@ def test_random_documents_expand_and_compact_as_pyld_does(
             mock.patch.object(processor_module, "is_expanded_fixpoint", return_value=False),
         ):
             assert _outcome(recompacted) == fast_again
+
+
+# --- ecdsa-sd-2023: deskolemized quads from the skolemized expanded document ----------------------
+
+SD_DOCUMENTS = [
+    "ecdsa-sd-2023/employmentAuth.json",
+    "ecdsa-sd-2023/prCredUnsigned.json",
+    "ecdsa-sd-2023/windsurf/windDoc.json",
+]
+ISSUER_LIKE: dict[str, tuple[Any, list[str]]] = {
+    "income": (
+        {**INCOME, "credentialStatus": [INCOME["credentialStatus"], INCOME["credentialStatus"]]},
+        ["/issuer", "/credentialStatus", "/credentialSubject/inkomenstoets/huishoudgrootte"],
+    ),
+    "blank ids": (
+        {
+            "@context": {"@vocab": EX, "id": "@id"},
+            "id": "_:root",
+            "p": {"id": "_:x", "q": "v"},
+            "r": [{"s": 1}, {"s": 1}],
+        },
+        ["/p", "/r/1"],
+    ),
+}
+
+
+def _grouped(document: Any, pointers: list[str], loader: Loader) -> Any:
+    """canonicalize_and_group's whole output, as JSON text (key order counts)."""
+    from vc_core.hazmat.sd_primitives.canonicalize import create_hmac_id_label_map_function
+    from vc_core.hazmat.sd_primitives.group import canonicalize_and_group
+
+    grouped = canonicalize_and_group(
+        document,
+        create_hmac_id_label_map_function(b"k" * 32),
+        {"mandatory": pointers, "none": []},
+        document_loader=loader,
+        random_string="r",
+    )
+    return as_text(
+        {
+            "groups": {
+                name: [dict(g.matching), dict(g.non_matching), g.deskolemized_nquads, g.pointers]
+                for name, g in grouped.groups.items()
+            },
+            "expanded": grouped.skolemized_expanded_document,
+            "compact": grouped.skolemized_compact_document,
+            "deskolemized": grouped.deskolemized_nquads,
+            "labels": dict(grouped.label_map),
+            "nquads": grouped.nquads,
+        }
+    )
+
+
+def _through_compact_form() -> Any:
+    """canonicalize_and_group as before: N-Quads of the compact form, written and parsed."""
+    return mock.patch("vc_core._jsonld.expanded_quads", return_value=None)
+
+
+@pytest.mark.vectors
+@pytest.mark.parametrize("name", SD_DOCUMENTS)
+def test_grouping_from_the_expanded_form_equals_the_compact_form_path(
+    vectors_dir: Path, loader: Loader, name: str
+) -> None:
+    document = vector(vectors_dir, name)
+    skolemized = skolemize_expanded_json_ld(
+        expand(document, document_loader=loader), random_string="r", count=itertools.count()
+    )
+    assert quads.expanded_quads(skolemized, document_loader=loader) is not None
+    pointers = ["/issuer", "/credentialSubject"]
+    fast = _grouped(document, pointers, loader)
+    with _through_compact_form():
+        assert _grouped(document, pointers, loader) == fast
+
+
+@pytest.mark.parametrize("name", ISSUER_LIKE)
+def test_grouping_of_credentials_takes_the_expanded_form(loader: Loader, name: str) -> None:
+    document, pointers = ISSUER_LIKE[name]
+    taken: list[Any] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        taken.append(quads.expanded_quads(*args, **kwargs))
+        return taken[-1]
+
+    with mock.patch("vc_core._jsonld.expanded_quads", recording):
+        fast = _grouped(document, pointers, loader)
+    assert taken
+    assert taken[0] is not None
+    with _through_compact_form():
+        assert _grouped(document, pointers, loader) == fast
+
+
+def test_expanded_quads_leave_other_documents_to_the_general_path(loader: Loader) -> None:
+    with_list = [{"@id": EX + "s", EX + "p": [{"@list": [{"@value": 1}]}]}]
+    without_id = [{"@id": EX + "s", EX + "p": [{EX + "q": [{"@value": 1}]}]}]
+    with_id = [{"@id": EX + "s", EX + "p": [{"@id": "urn:bnid:x", EX + "q": [{"@value": 1}]}]}]
+    assert quads.expanded_quads(with_list, document_loader=loader) is None
+    assert quads.expanded_quads(without_id, document_loader=loader) is None
+    written = quads.expanded_quads(with_id, document_loader=loader)
+    assert written is not None
+    assert sorted(map(quads.nquad_line, written)) == quads.to_nquads(
+        with_id, document_loader=loader
+    )
+
+
+def test_a_skolem_id_that_is_no_blank_node_label_takes_the_nquads_path(loader: Loader) -> None:
+    from vc_core.hazmat.sd_primitives.skolemize import deskolemized_quads
+
+    document = {"@context": {"@vocab": EX}, "@id": EX + "s", "p": {"@id": "urn:bnid:a:b", "q": 1}}
+    skolem = quads.json_ld_quads(document, loader)
+    assert deskolemized_quads(skolem) is None
+    with pytest.raises(ParsingError) as fast:
+        _grouped(document, ["/p"], loader)
+    with _through_compact_form(), pytest.raises(ParsingError) as slow:
+        _grouped(document, ["/p"], loader)
+    assert str(fast.value) == str(slow.value)
+
+
+# Mostly credential-like JSON-LD (the expanded-form path), sometimes anything (the other path).
+CREDENTIAL_KEYS = ["knows", "age", "tags", "naam", "kind", "scoped", "name", "items"]
+
+
+def _credential_node(children: Any) -> Any:
+    return st.builds(
+        lambda identity, kinds, properties: {**identity, **kinds, **properties},
+        st.sampled_from([{}, {"id": EX + "n"}, {"id": "_:n"}, {"id": "urn:bnid:z"}]),
+        st.sampled_from([{}, {"type": "Person"}, {"type": ["Person", EX + "T"]}]),
+        st.dictionaries(st.sampled_from(CREDENTIAL_KEYS), children, min_size=1, max_size=3),
+    )
+
+
+CREDENTIAL_LIKE = st.recursive(
+    st.one_of(st.booleans(), st.integers(-5, 5), st.sampled_from(["x", "Person", EX + "o"])),
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3), _credential_node(children)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(
+        _credential_node(CREDENTIAL_LIKE),
+        st.dictionaries(st.sampled_from(KEYS), DOCUMENTS, max_size=5),
+    )
+)
+def test_random_documents_group_as_through_the_compact_form(
+    body: dict[str, Any], reference_loader: Loader
+) -> None:
+    document = {"@context": RANDOM_CONTEXT, **body}
+    pointers = [f"/{key}" for key in body][:2]
+
+    def grouped() -> Any:
+        return _grouped(document, pointers, reference_loader)
+
+    def outcome() -> tuple[str, str]:
+        try:
+            return "ok", grouped()
+        except VcError as error:
+            return type(error).__name__, str(error)
+
+    fast = outcome()
+    with _through_compact_form():
+        assert outcome() == fast

@@ -117,3 +117,77 @@ def test_verified_documents_share_nothing_with_the_input(
     assert result.document == {name: value for name, value in snapshot.items() if name != "proof"}
     result.document["credentialSubject"]["name"] = "changed"
     assert signed == snapshot
+
+
+# --- canonical proof configurations --------------------------------------------------------------
+
+PROOF_CONFIG: JsonObject = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "type": "DataIntegrityProof",
+    "cryptosuite": "ecdsa-sd-2023",
+    "created": "2026-01-01T12:00:00Z",
+    "verificationMethod": "did:web:issuer.example.nl:belastingdienst#key-1",
+    "proofPurpose": "assertionMethod",
+}
+
+
+def _loader_with(name: str, cache_key: str | None) -> Callable[..., Any]:
+    """The bundled loader, with the credentials context's ``name`` term pointing elsewhere."""
+    from vc_core.loader import bundled_contexts
+
+    contexts = copy_json(dict(bundled_contexts()))
+    v2 = "https://www.w3.org/ns/credentials/v2"
+    contexts[v2]["@context"]["DataIntegrityProof"]["@id"] = f"https://example.org/{name}"
+
+    def load(url: str, options: object = None) -> Any:
+        return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
+
+    if cache_key is not None:
+        load.cache_key = cache_key  # type: ignore[attr-defined]
+    return load
+
+
+def test_canonical_proof_configs_are_memoized_per_loader_content() -> None:
+    from vc_core._jsonld import canonicalize, rdfc
+
+    first, second = _loader_with("a", "tests:memo-a"), _loader_with("b", "tests:memo-b")
+    expected = canonicalize(PROOF_CONFIG, document_loader=first).text
+    assert "https://example.org/a" in expected
+    assert rdfc.canonical_text(PROOF_CONFIG, document_loader=first) == expected
+    # Same JSON in another key order: the same entry.
+    reordered = dict(reversed(list(PROOF_CONFIG.items())))
+    assert rdfc.canonical_text(reordered, document_loader=first) is rdfc.canonical_text(
+        PROOF_CONFIG, document_loader=first
+    )
+    # Another loader content: its own result.
+    other = rdfc.canonical_text(PROOF_CONFIG, document_loader=second)
+    assert other == canonicalize(PROOF_CONFIG, document_loader=second).text
+    assert "https://example.org/b" in other
+    # A loader without a cache_key is asked every time.
+    calls: list[str] = []
+    plain = _loader_with("c", None)
+
+    def counting(url: str, options: object = None) -> Any:
+        calls.append(url)
+        return plain(url, options)
+
+    for _ in range(2):
+        assert "https://example.org/c" in rdfc.canonical_text(
+            PROOF_CONFIG, document_loader=counting
+        )
+    assert len(calls) == 2
+
+
+def test_canonical_text_memo_is_bounded_and_keeps_errors() -> None:
+    from vc_core._jsonld import rdfc
+    from vc_core.errors import ParsingError
+
+    loader = _loader_with("d", "tests:memo-d")
+    for second in range(300):
+        config = {**PROOF_CONFIG, "created": f"2026-01-01T12:{second // 60:02}:{second % 60:02}Z"}
+        rdfc.canonical_text(config, document_loader=loader)
+        assert len(rdfc._CANONICAL_TEXTS) <= rdfc._MAX_CANONICAL_TEXTS
+    with pytest.raises(ParsingError):
+        rdfc.canonical_text({**PROOF_CONFIG, "nonce": float("nan")}, document_loader=loader)
+    with pytest.raises(TypeError):
+        rdfc.canonical_text({**PROOF_CONFIG, 1: "x"}, document_loader=loader)

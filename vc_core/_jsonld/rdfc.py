@@ -13,6 +13,7 @@ at a work bound with :class:`CanonicalizationLimitError` (P4).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +24,7 @@ from typing import Any, Final, Literal
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
-from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_untrusted
 from vc_core._jsonld.quads import Quad, json_ld_quads, parse_dataset, unescape
 from vc_core.errors import CanonicalizationLimitError
 from vc_core.types import DocumentLoader
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_WORK",
     "CanonicalResult",
     "HashName",
+    "canonical_text",
     "canonicalize",
     "canonicalize_nquads",
     "canonicalize_quads",
@@ -342,3 +344,38 @@ def canonicalize_quads(
     new_hash = _hash_factory(hash_name)
     dataset = list(dict.fromkeys(quads))
     return _rdfc_1_0(dataset, new_hash=new_hash, max_blank_nodes=max_blank_nodes, max_work=max_work)
+
+
+# Memo of canonical_text: (loader cache_key, JSON text) -> canonical N-Quads.
+_CANONICAL_TEXTS: dict[tuple[str, str], str] = {}
+_MAX_CANONICAL_TEXTS: Final = 256
+_MAX_MEMOIZED_JSON: Final = 4_096
+
+
+def canonical_text(document: Any, *, document_loader: DocumentLoader) -> str:
+    """``canonicalize(document).text`` (SHA-256, safe mode), memoized for small documents.
+
+    Implementation note: for proof configurations, which repeat from one
+    proof to the next (same options, same ``created`` second, same contexts).
+    The canonical form depends only on the document's JSON value and the
+    loader's content, so results are kept per loader ``cache_key`` (a loader
+    without one is never memoized) and JSON text with sorted keys, for
+    documents up to 4 KiB of JSON, at most 256 of them (the memo starts over
+    when full). Failures are not memoized; errors are those of canonicalize.
+    """
+    cache_key = getattr(document_loader, "cache_key", None)
+    if not isinstance(cache_key, str):
+        return canonicalize(document, document_loader=document_loader).text
+    # The checked copy canonicalize makes first (its errors, then plain JSON only).
+    copied = copy_untrusted(document, max_depth=MAX_JSON_DEPTH, max_bytes=MAX_JSON_BYTES)
+    text = json.dumps(copied, sort_keys=True)
+    if len(text) > _MAX_MEMOIZED_JSON:
+        return canonicalize(copied, document_loader=document_loader).text
+    key = (cache_key, text)
+    canonical = _CANONICAL_TEXTS.get(key)
+    if canonical is None:
+        canonical = canonicalize(copied, document_loader=document_loader).text
+        if len(_CANONICAL_TEXTS) >= _MAX_CANONICAL_TEXTS:
+            _CANONICAL_TEXTS.clear()
+        _CANONICAL_TEXTS[key] = canonical
+    return canonical

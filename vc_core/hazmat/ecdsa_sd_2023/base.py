@@ -196,10 +196,9 @@ def base_proof_configuration(
     """
     # Steps 1-4: the checked options, without proofValue, under the document's @context.
     proof_config = checked_proof_config(unsecured_document, options, cryptosuite=CRYPTOSUITE)
-    # Step 5: canonicalize.
-    canonical_proof_config = _jsonld.canonicalize(proof_config, document_loader=document_loader)
-    # Step 6: return the canonical text.
-    return canonical_proof_config.text
+    # Step 5 and 6: canonicalize and return the canonical text.
+    # Implementation note: memoized (canonical_text); consecutive proofs share it.
+    return _jsonld.canonical_text(proof_config, document_loader=document_loader)
 
 
 def base_proof_serialization(
