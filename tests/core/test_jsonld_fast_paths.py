@@ -273,9 +273,23 @@ def test_compaction_equals_pyld_on_vectors(vectors_dir: Path, loader: Loader, na
     skolemized = skolemize_expanded_json_ld(
         pyld_expand(document, loader), random_string="r", count=itertools.count()
     )
-    assert as_text(compact(skolemized, context, document_loader=loader)) == as_text(
-        pyld_compact(skolemized, context, loader)
-    )
+    expected = as_text(pyld_compact(skolemized, context, loader))
+    assert as_text(compact(skolemized, context, document_loader=loader)) == expected
+    # Our own skolemized document is compacted without a copy, and shares nothing with it.
+    before = as_text(skolemized)
+    owned = compact(skolemized, context, document_loader=loader, owned=True)
+    assert as_text(owned) == expected
+    assert not _containers(owned) & _containers(skolemized)
+    assert as_text(skolemized) == before
+
+
+def _containers(value: Any) -> set[int]:
+    """The ids of every dict and list inside ``value``."""
+    if isinstance(value, dict):
+        return {id(value)}.union(*map(_containers, value.values()))
+    if isinstance(value, list):
+        return {id(value)}.union(*map(_containers, value))
+    return set()
 
 
 @pytest.mark.parametrize("name", CRAFTED)

@@ -240,13 +240,22 @@ def compact(
     safe: bool = True,
     max_depth: int = MAX_JSON_DEPTH,
     max_bytes: int = MAX_JSON_BYTES,
+    owned: bool = False,
 ) -> JsonObject:
     """Compact a JSON-LD document (compact or expanded) with ``context``.
 
     The document is expanded first, in safe mode by default; errors as for
-    :func:`expand`.
+    :func:`expand`. ``owned`` says the document is the caller's own, made from
+    input that passed the limits (a skolemized expanded document): when it is
+    in expanded form already, it is compacted as it is, without a copy.
     """
-    copied = copy_untrusted(document, max_depth=max_depth, max_bytes=max_bytes)
+    # Implementation note: compacting a fixpoint reads it and builds new objects (its
+    # values are scalars), so an owned one needs no private copy.
+    owned_fixpoint = owned and is_expanded_fixpoint(document)
+    if owned_fixpoint:
+        copied = document
+    else:
+        copied = copy_untrusted(document, max_depth=max_depth, max_bytes=max_bytes)
     if isinstance(context, (dict, list)):
         context = copy_untrusted(context, max_depth=max_depth, max_bytes=max_bytes)
     elif not isinstance(context, str):
@@ -256,7 +265,7 @@ def compact(
         # Implementation note: ecdsa-sd-2023 compacts its skolemized expanded
         # document; expanding that again would give it back (see
         # is_expanded_fixpoint), and compaction does not depend on key order.
-        if is_expanded_fixpoint(copied):
+        if owned_fixpoint or is_expanded_fixpoint(copied):
             expanded = copied
         else:
             expanded = expand_copy(copied, options, safe=safe)

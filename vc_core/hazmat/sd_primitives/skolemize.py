@@ -110,8 +110,12 @@ def skolemize_compact_json_ld(
         count=itertools.count(),
     )
     # Step 3: compact it again with the document's own context.
+    # Implementation note: the skolemized document is our own copy (owned).
     skolemized_compact_document = _jsonld.compact(
-        skolemized_expanded_document, document["@context"], document_loader=document_loader
+        skolemized_expanded_document,
+        document["@context"],
+        document_loader=document_loader,
+        owned=True,
     )
     # Step 4: return both forms.
     return SkolemizedDocument(
