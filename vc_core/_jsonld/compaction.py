@@ -322,12 +322,7 @@ def _is_fixpoint_node(node: dict[str, Any]) -> bool:
                 return False
             if not all(is_safe_iri(type_, blank_ok=True) for type_ in value):
                 return False
-        elif (
-            key.startswith("@")
-            or type(value) is not list
-            or PYLD_ABSOLUTE_IRI.match(key) is None
-            or ABSOLUTE_IRI.fullmatch(key) is None
-        ):
+        elif type(value) is not list or not _is_fixpoint_property(key):
             return False
         else:
             for item in value:
@@ -339,6 +334,30 @@ def _is_fixpoint_node(node: dict[str, Any]) -> bool:
                 elif not _is_fixpoint_node(item):
                     return False
     return True
+
+
+def _is_fixpoint_property(key: str) -> bool:
+    """Whether ``key`` is an absolute-IRI property that expansion keeps as it is.
+
+    Implementation note: property IRIs recur in every document; those seen
+    before skip the patterns.
+    """
+    if key in _FIXPOINT_PROPERTIES:
+        return True
+    if (
+        key.startswith("@")
+        or PYLD_ABSOLUTE_IRI.match(key) is None
+        or ABSOLUTE_IRI.fullmatch(key) is None
+    ):
+        return False
+    if len(_FIXPOINT_PROPERTIES) >= _MAX_FIXPOINT_PROPERTIES:
+        _FIXPOINT_PROPERTIES.clear()
+    _FIXPOINT_PROPERTIES.add(key)
+    return True
+
+
+_FIXPOINT_PROPERTIES: set[str] = set()
+_MAX_FIXPOINT_PROPERTIES: Final = 4_096
 
 
 def _is_fixpoint_value(item: dict[str, Any]) -> bool:
