@@ -346,6 +346,9 @@ class KeyPair:
     def sign(self, data: bytes, *, deterministic: bool = True) -> bytes:
         """Sign ``data``: raw ``r‖s`` for ECDSA (RFC 6979 when ``deterministic``), or Ed25519."""
         key = self.private_key
-        if isinstance(key, ed25519.Ed25519PrivateKey):
-            return key.sign(data)
-        return _ecdsa.sign_raw(key, data, deterministic=deterministic)
+        # Implementation note: the curve, not isinstance (an ABC check), picks the branch.
+        if self.public.curve == "Ed25519":
+            return cast(ed25519.Ed25519PrivateKey, key).sign(data)
+        return _ecdsa.sign_raw(
+            cast(ec.EllipticCurvePrivateKey, key), data, deterministic=deterministic
+        )
