@@ -90,8 +90,10 @@ _WRITE_OPTION = "blauwe_knop_write"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
-# Connections per process and PostgreSQL pool (the writing one and the reading one).
+# Connections per process and PostgreSQL pool (the writing one and the reading one), and of
+# the pool for units of one statement (a few short statements, on the event loop mostly).
 _POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+_STATEMENT_POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10}
 _STATUS_SET = text("status_entries.status <> 0")
 _memory_lock = threading.Lock()
 
@@ -253,7 +255,7 @@ class Database:
             self.engine = create_engine(url, **_POOL)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._read_engine = self.engine
-        self._statement_engine = self._write_engine
+        self._statement_engine: Engine = self._write_engine
         if self.backend == "postgresql":
             # Implementation note: a read unit on PostgreSQL runs without BEGIN and
             # ROLLBACK (two round trips fewer): under READ COMMITTED every statement
@@ -266,10 +268,12 @@ class Database:
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c default_transaction_read_only=on"},
             )
-            # Implementation note: a unit of one statement runs in autocommit on the
-            # writing pool (the statement is its own transaction), without the BEGIN and
-            # COMMIT round trips; the connection goes back to the pool as it came.
-            self._statement_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            # Implementation note: a unit of one statement runs in autocommit (the
+            # statement is its own transaction), without the BEGIN and COMMIT round
+            # trips, on a pool of its own so that nothing is switched per unit.
+            self._statement_engine = create_engine(
+                url, **_STATEMENT_POOL, isolation_level="AUTOCOMMIT"
+            )
         self._memory_lock: threading.RLock | None = (
             threading.RLock() if _is_memory_sqlite(url) else None
         )
@@ -312,6 +316,7 @@ class Database:
         """Close the pooled connections."""
         self.engine.dispose()
         self._read_engine.dispose()
+        self._statement_engine.dispose()
 
     def _guard(self) -> AbstractContextManager[object]:
         return self._memory_lock if self._memory_lock is not None else nullcontext()
