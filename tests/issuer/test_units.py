@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -88,13 +87,7 @@ def test_a_batch_claims_distinct_indexes_when_draws_collide(issuer: Issuer) -> N
     of earlier batches; every claim is redrawn until all indexes are distinct."""
     claims = issuer.claims("belastingdienst", DEMO_BSN, CONFIGURATIONS["belastingdienst"])
     assert claims is not None
-    lock = threading.Lock()
     rng = random.Random(11)
-
-    def randbelow(_: int) -> int:
-        with lock:
-            return 131_000 + rng.randrange(30)
-
     ids: list[str] = []
     for _ in range(2):
         credentials = issuer.issue_with_claims(
@@ -103,7 +96,7 @@ def test_a_batch_claims_distinct_indexes_when_draws_collide(issuer: Issuer) -> N
             claims=claims.claims,
             bsn=DEMO_BSN,
             holder_dids=[did_key(KeyPair.generate()) for _ in range(6)],
-            randbelow=randbelow,
+            randbelow=lambda _: 131_000 + rng.randrange(30),
         )
         ids += [credential_id(credential) for credential in credentials]
     entries = StatusEntryRow

@@ -355,10 +355,6 @@ class Database:
 
 # Implementation note: the two conditional statements of every flow, built once with bound
 # parameters; RETURNING tells whether this transaction changed the row.
-# Implementation note: RETURNING makes SQLAlchemy send the rows of a batch as one multi-row
-# INSERT ("insertmanyvalues"); without it psycopg runs one INSERT per row.
-_ADD_CREDENTIALS = insert(table_of(IssuedCredentialRow)).returning(IssuedCredentialRow.id)
-_STATUS_ENTRY_KEY = ("source", "purpose", "list_number", "index")
 _REDEEM_OFFER = (
     delete(OfferRow)
     .where(
@@ -377,6 +373,10 @@ _RESERVE_CREDENTIALS = (
     .values(credentials_issued=AccessTokenRow.credentials_issued + _RESERVED)
     .returning(AccessTokenRow.token_hash)
 )
+# Implementation note: RETURNING makes SQLAlchemy send the rows of a batch as one multi-row
+# INSERT ("insertmanyvalues"); without it psycopg runs one INSERT per row.
+_ADD_CREDENTIALS = insert(table_of(IssuedCredentialRow)).returning(IssuedCredentialRow.id)
+_STATUS_ENTRY_KEY = ("source", "purpose", "list_number", "index")
 
 
 def _offer(row: Row[Any]) -> OfferRecord:
@@ -676,11 +676,13 @@ class Unit:
                 "credential_id": credential_id,
                 "status": 0,
             }
-            for purpose, number, index, credential_id in claims
+            for purpose, number, index, credential_id in sorted(claims)
         ]
         # Implementation note: the statement returns the whole primary key and the
         # credential id, so a claim that lost to an earlier claim of this call is told
-        # apart from it.
+        # apart from it. The rows go in key order: an insert that meets a key another
+        # transaction inserted waits for it, and a common order keeps two batches that
+        # drew each other's indexes from waiting for each other.
         won = insert_new_rows(
             self.connection,
             StatusEntryRow,

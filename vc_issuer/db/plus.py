@@ -296,7 +296,7 @@ class PlusUnit:
     def link_holders(self, links: Sequence[HolderLink]) -> set[str]:
         """Remember the citizen of wallet holder DIDs (one statement); return the DIDs this
         linked (a DID linked already keeps its first link)."""
-        rows = [to_columns(link) for link in links]
+        rows = [to_columns(link) for link in sorted(links, key=lambda link: link.holder_did)]
         key = ("holder_did",)
         linked = insert_new_rows(self._unit.connection, PlusHolderRow, key, rows, returning=key)
         return {str(holder_did) for (holder_did,) in linked}
