@@ -94,6 +94,32 @@ def test_metadata_is_served_at_both_well_known_paths(client: TestClient) -> None
     assert client.get("/.well-known/openid-credential-issuer/nope").status_code == 404
 
 
+def test_metadata_encoded_once_is_the_services_document(client: TestClient) -> None:
+    """Every fetch, the first and later ones, at both paths, is the document the service
+    builds now; an unknown source stays 404 (nothing is kept for it)."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    for source in sorted(CONFIGURATIONS):
+        for path, document in (
+            (f"/.well-known/openid-credential-issuer/{source}", service.issuer_metadata),
+            (f"/{source}/.well-known/openid-credential-issuer", service.issuer_metadata),
+            (
+                f"/.well-known/oauth-authorization-server/{source}",
+                service.authorization_server_metadata,
+            ),
+            (
+                f"/{source}/.well-known/oauth-authorization-server",
+                service.authorization_server_metadata,
+            ),
+        ):
+            for _ in range(2):
+                response = client.get(path)
+                assert response.status_code == 200
+                assert response.headers["content-type"] == "application/json"
+                assert response.json() == document(source)
+    for _ in range(2):
+        assert client.get("/.well-known/oauth-authorization-server/nope").status_code == 404
+
+
 def test_offer_by_reference_is_no_store_and_gone_after_redemption(
     client: TestClient, wallet: TestWallet
 ) -> None:

@@ -187,6 +187,7 @@ def create_app(
         if clock is None
         else CredentialIssuerService(issuer, clock=clock)
     )
+    app.state.metadata = well_known.EncodedMetadata(app.state.service)
     app.state.vc_api = VcApi(issuer)
     app.state.authenticator = authenticator
     limits = settings.rate_limits

@@ -166,6 +166,13 @@ def _source_only(route: Callable[[str, Any], Response]) -> Callable[[_Request], 
     return handle
 
 
+def _metadata(route: Callable[[str, Any], Response]) -> Callable[[_Request], Response]:
+    def handle(request: _Request) -> Response:
+        return route(request.params[0], request.state.metadata)
+
+    return handle
+
+
 _PARAMETER = re.compile(r"\{[^/{}]+\}")
 
 
@@ -184,8 +191,8 @@ def _endpoints() -> dict[tuple[str, str], _Endpoint]:
             well_known.authorization_server_metadata_appended,
         ),
     ):
-        routes.append(("GET", f"/.well-known/{name}/{{source}}", _source_only(inserted)))
-        routes.append(("GET", f"/{{source}}/.well-known/{name}", _source_only(appended)))
+        routes.append(("GET", f"/.well-known/{name}/{{source}}", _metadata(inserted)))
+        routes.append(("GET", f"/{{source}}/.well-known/{name}", _metadata(appended)))
     routes += [
         ("POST", "/admin/{source}/offers", _create_offer),
         (
