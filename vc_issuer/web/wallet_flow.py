@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from vc_core.errors import ParsingError
@@ -48,9 +47,9 @@ from vc_core.limits import AsgiApp, Receive, Scope, Send
 from vc_issuer.errors import OAuthError
 from vc_issuer.status_lists import TOKEN_STATUS_LIST
 from vc_issuer.web.deps import check_admin_token
-from vc_issuer.web.errors import OAUTH_ENDPOINTS, typed_error_response, validation_detail
+from vc_issuer.web.errors import OAUTH_ENDPOINTS, typed_error_response
 from vc_issuer.web.routes import admin, oid4vci, status, well_known
-from vc_issuer.web.schemas import CreateOfferRequest
+from vc_issuer.web.schemas import CreateOfferRequest, query_flag
 
 __all__ = ["WalletFlow", "answered_route"]
 
@@ -121,9 +120,6 @@ def _token(request: _Request) -> Response:
     )
 
 
-_QR = TypeAdapter(bool)
-
-
 def _create_offer(request: _Request) -> Response:
     """``POST /admin/{source}/offers``: the admin token, then the query and the JSON body."""
     check_admin_token(request.state.issuer, request.authorization)
@@ -132,20 +128,14 @@ def _create_offer(request: _Request) -> Response:
     json_media = media_type == b"application/json" or (
         media_type.startswith(b"application/") and media_type.endswith(b"+json")
     )
-    try:
-        qr = _QR.validate_python(query.get("qr", False))
-    except ValidationError as exc:
-        raise ParsingError(validation_detail(exc.errors(), location=("query", "qr"))) from None
+    qr = query_flag(query, "qr")
     if not json_media:
         raise ParsingError("body: the request body is not application/json")
     try:
         body = loads_strict_json(request.body)
     except ValueError:
         raise ParsingError("body: the request body is not JSON") from None
-    try:
-        offer = CreateOfferRequest.model_validate(body)
-    except ValidationError as exc:
-        raise ParsingError(validation_detail(exc.errors(), location=("body",))) from None
+    offer = CreateOfferRequest.parse(body)
     return admin.offer_created(request.state.issuer, request.params[0], offer, qr=qr)
 
 
