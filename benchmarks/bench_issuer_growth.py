@@ -35,6 +35,7 @@ from bench_issuer_load import (
     ADMIN,
     HOST,
     SOURCES,
+    DeviceKeys,
     add_load_options,
     drive,
     percentile,
@@ -68,7 +69,10 @@ def measure(args: argparse.Namespace, folder: Path, label: str) -> dict[str, flo
     figures: dict[str, float] = {}
     with servers(args, folder) as ports:
         drive(ports, wallets=args.wallets, copies=1, seconds=args.warmup)
-        results, elapsed = drive(ports, wallets=args.wallets, copies=1, seconds=args.seconds)
+        keys = DeviceKeys.for_run(seconds=args.seconds, copies=1)
+        results, elapsed = drive(
+            ports, wallets=args.wallets, copies=1, seconds=args.seconds, keys=keys
+        )
         figures["credentials/s"] = results.credentials / elapsed
         figures["flow p99 ms"] = percentile(results.flow_ms, 0.99)
         figures["errors"] = results.errors

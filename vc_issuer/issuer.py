@@ -366,23 +366,32 @@ class Issuer:
         with self.db.write() as unit:
             if reserve is not None:
                 reserve(unit)
+            credential_ids = [new_id() for _ in holder_dids]
+            purposes = (TOKEN_STATUS_LIST,) if sd_jwt else PURPOSES
+            slots = self.status_lists.allocate_all(
+                unit,
+                source,
+                [
+                    (purpose, credential_id)
+                    for credential_id in credential_ids
+                    for purpose in purposes
+                ],
+                randbelow=randbelow,
+            )
+            subject_ref = self.subject_ref(bsn)
             records: list[CredentialRecord] = []
-            for holder_did in holder_dids:
-                credential_id = new_id()
-                slots = [
-                    self.status_lists.allocate(
-                        unit, source, purpose, credential_id, randbelow=randbelow
-                    )
-                    for purpose in ((TOKEN_STATUS_LIST,) if sd_jwt else PURPOSES)
-                ]
-                drafts.append(_Draft(credential_id, holder_did, tuple(slots)))
+            for number, (credential_id, holder_did) in enumerate(
+                zip(credential_ids, holder_dids, strict=True)
+            ):
+                own = slots[number * len(purposes) : (number + 1) * len(purposes)]
+                drafts.append(_Draft(credential_id, holder_did, tuple(own)))
                 records.append(
                     CredentialRecord(
                         id=credential_id,
                         source=source,
                         configuration_id=configuration_id,
                         holder_did=holder_did or "",
-                        subject_ref=self.subject_ref(bsn),
+                        subject_ref=subject_ref,
                         issued_at=now,
                         valid_until=valid_until,
                         notification_id=notification_id,

@@ -189,7 +189,7 @@ class Offers:
             created_at=now,
             expires_at=now + self._ttl,
         )
-        with self._db.write() as unit:
+        with self._db.write_statement() as unit:
             unit.add_offer(record)
         return CreatedOffer(
             offer_id, credential_issuer, record.configuration_ids, code, pin, record.expires_at

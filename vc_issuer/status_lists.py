@@ -31,7 +31,8 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -152,16 +153,46 @@ class StatusLists:
         Runs inside the caller's writing unit of work, so the claim commits or rolls
         back with the credential's record.
         """
-        number = self._open_list(unit, source, purpose)
+        (slot,) = self.allocate_all(unit, source, [(purpose, credential_id)], randbelow=randbelow)
+        return slot
+
+    def allocate_all(
+        self,
+        unit: Unit,
+        source: str,
+        wanted: Sequence[tuple[str, str]],
+        *,
+        randbelow: Callable[[int], int] = secrets.randbelow,
+    ) -> list[StatusSlot]:
+        """For each ``(purpose, credential_id)`` of ``wanted``, claim a uniformly random
+        unused index in the open list of that purpose; the slots in the order of ``wanted``.
+
+        Runs inside the caller's writing unit of work, so the claims commit or roll
+        back with the credentials' records.
+
+        Implementation note: every round of draws is claimed with one statement; the
+        draws that lost (taken before, or drawn twice in this round) are drawn again.
+        """
+        purposes = Counter(purpose for purpose, _ in wanted)
+        numbers = {p: self._open_list(unit, source, p, claims=n) for p, n in purposes.items()}
+        slots: dict[int, StatusSlot] = {}
         for _ in range(_MAX_DRAWS):
-            index = randbelow(LIST_ENTRIES)
-            if unit.claim_status_index(source, purpose, number, index, credential_id):
-                return StatusSlot(source, purpose, number, index)
+            draws = {
+                position: (purpose, numbers[purpose], randbelow(LIST_ENTRIES), credential_id)
+                for position, (purpose, credential_id) in enumerate(wanted)
+                if position not in slots
+            }
+            won = unit.claim_status_indexes(source, list(draws.values()))
+            for position, draw in draws.items():
+                if draw in won:
+                    slots[position] = StatusSlot(source, draw[0], draw[1], draw[2])
+            if len(slots) == len(wanted):
+                return [slots[position] for position in range(len(wanted))]
         # Implementation note: with lists closed at 75 % full, 64 misses in a row has a
         # probability below 1e-8; reaching it means the random source is broken.
-        raise RuntimeError(f"no free status index found in {source}/{purpose}/{number}")
+        raise RuntimeError(f"no free status index found in the lists of {source}")
 
-    def _open_list(self, unit: Unit, source: str, purpose: str) -> int:
+    def _open_list(self, unit: Unit, source: str, purpose: str, *, claims: int) -> int:
         """The open list's number, looked up again every 1000 claims or 10 seconds.
 
         Implementation note: between look-ups several processes may fill a list a
@@ -171,7 +202,7 @@ class StatusLists:
         with self._lock:
             cached = self._open.get((source, purpose))
             if cached is not None and cached[1] > 0 and now - cached[0] < _OPEN_LIST_SECONDS:
-                self._open[(source, purpose)] = (cached[0], cached[1] - 1, cached[2])
+                self._open[(source, purpose)] = (cached[0], cached[1] - claims, cached[2])
                 return cached[2]
         number = unit.open_status_list(source, purpose, capacity=_CAPACITY)
         with self._lock:

@@ -16,8 +16,10 @@ from typing import TypeVar
 
 import h11
 import pytest
-from bench_issuer_load import drive, servers
+from bench_issuer_load import DeviceKeys, drive, servers
 from loopback_http import HttpError, LoopbackClient, run_event_loop
+
+from vc_core.did import did_key_verification_method_id
 
 T = TypeVar("T")
 HOST = "issuer.example.nl"
@@ -262,10 +264,21 @@ def test_nobody_listening_raises_http_error() -> None:
     run_event_loop(main())
 
 
+def test_device_keys_are_each_used_once() -> None:
+    """Made beforehand while they last, then in the flows (counted); never one twice."""
+    keys = DeviceKeys(3)
+    taken = [keys.take() for _ in range(5)]
+    assert len({kid for _, kid in taken}) == 5
+    assert all(kid == did_key_verification_method_id(key) for key, kid in taken)
+    assert keys.made_in_flows == 2
+
+
 def test_the_wallets_run_whole_flows_against_a_real_issuer(tmp_path: Path) -> None:
     settings = argparse.Namespace(instances=1, workers=1, database_url=None)
+    keys = DeviceKeys(4)
     with servers(settings, tmp_path) as ports:
-        results, elapsed = drive(ports, wallets=2, copies=2, seconds=1)
+        results, elapsed = drive(ports, wallets=2, copies=2, seconds=1, keys=keys)
+    assert keys.made_in_flows == max(0, results.credentials - 4)
     assert results.errors == 0
     assert len(results.flow_ms) > 0
     assert results.credentials == 2 * len(results.flow_ms)

@@ -94,6 +94,32 @@ def test_metadata_is_served_at_both_well_known_paths(client: TestClient) -> None
     assert client.get("/.well-known/openid-credential-issuer/nope").status_code == 404
 
 
+def test_metadata_encoded_once_is_the_services_document(client: TestClient) -> None:
+    """Every fetch, the first and later ones, at both paths, is the document the service
+    builds now; an unknown source stays 404 (nothing is kept for it)."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    for source in sorted(CONFIGURATIONS):
+        for path, document in (
+            (f"/.well-known/openid-credential-issuer/{source}", service.issuer_metadata),
+            (f"/{source}/.well-known/openid-credential-issuer", service.issuer_metadata),
+            (
+                f"/.well-known/oauth-authorization-server/{source}",
+                service.authorization_server_metadata,
+            ),
+            (
+                f"/{source}/.well-known/oauth-authorization-server",
+                service.authorization_server_metadata,
+            ),
+        ):
+            for _ in range(2):
+                response = client.get(path)
+                assert response.status_code == 200
+                assert response.headers["content-type"] == "application/json"
+                assert response.json() == document(source)
+    for _ in range(2):
+        assert client.get("/.well-known/oauth-authorization-server/nope").status_code == 404
+
+
 def test_offer_by_reference_is_no_store_and_gone_after_redemption(
     client: TestClient, wallet: TestWallet
 ) -> None:
@@ -359,8 +385,53 @@ def test_form_parameters_and_json_members_come_once(client: TestClient, session:
     assert_error(duplicate, 400, "invalid_credential_request")
 
 
+def test_the_operators_offer_request_is_checked_like_before(client: TestClient) -> None:
+    """The admin token first, then the query and a strict JSON body; each refusal a 400
+    ``PARSING_ERROR`` problem that says where."""
+    json_type = {"Content-Type": "application/json"}
+    unauthorized = client.post("/admin/rdw/offers", content=b"{", headers=json_type)
+    assert unauthorized.status_code == 401
+    assert unauthorized.json()["code"] == "UNAUTHORIZED"
+    for query, content, headers, where in (
+        ("", b'{"bsn": "12"}', json_type, "body.bsn: "),
+        (
+            "",
+            b'{"bsn": "%s", "bsn": "%s"}' % (DEMO_BSN.encode(), DEMO_BSN.encode()),
+            json_type,
+            "body",
+        ),
+        ("", b'{"bsn": "%s", "tx_code": NaN}' % DEMO_BSN.encode(), json_type, "body"),
+        ("", b"[]", json_type, "body: "),
+        ("", b"{" * 5000, json_type, "body"),
+        ("", b"\xff", json_type, "body"),
+        ("", b"bsn=%s" % DEMO_BSN.encode(), {"Content-Type": "text/plain"}, "body"),
+        ("", b'{"bsn": "%s"}' % DEMO_BSN.encode(), {}, "body"),
+        ("?qr=perhaps", b'{"bsn": "%s"}' % DEMO_BSN.encode(), json_type, "query.qr: "),
+    ):
+        response = client.post(
+            "/admin/rdw/offers" + query, content=content, headers={**ADMIN, **headers}
+        )
+        assert response.status_code == 400, (query, content[:20], response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "PARSING_ERROR"
+        assert response.json()["detail"].startswith(where), response.json()
+    plain = client.post("/admin/rdw/offers?qr=false", json={"bsn": DEMO_BSN}, headers=ADMIN)
+    assert plain.status_code == 201
+    assert plain.headers["cache-control"] == "no-store"
+    assert plain.json()["qr_svg"] is None
+    with_qr = client.post(
+        "/admin/rdw/offers?qr=true",
+        content=json.dumps({"bsn": DEMO_BSN, "tx_code": "123456", "note": "allowed"}),
+        headers={**ADMIN, "Content-Type": "application/vnd.example+json; charset=utf-8"},
+    )
+    assert with_qr.status_code == 201
+    assert with_qr.json()["qr_svg"].startswith("<svg")
+    assert with_qr.json()["tx_code"] == "123456"
+
+
 def test_another_method_on_a_wallet_path_gets_405_with_allow(client: TestClient) -> None:
     for method, path, allow in (
+        ("GET", "/admin/rdw/offers", "POST"),
         ("GET", "/rdw/token", "POST"),
         ("PUT", "/rdw/credential", "POST"),
         ("POST", "/.well-known/openid-credential-issuer/rdw", "GET"),
@@ -386,7 +457,8 @@ def test_the_wallet_flow_answers_only_its_own_routes(client: TestClient) -> None
                 answered.add((method.upper(), route))
     assert ("POST", "/{source}/credential") in answered
     assert ("GET", "/{source}/status/{purpose}/{number}") in answered
-    assert len(answered) == 11
+    assert ("POST", "/admin/{source}/offers") in answered
+    assert len(answered) == 12
 
 
 def test_bad_access_token_gets_401_with_www_authenticate(

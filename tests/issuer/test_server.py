@@ -53,9 +53,10 @@ def test_concurrent_wallets_against_a_real_server(server: RunningServer) -> None
 def test_kept_alive_requests_are_not_held_back_by_delayed_acks(server: RunningServer) -> None:
     """Two workers, one kept-alive connection: answers come at once.
 
-    A response's head and body are two writes; on a connection without
-    ``TCP_NODELAY`` the second waits for the client's delayed ACK (Nagle), about
-    40 ms a request. Without that stall a small answer takes a few milliseconds.
+    uvicorn writes a response's head and body as two writes; on a connection
+    without ``TCP_NODELAY`` the second waited for the client's delayed ACK (Nagle),
+    about 40 ms a request (the protocol now joins them, and uvloop sets
+    ``TCP_NODELAY``). Without that stall a small answer takes a few milliseconds.
     """
     request = (
         b"GET /.well-known/openid-credential-issuer/rdw HTTP/1.1\r\nHost: issuer.example.nl\r\n\r\n"

@@ -48,6 +48,7 @@ __all__ = [
     "found",
     "insert_into",
     "insert_new",
+    "insert_new_rows",
     "row_by",
     "rows_where",
     "table_of",
@@ -60,7 +61,7 @@ RecordT = TypeVar("RecordT", bound="DataclassInstance")
 RowT = TypeVar("RowT")
 T = TypeVar("T")
 
-_INSERT_NEW: dict[tuple[str, type[Base]], Any] = {}
+_INSERT_NEW: dict[tuple[Any, ...], Any] = {}
 Executor = Connection | Session
 """Where a statement runs: a unit's connection (Core), or an ORM session over it."""
 
@@ -134,22 +135,55 @@ def add_row(
     executor.execute(insert_into(model), to_columns(record, **changes))
 
 
-def insert_new(executor: Executor, model: type[Base], key: Sequence[str], /, **values: Any) -> bool:
-    """Insert a row unless its ``key`` exists; True when this call inserted it."""
+def _insert_new_statement(
+    executor: Executor, model: type[Base], key: Sequence[str], returning: Sequence[str]
+) -> Any:
     dialect = _dialect(executor)
-    statement = _INSERT_NEW.get((dialect, model))
+    statement = _INSERT_NEW.get((dialect, model, *returning))
     if statement is None:
         # Implementation note: built once per table and backend, as a Core statement,
         # so the hot path (status indexes, nonces) skips statement construction.
         # RETURNING tells whether the row went in (INSERT rowcount is not reliable
-        # through every driver).
+        # through every driver); it names ``returning``, so that a call with several
+        # rows learns which of them went in.
         core = table_of(model)
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(core).on_conflict_do_nothing(index_elements=list(key)).returning(core.c[key[0]])
+            insert(core)
+            .on_conflict_do_nothing(index_elements=list(key))
+            .returning(*(core.c[name] for name in returning))
         )
-        _INSERT_NEW[(dialect, model)] = statement
+        _INSERT_NEW[(dialect, model, *returning)] = statement
+    return statement
+
+
+def insert_new(executor: Executor, model: type[Base], key: Sequence[str], /, **values: Any) -> bool:
+    """Insert a row unless its ``key`` exists; True when this call inserted it."""
+    statement = _insert_new_statement(executor, model, key, key[:1])
     return executor.execute(statement, values).first() is not None
+
+
+def insert_new_rows(
+    executor: Executor,
+    model: type[Base],
+    key: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+    /,
+    *,
+    returning: Sequence[str],
+) -> set[tuple[Any, ...]]:
+    """Insert every row whose ``key`` does not exist yet; return the ``returning`` columns
+    of the rows inserted.
+
+    A row whose key an earlier row of ``rows`` has is not inserted either.
+
+    Implementation note: one statement for all rows (SQLAlchemy's "insertmanyvalues"
+    sends ``INSERT … VALUES (…), (…) … RETURNING``), one round trip instead of one per row.
+    """
+    if not rows:
+        return set()
+    statement = _insert_new_statement(executor, model, key, returning)
+    return {tuple(row) for row in executor.execute(statement, list(rows))}
 
 
 def update_where(

@@ -36,6 +36,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     inspect,
     make_url,
     select,
@@ -50,8 +51,8 @@ from vc_issuer.db._statements import (
     add_row,
     delete_where,
     found,
-    insert_into,
     insert_new,
+    insert_new_rows,
     row_by,
     rows_where,
     table_of,
@@ -89,8 +90,10 @@ _WRITE_OPTION = "blauwe_knop_write"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
-# Connections per process and PostgreSQL pool (the writing one and the reading one).
+# Connections per process and PostgreSQL pool (the writing one and the reading one), and of
+# the pool for units of one statement (a few short statements, on the event loop mostly).
 _POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
+_STATEMENT_POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10}
 _STATUS_SET = text("status_entries.status <> 0")
 _memory_lock = threading.Lock()
 
@@ -252,6 +255,7 @@ class Database:
             self.engine = create_engine(url, **_POOL)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._read_engine = self.engine
+        self._statement_engine: Engine = self._write_engine
         if self.backend == "postgresql":
             # Implementation note: a read unit on PostgreSQL runs without BEGIN and
             # ROLLBACK (two round trips fewer): under READ COMMITTED every statement
@@ -263,6 +267,12 @@ class Database:
                 **_POOL,
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c default_transaction_read_only=on"},
+            )
+            # Implementation note: a unit of one statement runs in autocommit (the
+            # statement is its own transaction), without the BEGIN and COMMIT round
+            # trips, on a pool of its own so that nothing is switched per unit.
+            self._statement_engine = create_engine(
+                url, **_STATEMENT_POOL, isolation_level="AUTOCOMMIT"
             )
         self._memory_lock: threading.RLock | None = (
             threading.RLock() if _is_memory_sqlite(url) else None
@@ -306,6 +316,7 @@ class Database:
         """Close the pooled connections."""
         self.engine.dispose()
         self._read_engine.dispose()
+        self._statement_engine.dispose()
 
     def _guard(self) -> AbstractContextManager[object]:
         return self._memory_lock if self._memory_lock is not None else nullcontext()
@@ -319,6 +330,16 @@ class Database:
                 yield unit
             finally:
                 unit.close()
+
+    @contextmanager
+    def write_statement(self) -> Iterator[Unit]:
+        """A writing unit of work for exactly one statement (one unit method that runs
+        one statement): that statement is atomic by itself.
+
+        On PostgreSQL it runs in autocommit; on SQLite this is :meth:`write`.
+        """
+        with self._guard(), self._statement_engine.begin() as connection:
+            yield Unit(connection)
 
     @contextmanager
     def write(self) -> Iterator[Unit]:
@@ -336,8 +357,11 @@ class Database:
 # parameters; RETURNING tells whether this transaction changed the row.
 _REDEEM_OFFER = (
     delete(OfferRow)
-    .where(OfferRow.id == bindparam("offer_id"), OfferRow.failed_attempts < bindparam("below"))
-    .returning(OfferRow.id)
+    .where(
+        OfferRow.code_hash == bindparam("code_hash"),
+        OfferRow.failed_attempts < bindparam("below"),
+    )
+    .returning(*table_of(OfferRow).c)
 )
 _RESERVED: BindParameter[int] = bindparam("count")
 _RESERVE_CREDENTIALS = (
@@ -349,6 +373,10 @@ _RESERVE_CREDENTIALS = (
     .values(credentials_issued=AccessTokenRow.credentials_issued + _RESERVED)
     .returning(AccessTokenRow.token_hash)
 )
+# Implementation note: RETURNING makes SQLAlchemy send the rows of a batch as one multi-row
+# INSERT ("insertmanyvalues"); without it psycopg runs one INSERT per row.
+_ADD_CREDENTIALS = insert(table_of(IssuedCredentialRow)).returning(IssuedCredentialRow.id)
+_STATUS_ENTRY_KEY = ("source", "purpose", "list_number", "index")
 
 
 def _offer(row: Row[Any]) -> OfferRecord:
@@ -474,8 +502,17 @@ class Unit:
     def offer(self, offer_id: str) -> OfferRecord | None:
         return found(_offer, row_by(self.connection, OfferRow, id=offer_id))
 
-    def offer_by_code(self, code_hash: str) -> OfferRecord | None:
-        return found(_offer, row_by(self.connection, OfferRow, code_hash=code_hash))
+    def redeem_offer(self, code_hash: str, *, below_attempts: int) -> OfferRecord | None:
+        """Delete the offer of a pre-authorized code unless it has ``below_attempts`` failed
+        tx_code attempts or more; the offer this deleted, or None.
+
+        The caller checks the offer before its unit commits, and undoes the redemption
+        by raising (the unit rolls back); until then the offer's row stays locked.
+        """
+        row = self.connection.execute(
+            _REDEEM_OFFER, {"code_hash": code_hash, "below": below_attempts}
+        ).first()
+        return found(_offer, row)
 
     def count_failed_tx_code(self, offer_id: str) -> int:
         """Add one failed tx_code attempt; return the new count (0 if the offer is gone)."""
@@ -488,14 +525,9 @@ class Unit:
         count = self.connection.execute(statement).scalar()
         return 0 if count is None else int(count)
 
-    def delete_offer(self, offer_id: str, *, below_attempts: int | None = None) -> bool:
-        """Delete an offer (optionally only below some failed attempts); True if this deleted it."""
-        if below_attempts is None:
-            return delete_where(self.connection, OfferRow, OfferRow.id == offer_id) == 1
-        found_rows = self.connection.execute(
-            _REDEEM_OFFER, {"offer_id": offer_id, "below": below_attempts}
-        )
-        return found_rows.first() is not None
+    def delete_offer(self, offer_id: str) -> bool:
+        """Delete an offer; True if this deleted it."""
+        return delete_where(self.connection, OfferRow, OfferRow.id == offer_id) == 1
 
     def add_token(self, token: AccessTokenRecord) -> None:
         add_row(
@@ -574,9 +606,7 @@ class Unit:
     # Issued credentials ----------------------------------------------------------------------
 
     def add_credentials(self, records: Sequence[CredentialRecord]) -> None:
-        self.connection.execute(
-            insert_into(IssuedCredentialRow), [to_columns(record) for record in records]
-        )
+        self.connection.execute(_ADD_CREDENTIALS, [to_columns(record) for record in records])
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
         row = row_by(self.connection, IssuedCredentialRow, id=credential_id)
@@ -631,21 +661,36 @@ class Unit:
         )
         return number
 
-    def claim_status_index(
-        self, source: str, purpose: str, number: int, index: int, credential_id: str
-    ) -> bool:
-        """Claim ``index`` in a list for a credential; False when it is taken."""
-        return insert_new(
+    def claim_status_indexes(
+        self, source: str, claims: Sequence[tuple[str, int, int, str]]
+    ) -> set[tuple[str, int, int, str]]:
+        """Claim indexes in lists of ``source``, each ``(purpose, list number, index,
+        credential id)``; return the claims that won (an index taken before, or by an
+        earlier claim of the same call, is not)."""
+        rows = [
+            {
+                "source": source,
+                "purpose": purpose,
+                "list_number": number,
+                "index": index,
+                "credential_id": credential_id,
+                "status": 0,
+            }
+            for purpose, number, index, credential_id in sorted(claims)
+        ]
+        # Implementation note: the statement returns the whole primary key and the
+        # credential id, so a claim that lost to an earlier claim of this call is told
+        # apart from it. The rows go in key order: an insert that meets a key another
+        # transaction inserted waits for it, and a common order keeps two batches that
+        # drew each other's indexes from waiting for each other.
+        won = insert_new_rows(
             self.connection,
             StatusEntryRow,
-            ["source", "purpose", "list_number", "index"],
-            source=source,
-            purpose=purpose,
-            list_number=number,
-            index=index,
-            credential_id=credential_id,
-            status=0,
+            _STATUS_ENTRY_KEY,
+            rows,
+            returning=(*_STATUS_ENTRY_KEY[1:], "credential_id"),
         )
+        return {(str(p), int(n), int(i), str(c)) for p, n, i, c in won}
 
     def status_entries(self, credential_id: str) -> list[StatusEntryRecord]:
         rows = rows_where(

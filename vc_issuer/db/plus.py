@@ -17,6 +17,7 @@ database itself refuses ``UPDATE``, ``DELETE`` (and on PostgreSQL
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ from vc_issuer.db._statements import (
     delete_where,
     found,
     insert_new,
+    insert_new_rows,
     to_columns,
     to_record,
     update_where,
@@ -291,9 +293,13 @@ class PlusUnit:
 
     # Holder links -----------------------------------------------------------------------------
 
-    def link_holder(self, link: HolderLink) -> bool:
-        """Remember a wallet holder DID's citizen; False when the DID is linked already."""
-        return insert_new(self._unit.connection, PlusHolderRow, ["holder_did"], **to_columns(link))
+    def link_holders(self, links: Sequence[HolderLink]) -> set[str]:
+        """Remember the citizen of wallet holder DIDs (one statement); return the DIDs this
+        linked (a DID linked already keeps its first link)."""
+        rows = [to_columns(link) for link in sorted(links, key=lambda link: link.holder_did)]
+        key = ("holder_did",)
+        linked = insert_new_rows(self._unit.connection, PlusHolderRow, key, rows, returning=key)
+        return {str(holder_did) for (holder_did,) in linked}
 
     def holder(self, holder_did: str) -> HolderLink | None:
         return found(_holder, self.session.get(PlusHolderRow, holder_did))

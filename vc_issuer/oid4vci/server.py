@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from vc_core.types import Clock, JsonObject
 from vc_issuer.db import AccessTokenRecord, DeferredRecord, Unit
@@ -81,6 +82,14 @@ def _bearer_token(authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("a Bearer access token is required")
     return token.strip()
+
+
+class _WrongTxCodeError(Exception):
+    """A token request's tx_code did not match: the redemption rolls back, then counts it."""
+
+    def __init__(self, offer_id: str) -> None:
+        super().__init__(offer_id)
+        self.offer_id = offer_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,41 +167,48 @@ class CredentialIssuerService:
         code = form.get("pre-authorized_code")
         if not code:
             raise InvalidRequest("pre-authorized_code is missing")
-        with self.issuer.db.read() as unit:
-            offer = unit.offer_by_code(code_hash(code))
-        if offer is None or offer.source != source:
-            raise InvalidGrant("the pre-authorized code is unknown, used or locked")
-        now = clock()
-        if now >= offer.expires_at:
-            raise InvalidGrant("the pre-authorized code has expired")
-        # Step 3: a tx_code is sent exactly when the offer asked for one, and must match.
-        tx_code = form.get("tx_code")
-        if offer.tx_code_hash is None and tx_code is not None:
-            raise InvalidRequest("this offer has no tx_code; do not send one")
-        if offer.tx_code_hash is not None:
-            if not tx_code:
-                raise InvalidRequest("this offer needs the tx_code")
-            expected = self.issuer.offers.tx_code_hash(offer.id, tx_code)
-            if not hmac.compare_digest(expected, offer.tx_code_hash):
-                self._count_wrong_tx_code(offer.id)
-        # Step 4: redeem the offer once (a concurrent second redemption finds it gone).
         token = self._random_token(32)
         token_hash = _secret_hash(token)
-        keys = self.issuer.keys
-        bsn = keys.open_subject(offer.sealed_subject, bound_to=offer_label(offer.id))
-        record = AccessTokenRecord(
-            token_hash=token_hash,
-            source=source,
-            sealed_subject=keys.seal_subject(bsn, bound_to=_token_label(token_hash)),
-            configuration_ids=offer.configuration_ids,
-            credentials_issued=0,
-            expires_at=now + self._token_ttl,
-        )
         limit = self.settings.tx_code_max_attempts
-        with self.issuer.db.write() as unit:
-            if not unit.delete_offer(offer.id, below_attempts=limit):
-                raise InvalidGrant("the pre-authorized code is unknown, used or locked")
-            unit.add_token(record)
+        # Implementation note: Steps 2 to 4 are one transaction that redeems the offer
+        # first (a conditional DELETE … RETURNING, one statement on the good path) and
+        # checks it after; a check that fails raises, which rolls the redemption back.
+        # A concurrent request for the same offer waits for the row until then.
+        try:
+            with self.issuer.db.write() as unit:
+                offer = unit.redeem_offer(code_hash(code), below_attempts=limit)
+                if offer is None or offer.source != source:
+                    raise InvalidGrant("the pre-authorized code is unknown, used or locked")
+                now = clock()
+                if now >= offer.expires_at:
+                    raise InvalidGrant("the pre-authorized code has expired")
+                # Step 3: a tx_code is sent exactly when the offer asked for one, and must
+                # match.
+                tx_code = form.get("tx_code")
+                if offer.tx_code_hash is None and tx_code is not None:
+                    raise InvalidRequest("this offer has no tx_code; do not send one")
+                if offer.tx_code_hash is not None:
+                    if not tx_code:
+                        raise InvalidRequest("this offer needs the tx_code")
+                    expected = self.issuer.offers.tx_code_hash(offer.id, tx_code)
+                    if not hmac.compare_digest(expected, offer.tx_code_hash):
+                        raise _WrongTxCodeError(offer.id)
+                # Step 4: the offer is redeemed once (a concurrent second redemption finds
+                # it gone): its access token.
+                keys = self.issuer.keys
+                bsn = keys.open_subject(offer.sealed_subject, bound_to=offer_label(offer.id))
+                unit.add_token(
+                    AccessTokenRecord(
+                        token_hash=token_hash,
+                        source=source,
+                        sealed_subject=keys.seal_subject(bsn, bound_to=_token_label(token_hash)),
+                        configuration_ids=offer.configuration_ids,
+                        credentials_issued=0,
+                        expires_at=now + self._token_ttl,
+                    )
+                )
+        except _WrongTxCodeError as wrong:
+            self._count_wrong_tx_code(wrong.offer_id)
         _log.info("token_issued", extra={"source": source})
         # Step 5: the token response (no c_nonce in 1.0).
         return EndpointResponse(
@@ -204,7 +220,7 @@ class CredentialIssuerService:
             },
         )
 
-    def _count_wrong_tx_code(self, offer_id: str) -> None:
+    def _count_wrong_tx_code(self, offer_id: str) -> NoReturn:
         limit = self.settings.tx_code_max_attempts
         with self.issuer.db.write() as unit:
             failures = unit.count_failed_tx_code(offer_id)
@@ -464,7 +480,7 @@ class CredentialIssuerService:
 
     def review(self, deferred_id: str, *, approve: bool) -> None:
         """An operator's decision on a pending deferred request; ``NotFound`` if not pending."""
-        with self.issuer.db.write() as unit:
+        with self.issuer.db.write_statement() as unit:
             moved = unit.set_deferred_state(
                 deferred_id, old="pending", new="approved" if approve else "rejected"
             )
@@ -512,7 +528,7 @@ class CredentialIssuerService:
         description = body.get("event_description")
         if description is not None and not isinstance(description, str):
             raise InvalidNotification("event_description must be a string")
-        with self.issuer.db.write() as unit:
+        with self.issuer.db.write_statement() as unit:
             count = unit.record_notification(notification_id, token.token_hash, str(event))
         if count == 0:
             raise InvalidNotification("unknown notification_id", error="invalid_notification_id")

@@ -54,23 +54,23 @@ class HolderLinker:
     issuer: Issuer
 
     def __call__(self, unit: Unit, bsn: str, records: Sequence[CredentialRecord]) -> None:
-        plus = PlusUnit(unit)
-        for record in records:
-            # Implementation note: only credentials a wallet received (OpenID4VCI, so a
-            # token) bind a holder key the citizen controls; Plus copies do not.
-            if record.token_hash is None or not record.holder_did:
-                continue
-            sealed = self.issuer.keys.seal(bsn.encode(), label=holder_label(record.holder_did))
-            plus.link_holder(
-                HolderLink(
-                    holder_did=record.holder_did,
-                    credential_id=record.id,
-                    source=record.source,
-                    subject_ref=record.subject_ref,
-                    sealed_bsn=sealed,
-                    expires_at=record.valid_until,
-                )
+        # Implementation note: only credentials a wallet received (OpenID4VCI, so a
+        # token) bind a holder key the citizen controls; Plus copies do not.
+        links = [
+            HolderLink(
+                holder_did=record.holder_did,
+                credential_id=record.id,
+                source=record.source,
+                subject_ref=record.subject_ref,
+                sealed_bsn=self.issuer.keys.seal(
+                    bsn.encode(), label=holder_label(record.holder_did)
+                ),
+                expires_at=record.valid_until,
             )
+            for record in records
+            if record.token_hash is not None and record.holder_did
+        ]
+        PlusUnit(unit).link_holders(links)
 
 
 class Holders:

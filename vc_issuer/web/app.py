@@ -166,6 +166,10 @@ def create_app(
         authenticator = DemoLogin(sessions)
     docs = settings.api_docs_enabled
     app = FastAPI(
+        # Implementation note: FastAPI's own OpenTelemetry instrumentation is off. It
+        # would record raw paths (offer and credential ids), which our access log never
+        # does, and checking for a configured provider cost about 10 µs per request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         lifespan=_lifespan(issuer),
         title="blauwe-knop issuer",
         version="0.1.0",
@@ -183,6 +187,7 @@ def create_app(
         if clock is None
         else CredentialIssuerService(issuer, clock=clock)
     )
+    app.state.metadata = well_known.EncodedMetadata(app.state.service)
     app.state.vc_api = VcApi(issuer)
     app.state.authenticator = authenticator
     limits = settings.rate_limits

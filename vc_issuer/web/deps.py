@@ -27,6 +27,7 @@ __all__ = [
     "IssuerDep",
     "ServiceDep",
     "VcApiDep",
+    "check_admin_token",
     "limit_citizen_offers",
 ]
 
@@ -81,14 +82,20 @@ async def access_token(
 AuthorizationHeader = Annotated[str | None, Depends(access_token)]
 
 
+def check_admin_token(issuer: Issuer, authorization: str | None) -> None:
+    """``Unauthorized`` unless ``authorization`` is the settings' admin bearer token
+    (compared in constant time)."""
+    expected = issuer.settings.admin_token.get_secret_value()
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Unauthorized("the admin bearer token is missing or wrong")
+
+
 async def require_admin(
     request: Request, _scheme: Annotated[object, Security(_admin_token)]
 ) -> None:
-    """The admin bearer token from the settings, compared in constant time."""
-    expected = _issuer(request).settings.admin_token.get_secret_value()
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
-        raise Unauthorized("the admin bearer token is missing or wrong")
+    """The admin bearer token from the settings (:func:`check_admin_token`)."""
+    check_admin_token(_issuer(request), request.headers.get("authorization"))
 
 
 def citizen(request: Request, _scheme: Annotated[object, Security(_citizen_session)]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +24,7 @@ __all__ = [
     "install_error_handlers",
     "problem_response",
     "typed_error_response",
+    "validation_detail",
 ]
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -93,6 +96,16 @@ def typed_error_response(exc: Exception) -> JSONResponse | None:
     return None
 
 
+def validation_detail(errors: Sequence[Any], *, location: tuple[str, ...] = ()) -> str:
+    """What a 400 says of a failed validation: where (``body.bsn``) and why, of the first error.
+
+    ``errors`` are pydantic's error details; ``location`` is put before their ``loc``.
+    """
+    first = errors[0] if errors else {}
+    where = ".".join(str(part) for part in (*location, *first.get("loc", ())))
+    return f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+
+
 async def _on_typed_error(request: Request, exc: Exception) -> JSONResponse:
     response = typed_error_response(exc)
     assert response is not None
@@ -102,9 +115,7 @@ async def _on_typed_error(request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     """A body or parameter FastAPI could not parse: 400, never 422."""
     assert isinstance(exc, RequestValidationError)
-    first = exc.errors()[0] if exc.errors() else {}
-    where = ".".join(str(part) for part in first.get("loc", ()))
-    detail = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+    detail = validation_detail(exc.errors())
     oauth_error = _oauth_endpoint(request)
     if oauth_error is not None:
         return oauth_response(OAuthError(detail, error=oauth_error))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-__all__ = ["CreateOfferRequest", "OfferResponse"]
+from vc_core.errors import ParsingError
+from vc_issuer.web.errors import validation_detail
+
+__all__ = ["CreateOfferRequest", "OfferResponse", "query_flag"]
 
 
 class CreateOfferRequest(BaseModel):
@@ -16,6 +19,14 @@ class CreateOfferRequest(BaseModel):
     credential_configuration_id: str | None = None
     tx_code: str | None = Field(None, pattern=r"^[0-9]{6}$")
 
+    @classmethod
+    def parse(cls, unverified: object) -> CreateOfferRequest:
+        """The request from a parsed JSON body; ``ParsingError`` (``body.bsn: …``) if invalid."""
+        try:
+            return cls.model_validate(unverified)
+        except ValidationError as exc:
+            raise ParsingError(validation_detail(exc.errors(), location=("body",))) from None
+
 
 class OfferResponse(BaseModel):
     """A new offer: the QR text, where the wallet fetches it, and the second-channel code."""
@@ -25,3 +36,15 @@ class OfferResponse(BaseModel):
     tx_code: str | None
     expires_at: str
     qr_svg: str | None
+
+
+_FLAG = TypeAdapter(bool)
+
+
+def query_flag(query: dict[str, str], name: str) -> bool:
+    """A boolean query parameter as FastAPI reads one (``true``/``1``/``yes``/``on``…),
+    ``False`` when absent; ``ParsingError`` (``query.<name>: …``) otherwise."""
+    try:
+        return _FLAG.validate_python(query.get(name, False))
+    except ValidationError as exc:
+        raise ParsingError(validation_detail(exc.errors(), location=("query", name))) from None

@@ -2,9 +2,10 @@
 
 A wallet taking one credential sends six requests to a source: the offer by
 reference, the two metadata documents, token, nonce and credential (plus, for
-a verifier, the status list). This ASGI layer answers exactly those method and
-path shapes (and the deferred credential and notification endpoints) by
-calling the route functions of :mod:`vc_issuer.web.routes` directly; any other
+a verifier, the status list); the operator's request for the offer comes
+first. This ASGI layer answers exactly those method and path shapes (and the
+deferred credential and notification endpoints) by calling the route functions
+of :mod:`vc_issuer.web.routes` directly; any other
 request, and any other method on these paths (a 405 with ``Allow``), goes on
 to the FastAPI app, where the same routes are declared for the OpenAPI
 contract.
@@ -14,7 +15,10 @@ limits: the body arrives here read in full) and inside Starlette's server
 error middleware (an unexpected exception is a 500 problem, as elsewhere).
 Our typed errors are answered as the app's error handlers answer them; a body
 that is not JSON, or a token request that is not a form, is an OAuth error of
-the endpoint.
+the endpoint. The operator's offer request is checked as FastAPI checked it:
+the admin token first, then an ``application/json`` body (strict JSON here) and
+the ``qr`` query parameter validated by the same models, a failure a 400
+``PARSING_ERROR`` problem.
 
 Implementation note: measured on this project's 2-core machine, FastAPI's
 route matching over the app's sixty routes, its dependency injection and form
@@ -37,22 +41,26 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import Response
 
+from vc_core.errors import ParsingError
 from vc_core.jws import loads_strict_json
 from vc_core.limits import AsgiApp, Receive, Scope, Send
 from vc_issuer.errors import OAuthError
 from vc_issuer.status_lists import TOKEN_STATUS_LIST
+from vc_issuer.web.deps import check_admin_token
 from vc_issuer.web.errors import OAUTH_ENDPOINTS, typed_error_response
-from vc_issuer.web.routes import oid4vci, status, well_known
+from vc_issuer.web.routes import admin, oid4vci, status, well_known
+from vc_issuer.web.schemas import CreateOfferRequest, query_flag
 
 __all__ = ["WalletFlow", "answered_route"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Request:
-    """What a handler gets: the app state, path parameters, headers and the whole body."""
+    """What a handler gets: the app state, path parameters, query, headers and the whole body."""
 
     state: Any
     params: tuple[str, ...]
+    query: bytes
     headers: dict[bytes, bytes]
     body: bytes
 
@@ -112,6 +120,25 @@ def _token(request: _Request) -> Response:
     )
 
 
+def _create_offer(request: _Request) -> Response:
+    """``POST /admin/{source}/offers``: the admin token, then the query and the JSON body."""
+    check_admin_token(request.state.issuer, request.authorization)
+    query = dict(parse_qsl(request.query.decode("latin-1"), keep_blank_values=True))
+    media_type = request.headers.get(b"content-type", b"").partition(b";")[0].strip().lower()
+    json_media = media_type == b"application/json" or (
+        media_type.startswith(b"application/") and media_type.endswith(b"+json")
+    )
+    qr = query_flag(query, "qr")
+    if not json_media:
+        raise ParsingError("body: the request body is not application/json")
+    try:
+        body = loads_strict_json(request.body)
+    except ValueError:
+        raise ParsingError("body: the request body is not JSON") from None
+    offer = CreateOfferRequest.parse(body)
+    return admin.offer_created(request.state.issuer, request.params[0], offer, qr=qr)
+
+
 def _with_body(
     route: Callable[[str, Any, Any, str | None], Response], endpoint: str
 ) -> Callable[[_Request], Response]:
@@ -125,6 +152,13 @@ def _with_body(
 def _source_only(route: Callable[[str, Any], Response]) -> Callable[[_Request], Response]:
     def handle(request: _Request) -> Response:
         return route(request.params[0], request.state.service)
+
+    return handle
+
+
+def _metadata(route: Callable[[str, Any], Response]) -> Callable[[_Request], Response]:
+    def handle(request: _Request) -> Response:
+        return route(request.params[0], request.state.metadata)
 
     return handle
 
@@ -147,9 +181,10 @@ def _endpoints() -> dict[tuple[str, str], _Endpoint]:
             well_known.authorization_server_metadata_appended,
         ),
     ):
-        routes.append(("GET", f"/.well-known/{name}/{{source}}", _source_only(inserted)))
-        routes.append(("GET", f"/{{source}}/.well-known/{name}", _source_only(appended)))
+        routes.append(("GET", f"/.well-known/{name}/{{source}}", _metadata(inserted)))
+        routes.append(("GET", f"/{{source}}/.well-known/{name}", _metadata(appended)))
     routes += [
+        ("POST", "/admin/{source}/offers", _create_offer),
         (
             "GET",
             "/{source}/offers/{offer_id}",
@@ -186,6 +221,8 @@ def _shape(path: str) -> tuple[str, tuple[str, ...]] | None:
     if len(parts) == 3:
         return f"/*/{parts[2]}", (parts[1],)
     if len(parts) == 4:
+        if parts[1] == "admin":
+            return f"/admin/*/{parts[3]}", (parts[2],)
         if parts[1] == ".well-known":
             return f"/.well-known/{parts[2]}/*", (parts[3],)
         if parts[2] == ".well-known":
@@ -231,7 +268,9 @@ class WalletFlow:
             body += message.get("body", b"")
             if message["type"] != "http.request" or not message.get("more_body", False):
                 break
-        request = _Request(self.state, params, dict(scope["headers"]), bytes(body))
+        request = _Request(
+            self.state, params, scope.get("query_string", b""), dict(scope["headers"]), bytes(body)
+        )
         try:
             response = endpoint.handle(request)
         except Exception as exc:

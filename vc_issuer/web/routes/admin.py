@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from vc_issuer.issuer import Issuer
 from vc_issuer.offers import CreatedOffer
 from vc_issuer.web.deps import AdminDep, IssuerDep, ServiceDep
 from vc_issuer.web.errors import NO_STORE
@@ -67,9 +68,19 @@ async def create_offer(
 ) -> JSONResponse:
     """Create a credential offer for a citizen (404 when the register holds no data).
 
-    Implementation note: on the event loop, like the wallet flow it starts
-    (docs/protocols.md, P31): a thread waiting for the GIL behind the flow's
-    handlers answered in hundreds of milliseconds under load.
+    Implementation note: :mod:`vc_issuer.web.wallet_flow` answers these requests
+    on the event loop, like the wallet flow they start (docs/protocols.md, P31),
+    with :func:`offer_created`; this declaration documents them.
+    """
+    return offer_created(issuer, source, request, qr=qr)
+
+
+def offer_created(
+    issuer: Issuer, source: str, request: CreateOfferRequest, *, qr: bool
+) -> JSONResponse:
+    """The 201 answer to an operator's offer request: the offer is made and stored.
+
+    :mod:`vc_issuer.web.wallet_flow` answers the requests with this too.
     """
     offer = issuer.create_offer(
         source, request.bsn, request.credential_configuration_id, tx_code=request.tx_code
