@@ -7,12 +7,14 @@ import random
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import StatementError
 
 from vc_core import KeyPair, did_key
-from vc_issuer.db import AccessTokenRecord
+from vc_issuer.db import AccessTokenRecord, CredentialRecord
 from vc_issuer.db.models import StatusEntryRow
 from vc_issuer.db.plus import PlusHolderRow
 from vc_issuer.errors import InvalidGrant, InvalidRequest, OAuthError
@@ -173,3 +175,61 @@ def test_a_one_statement_unit_commits_by_itself(issuer: Issuer) -> None:
         assert unit.token(undone.token_hash) is None
     with issuer.db.write() as unit:
         assert unit.consume_nonce(undone.token_hash, later)
+
+
+def _credential(number: int, **changes: Any) -> CredentialRecord:
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": f"urn:uuid:{secrets.token_hex(16)}",
+        "source": "rdw",
+        "configuration_id": CONFIGURATIONS["rdw"],
+        "holder_did": f"did:example:{number}",
+        "subject_ref": secrets.token_hex(32),
+        "issued_at": now,
+        "valid_until": now + timedelta(days=1),
+        "notification_id": secrets.token_hex(16),
+    }
+    return CredentialRecord(**(values | changes))
+
+
+def test_a_batch_is_one_statement_of_one_text_for_any_size(issuer: Issuer) -> None:
+    """Each batch write is one statement; on PostgreSQL its text and parameters do not grow
+    with the batch (one array per column), so the driver parses it once."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        _connection, _cursor, statement, parameters, _context, _many = args
+        if statement.startswith("INSERT"):
+            statements.append((statement, parameters))
+
+    event.listen(issuer.db.engine, "before_cursor_execute", record)
+    try:
+        for size in (1, 2, 9):
+            with issuer.db.write() as unit:
+                unit.add_credentials([_credential(n) for n in range(size)])
+                claims = [
+                    ("revocation", 1, 150_000 + 10 * size + n, f"id-{n}") for n in range(size)
+                ]
+                assert unit.claim_status_indexes("rdw", claims) == set(claims)
+    finally:
+        event.remove(issuer.db.engine, "before_cursor_execute", record)
+    assert len(statements) == 3 * 2
+    if issuer.db.backend == "postgresql":
+        for first, *others in (statements[0::2], statements[1::2]):
+            assert {text for text, _ in others} == {first[0]}
+            assert all(isinstance(parameters, dict) for _, parameters in statements)
+            assert all(len(parameters) <= 10 for _, parameters in statements)
+
+
+def test_a_batch_refuses_a_value_a_single_row_would_refuse(issuer: Issuer) -> None:
+    """A naive time, or (on PostgreSQL) a value longer than its column, fails the whole
+    batch: nothing is cut short, nothing of the batch is stored."""
+    good = _credential(1)
+    bad_batches = [[good, _credential(2, issued_at=datetime.now())]]
+    if issuer.db.backend == "postgresql":
+        bad_batches.append([good, _credential(2, notification_id="n" * 65)])
+    for batch in bad_batches:
+        with pytest.raises(StatementError), issuer.db.write() as unit:
+            unit.add_credentials(batch)
+        with issuer.db.read() as unit:
+            assert unit.credential(good.id) is None

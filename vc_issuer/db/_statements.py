@@ -26,15 +26,18 @@ from sqlalchemy import (
     Result,
     Row,
     Select,
+    String,
     Table,
     bindparam,
     delete,
+    func,
     insert,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from vc_issuer.db.models import Base
 
@@ -49,6 +52,7 @@ __all__ = [
     "insert_into",
     "insert_new",
     "insert_new_rows",
+    "insert_rows",
     "row_by",
     "rows_where",
     "table_of",
@@ -175,15 +179,92 @@ def insert_new_rows(
     """Insert every row whose ``key`` does not exist yet; return the ``returning`` columns
     of the rows inserted.
 
-    A row whose key an earlier row of ``rows`` has is not inserted either.
-
-    Implementation note: one statement for all rows (SQLAlchemy's "insertmanyvalues"
-    sends ``INSERT … VALUES (…), (…) … RETURNING``), one round trip instead of one per row.
+    A row whose key an earlier row of ``rows`` has is not inserted either. Every row
+    names the same columns.
     """
     if not rows:
         return set()
-    statement = _insert_new_statement(executor, model, key, returning)
-    return {tuple(row) for row in executor.execute(statement, list(rows))}
+    result = _execute_rows(executor, model, rows, key=tuple(key), returning=tuple(returning))
+    return {tuple(row) for row in result}
+
+
+def insert_rows(executor: Executor, model: type[Base], rows: Sequence[dict[str, Any]], /) -> None:
+    """Insert every row (one statement); a key that exists already fails the statement.
+
+    Every row names the same columns.
+    """
+    if rows:
+        _execute_rows(executor, model, rows, key=None, returning=())
+
+
+def _execute_rows(
+    executor: Executor,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    /,
+    *,
+    key: tuple[str, ...] | None,
+    returning: tuple[str, ...],
+) -> Result[Any]:
+    """Run the statement of :func:`_rows_statement` with ``rows``.
+
+    Implementation note: one statement for all rows, one round trip instead of one per
+    row. On PostgreSQL its text does not depend on the number of rows: each column is one
+    array parameter, ``INSERT … SELECT * FROM unnest(:a, :b, …)``, so the driver parses
+    the text once and caches it (psycopg re-parses every statement of more than 50
+    parameters), and PostgreSQL can keep one prepared plan for it. On SQLite, with
+    RETURNING, SQLAlchemy's "insertmanyvalues" sends ``INSERT … VALUES (…), (…) …``.
+    """
+    dialect = _dialect(executor)
+    columns = tuple(rows[0])
+    statement = _rows_statement(dialect, model, columns, key, returning)
+    if dialect == "postgresql":
+        arrays = {name: [row[name] for row in rows] for name in columns}
+        return executor.execute(statement, arrays)
+    return executor.execute(statement, list(rows))
+
+
+@cache
+def _rows_statement(
+    dialect: str,
+    model: type[Base],
+    columns: tuple[str, ...],
+    key: tuple[str, ...] | None,
+    returning: tuple[str, ...],
+) -> Insert:
+    """``INSERT`` of ``columns`` of many rows into the table of ``model``, ``ON CONFLICT
+    (key) DO NOTHING`` unless ``key`` is None, returning ``returning`` (if any) of the rows
+    inserted.
+
+    Implementation note: on PostgreSQL the rows come from ``unnest`` of one array
+    parameter per column (see :func:`_execute_rows`); ``unnest`` yields the arrays'
+    elements in order, so the rows go in the order the caller gave.
+    """
+    core = table_of(model)
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        arrays = (bindparam(name, type_=_array_of(core.c[name].type)) for name in columns)
+        unnested = func.unnest(*arrays).table_valued(*columns).render_derived(name="new_rows")
+        statement = postgresql.insert(core).from_select(
+            list(columns), select(*(unnested.c[name] for name in columns))
+        )
+    else:
+        statement = sqlite.insert(core)
+    if key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    if not returning:
+        return statement
+    return statement.returning(*(core.c[name] for name in returning))
+
+
+def _array_of(item: TypeEngine[Any]) -> postgresql.ARRAY[Any]:
+    """The PostgreSQL array type of a column type.
+
+    Implementation note: an explicit cast to ``varchar(n)`` cuts a longer value short
+    without an error, so a string array is cast to ``varchar[]``: the column's length
+    is checked when the value goes into the column, as a single-row insert checks it.
+    """
+    return postgresql.ARRAY(String() if isinstance(item, String) else item)
 
 
 def update_where(

@@ -36,7 +36,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    insert,
     inspect,
     make_url,
     select,
@@ -53,6 +52,7 @@ from vc_issuer.db._statements import (
     found,
     insert_new,
     insert_new_rows,
+    insert_rows,
     row_by,
     rows_where,
     table_of,
@@ -373,9 +373,6 @@ _RESERVE_CREDENTIALS = (
     .values(credentials_issued=AccessTokenRow.credentials_issued + _RESERVED)
     .returning(AccessTokenRow.token_hash)
 )
-# Implementation note: RETURNING makes SQLAlchemy send the rows of a batch as one multi-row
-# INSERT ("insertmanyvalues"); without it psycopg runs one INSERT per row.
-_ADD_CREDENTIALS = insert(table_of(IssuedCredentialRow)).returning(IssuedCredentialRow.id)
 _STATUS_ENTRY_KEY = ("source", "purpose", "list_number", "index")
 
 
@@ -606,7 +603,7 @@ class Unit:
     # Issued credentials ----------------------------------------------------------------------
 
     def add_credentials(self, records: Sequence[CredentialRecord]) -> None:
-        self.connection.execute(_ADD_CREDENTIALS, [to_columns(record) for record in records])
+        insert_rows(self.connection, IssuedCredentialRow, [to_columns(r) for r in records])
 
     def credential(self, credential_id: str) -> CredentialRecord | None:
         row = row_by(self.connection, IssuedCredentialRow, id=credential_id)
