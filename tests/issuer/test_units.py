@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -214,6 +214,12 @@ def test_a_batch_is_one_statement_of_one_text_for_any_size(issuer: Issuer) -> No
     finally:
         event.remove(issuer.db.engine, "before_cursor_execute", record)
     assert len(statements) == 3 * 2
+    amsterdam = timezone(timedelta(hours=2))
+    stored = _credential(3, issued_at=datetime(2026, 6, 1, 12, tzinfo=amsterdam), token_hash=None)
+    with issuer.db.write() as unit:
+        unit.add_credentials([_credential(2), stored])
+    with issuer.db.read() as unit:
+        assert unit.credential(stored.id) == stored
     if issuer.db.backend == "postgresql":
         for first, *others in (statements[0::2], statements[1::2]):
             assert {text for text, _ in others} == {first[0]}
