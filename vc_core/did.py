@@ -115,15 +115,18 @@ def resolve_did_key(did: str) -> JsonObject:
         raise DidResolutionError("a did:key multibase value starts with 'z' (base58btc)")
     # Step 4: signatureVerificationMethod from the decoded key (codec, length, point).
     try:
-        public_key = PublicKey.from_multibase(multibase_value)
+        PublicKey.from_multibase(multibase_value)
     except ParsingError as exc:
         raise DidResolutionError(f"did:key {identifier!r}: {exc.detail}") from exc
+    # Implementation note: the decoders refuse every second spelling of a key (base58btc
+    # and the minimal multicodec varint both round-trip), so ``multibase_value`` is
+    # already the key's canonical ``multibase``; re-encoding it cost ~15 µs per fresh key.
     vm_id = f"{identifier}#{multibase_value}"
     signature_method = {
         "id": vm_id,
         "type": "Multikey",
         "controller": identifier,
-        "publicKeyMultibase": public_key.multibase,
+        "publicKeyMultibase": multibase_value,
     }
     # Step 5: document.id = identifier.
     # Step 6: verificationMethod = [signatureVerificationMethod].

@@ -161,11 +161,9 @@ class PublicKey:
 
         Raises ``ParsingError`` (``PARSING_ERROR``) on any problem.
         """
-        try:
-            data = decode_base58btc(value)
-        except ValueError as exc:
-            raise ParsingError(f"invalid publicKeyMultibase: {exc}") from exc
-        return cls.from_multikey_bytes(data)
+        if not isinstance(value, str):
+            raise ParsingError("invalid publicKeyMultibase: not a string")
+        return _public_key_from_multibase(value)
 
     @property
     def multikey_bytes(self) -> bytes:
@@ -264,7 +262,15 @@ class KeyPair:
             curve = "Ed25519"
         else:
             curve = "P-256" if public_object.curve.key_size == 256 else "P-384"
-        return cls(PublicKey._from_key_object(curve, public_object), private_key)
+        # Implementation note: the public half is derived from the secret here, so the
+        # __post_init__ check (a second public_key() and point compression, ~9 µs) is
+        # skipped; every ecdsa-sd-2023 proof generates one such key per credential.
+        pair = object.__new__(cls)
+        object.__setattr__(pair, "public", PublicKey._from_key_object(curve, public_object))
+        object.__setattr__(pair, "private_key", private_key)
+        object.__setattr__(pair, "id", None)
+        object.__setattr__(pair, "controller", None)
+        return pair
 
     @classmethod
     def generate(cls, curve: Curve = "P-256") -> KeyPair:
@@ -352,3 +358,16 @@ class KeyPair:
         return _ecdsa.sign_raw(
             cast(ec.EllipticCurvePrivateKey, key), data, deterministic=deterministic
         )
+
+
+# Implementation note: dereferencing a did:key method parses its key twice (the DID
+# document is built from the DID URL, then the method is read back from it), and a
+# fresh wallet key is never seen again; memoizing the immutable result makes the
+# second parse a lookup. Failures raise, so they are not cached.
+@functools.lru_cache(maxsize=1024)
+def _public_key_from_multibase(value: str) -> PublicKey:
+    try:
+        data = decode_base58btc(value)
+    except ValueError as exc:
+        raise ParsingError(f"invalid publicKeyMultibase: {exc}") from exc
+    return PublicKey.from_multikey_bytes(data)

@@ -13,8 +13,8 @@ from vc_core import KeyPair, did_key, sign, verify
 from vc_core._jsonld import MAX_JSON_DEPTH, copy_json
 from vc_core._multibase import encode_base58btc
 from vc_core.did import dereference_verification_method, resolve_did_key
-from vc_core.errors import DidResolutionError
-from vc_core.keys import PublicKey
+from vc_core.errors import DidResolutionError, ParsingError
+from vc_core.keys import Curve, PublicKey
 from vc_core.types import JsonObject
 
 MB = "zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv"
@@ -59,6 +59,36 @@ def test_generated_keys_match_their_secret() -> None:
     assert hash(pair.public) == hash(again.public)
     assert pair.public.multibase == encode_base58btc(pair.public.multikey_bytes)
     assert again.public.verify(pair.sign(b"data"), b"data")
+    assert KeyPair(pair.public, pair.private_key).public is pair.public  # the pair check passes
+
+
+@pytest.mark.parametrize("curve", ["P-256", "P-384", "Ed25519"])
+def test_did_key_documents_carry_the_canonical_multibase(curve: Curve) -> None:
+    public = KeyPair.generate(curve).public
+    document = resolve_did_key(did_key(public))
+    assert document["verificationMethod"][0]["publicKeyMultibase"] == public.multibase
+    assert document["verificationMethod"][0]["id"] == f"{did_key(public)}#{public.multibase}"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x80\xa4\x00", b"\x00\x80\x24"],
+    ids=["overlong varint", "leading zero byte"],
+)
+def test_second_spellings_of_a_did_key_are_refused(data: bytes) -> None:
+    public = PublicKey.from_multibase(MB)
+    value = encode_base58btc(data + public.raw)
+    assert value != MB
+    with pytest.raises(DidResolutionError):
+        resolve_did_key(f"did:key:{value}")
+
+
+def test_parsed_multibase_keys_are_memoized_and_failures_raised_every_time() -> None:
+    assert PublicKey.from_multibase(MB) is PublicKey.from_multibase(MB)
+    for bad in ("zInvalid", ["z"], {"z": 1}):
+        for _ in range(2):
+            with pytest.raises(ParsingError):
+                PublicKey.from_multibase(bad)  # type: ignore[arg-type]
 
 
 def test_copy_json_copies_every_container() -> None:
