@@ -65,7 +65,6 @@ RecordT = TypeVar("RecordT", bound="DataclassInstance")
 RowT = TypeVar("RowT")
 T = TypeVar("T")
 
-_INSERT_NEW: dict[tuple[Any, ...], Any] = {}
 Executor = Connection | Session
 """Where a statement runs: a unit's connection (Core), or an ORM session over it."""
 
@@ -139,31 +138,13 @@ def add_row(
     executor.execute(insert_into(model), to_columns(record, **changes))
 
 
-def _insert_new_statement(
-    executor: Executor, model: type[Base], key: Sequence[str], returning: Sequence[str]
-) -> Any:
-    dialect = _dialect(executor)
-    statement = _INSERT_NEW.get((dialect, model, *returning))
-    if statement is None:
-        # Implementation note: built once per table and backend, as a Core statement,
-        # so the hot path (status indexes, nonces) skips statement construction.
-        # RETURNING tells whether the row went in (INSERT rowcount is not reliable
-        # through every driver); it names ``returning``, so that a call with several
-        # rows learns which of them went in.
-        core = table_of(model)
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(core)
-            .on_conflict_do_nothing(index_elements=list(key))
-            .returning(*(core.c[name] for name in returning))
-        )
-        _INSERT_NEW[(dialect, model, *returning)] = statement
-    return statement
-
-
 def insert_new(executor: Executor, model: type[Base], key: Sequence[str], /, **values: Any) -> bool:
-    """Insert a row unless its ``key`` exists; True when this call inserted it."""
-    statement = _insert_new_statement(executor, model, key, key[:1])
+    """Insert a row unless its ``key`` exists; True when this call inserted it.
+
+    Implementation note: RETURNING tells whether the row went in (INSERT rowcount is
+    not reliable through every driver).
+    """
+    statement = _rows_statement(_dialect(executor), model, None, tuple(key), tuple(key[:1]))
     return executor.execute(statement, values).first() is not None
 
 
@@ -215,41 +196,41 @@ def _execute_rows(
     parameters), and PostgreSQL can keep one prepared plan for it. On SQLite, with
     RETURNING, SQLAlchemy's "insertmanyvalues" sends ``INSERT … VALUES (…), (…) …``.
     """
-    dialect = _dialect(executor)
-    columns = tuple(rows[0])
-    statement = _rows_statement(dialect, model, columns, key, returning)
-    if dialect == "postgresql":
+    if _dialect(executor) == "postgresql":
+        columns = tuple(rows[0])
         arrays = {name: [row[name] for row in rows] for name in columns}
+        statement = _rows_statement("postgresql", model, columns, key, returning)
         return executor.execute(statement, arrays)
-    return executor.execute(statement, list(rows))
+    return executor.execute(_rows_statement("sqlite", model, None, key, returning), list(rows))
 
 
 @cache
 def _rows_statement(
     dialect: str,
     model: type[Base],
-    columns: tuple[str, ...],
+    columns: tuple[str, ...] | None,
     key: tuple[str, ...] | None,
     returning: tuple[str, ...],
 ) -> Insert:
-    """``INSERT`` of ``columns`` of many rows into the table of ``model``, ``ON CONFLICT
-    (key) DO NOTHING`` unless ``key`` is None, returning ``returning`` (if any) of the rows
-    inserted.
+    """``INSERT`` into the table of ``model``, ``ON CONFLICT (key) DO NOTHING`` unless
+    ``key`` is None, returning ``returning`` (if any) of the rows inserted: of rows given
+    as values (one, or SQLite's many), or, with ``columns``, of ``columns`` from one array
+    parameter each (PostgreSQL).
 
-    Implementation note: on PostgreSQL the rows come from ``unnest`` of one array
-    parameter per column (see :func:`_execute_rows`); ``unnest`` yields the arrays'
-    elements in order, so the rows go in the order the caller gave.
+    Implementation note: built once per backend, table and shape, so the hot path
+    (status indexes, nonces, a batch's rows) skips statement construction. ``unnest``
+    yields the arrays' elements in order, so the rows go in the order the caller gave.
     """
     core = table_of(model)
     statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
+    if columns is not None:
         arrays = (bindparam(name, type_=_array_of(core.c[name].type)) for name in columns)
         unnested = func.unnest(*arrays).table_valued(*columns).render_derived(name="new_rows")
         statement = postgresql.insert(core).from_select(
             list(columns), select(*(unnested.c[name] for name in columns))
         )
     else:
-        statement = sqlite.insert(core)
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(core)
     if key is not None:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
     if not returning:
