@@ -76,3 +76,25 @@ def reference_loader(reference_contexts_dir: Path) -> Callable[..., dict[str, ob
         return {"contextUrl": None, "documentUrl": url, "document": documents[url]}
 
     return load
+
+
+class KeyedLoader:
+    """A loader with a ``cache_key``: what vc_core may memoize per content (templates too)."""
+
+    def __init__(self, load: Callable[..., dict[str, object]], cache_key: str) -> None:
+        self._load = load
+        self.cache_key = cache_key
+
+    def __call__(self, url: str, options: object = None) -> dict[str, object]:
+        return self._load(url, options)
+
+
+@pytest.fixture(scope="session")
+def keyed_reference_loader(
+    reference_contexts_dir: Path, reference_loader: Callable[..., dict[str, object]]
+) -> KeyedLoader:
+    """:func:`reference_loader` with a ``cache_key`` over the reference contexts' bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(reference_contexts_dir.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return KeyedLoader(reference_loader, digest.hexdigest())

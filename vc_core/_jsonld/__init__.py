@@ -37,7 +37,8 @@ what pyld 3.3 lacks (docs/protocols.md, P1–P4, P8, P9, P17):
 """
 
 from vc_core._imports import without_modules
-from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_json
+from vc_core._jsonld.json_input import MAX_JSON_BYTES, MAX_JSON_DEPTH, copy_json, copy_untrusted
+from vc_core._jsonld.safe_mode import ABSOLUTE_IRI
 
 # Implementation note: on import, pyld picks a default remote document loader by importing
 # requests or aiohttp (aiohttp, which pyHanko installs, alone takes 0.2 s). That loader is never
@@ -51,6 +52,7 @@ with without_modules("requests", "aiohttp"):
         expanded_quads,
         json_ld_quads,
         nquad_line,
+        quoted_literal,
         relabel_nquads,
         to_nquads,
     )
@@ -66,6 +68,7 @@ with without_modules("requests", "aiohttp"):
     )
 
 __all__ = [
+    "ABSOLUTE_IRI",
     "BLANK_LABEL",
     "MAX_BLANK_NODES",
     "MAX_JSON_BYTES",
@@ -80,10 +83,12 @@ __all__ = [
     "canonicalize_quads",
     "compact",
     "copy_json",
+    "copy_untrusted",
     "expand",
     "expanded_quads",
     "json_ld_quads",
     "nquad_line",
+    "quoted_literal",
     "relabel_nquads",
     "to_nquads",
 ]

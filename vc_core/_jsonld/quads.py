@@ -30,6 +30,7 @@ __all__ = [
     "json_ld_quads",
     "nquad_line",
     "parse_dataset",
+    "quoted_literal",
     "relabel_nquads",
     "to_nquads",
     "unescape",
@@ -99,6 +100,17 @@ def serialize_iri(iri: Any) -> str:
 
 _SERIALIZED_IRIS: dict[str, str] = {}
 _MAX_SERIALIZED_IRIS: Final = 16_384
+
+
+def quoted_literal(value: str) -> str:
+    """``value`` as a plain literal (``"…"``, escaped), if safe mode takes it as a literal.
+
+    Raises ``ParsingError`` for a string safe mode refuses (see ``check_portable_literal``)
+    or that is not Unicode text.
+    """
+    if not value.isprintable():
+        check_portable_literal(value)
+    return serialize_literal(value, _XSD_STRING, None)
 
 
 def serialize_literal(value: Any, datatype: str, language: Any) -> str:

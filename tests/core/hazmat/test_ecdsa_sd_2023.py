@@ -141,13 +141,21 @@ def test_base_doc_hmac_canon(vector: SdVector, reference_loader: Any) -> None:
     assert list(grouped.nquads) == vector.load("addBaseDocHMACCanon.json")
 
 
-def test_base_transform(vector: SdVector, reference_loader: Any) -> None:
+@pytest.fixture(params=["general", "template"])
+def base_loader(
+    request: pytest.FixtureRequest, reference_loader: Any, keyed_reference_loader: Any
+) -> Any:
+    """A loader without ``cache_key`` (canonicalize_and_group) and with one (from a template)."""
+    return reference_loader if request.param == "general" else keyed_reference_loader
+
+
+def test_base_transform(vector: SdVector, base_loader: Any) -> None:
     expected = vector.load("addBaseTransform.json")
     transformed = base_proof_transformation(
         vector.document,
         mandatory_pointers=vector.mandatory,
         hmac_key=vector.hmac_key,
-        document_loader=reference_loader,
+        document_loader=base_loader,
     )
     assert list(transformed.mandatory_pointers) == expected["mandatoryPointers"]
     assert transformed.mandatory == js_map(expected["mandatory"])
@@ -200,9 +208,9 @@ def test_raw_base_signature_info(vector: SdVector, reference_loader: Any) -> Non
     assert list(parsed.mandatory_pointers) == expected["mandatoryPointers"]
 
 
-def test_signed_sd_base(vector: SdVector, reference_loader: Any) -> None:
+def test_signed_sd_base(vector: SdVector, base_loader: Any) -> None:
     proof = vector.suite().create_proof(
-        vector.document, vector.options, key=vector.base_key, document_loader=reference_loader
+        vector.document, vector.options, key=vector.base_key, document_loader=base_loader
     )
     expected = vector.load("addSignedSDBase.json")
     assert proof["proofValue"] == expected["proof"]["proofValue"]

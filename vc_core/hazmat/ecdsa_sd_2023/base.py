@@ -30,6 +30,7 @@ from vc_core.hazmat.sd_primitives.canonicalize import (
     create_hmac_id_label_map_function,
 )
 from vc_core.hazmat.sd_primitives.group import canonicalize_and_group
+from vc_core.hazmat.sd_primitives.group_template import canonicalize_and_group_from_template
 from vc_core.hazmat.sd_primitives.mandatory import hash_mandatory_nquads
 from vc_core.keys import Curve, KeyPair
 from vc_core.types import DocumentLoader, JsonObject
@@ -137,14 +138,24 @@ def base_proof_transformation(
     # Step 3: one group, "mandatory".
     group_definitions = {"mandatory": list(mandatory_pointers)}
     # Step 4: canonicalize and group.
+    # Implementation note: from the template of the document's shape where it
+    # has one (the same groups; see group_template).
     try:
-        groups = canonicalize_and_group(
-            unsecured_document,
-            label_map_factory_function,
-            group_definitions,
-            document_loader=document_loader,
-            random_string=random_string,
-        ).groups
+        groups = (
+            canonicalize_and_group_from_template(
+                unsecured_document,
+                label_map_factory_function,
+                group_definitions,
+                document_loader=document_loader,
+            )
+            or canonicalize_and_group(
+                unsecured_document,
+                label_map_factory_function,
+                group_definitions,
+                document_loader=document_loader,
+                random_string=random_string,
+            ).groups
+        )
     except NQuadSyntaxError as exc:
         raise ProofGenerationError(str(exc)) from exc
     # Step 5 and 6: the matching and non-matching N-Quads.
