@@ -306,3 +306,14 @@ def test_templates_with_other_values_in_the_shape_are_kept_apart() -> None:
 
     for first, second in [("Person", "urn:k:1"), ("urn:k:2", "Person"), ("Person", "urn:k:3")]:
         assert _same_as_general(document(first, second), ["/kind"])
+
+
+def test_a_document_that_cannot_be_signed_leaves_its_shape_to_the_template() -> None:
+    # A shape seen first with a relative holder id (the general path refuses it) ...
+    subject = {**PERSON["credentialSubject"], "voorvoegsel": "van"}
+    shape = {**PERSON, "credentialSubject": subject}
+    refused = _with(shape, HOLDER, "holder")
+    assert _templated(refused, POINTERS) is None
+    assert _general(refused, POINTERS) == "DataLossError"
+    # ... still groups its good documents from the template.
+    assert _same_as_general(shape, POINTERS)

@@ -33,6 +33,7 @@ a document whose RDF is not written from its expanded form, a loader without a
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -166,11 +167,16 @@ def canonicalize_and_group_from_template(
     template = _TEMPLATES.get(_template_key(fixed_key, fixed, values))
     if template is None:
         made = _make_template(copied, values, group_definitions, contexts, document_loader)
-        _remember(_FIXED, fixed_key, None if made is None else made[0])
         if made is None:
+            # The shape itself (placeholders only) cannot be grouped from a template.
+            _remember(_FIXED, fixed_key, None)
             return None
-        template = made[1]
-        _remember(_TEMPLATES, _template_key(fixed_key, made[0], values), template)
+        fixed, template = made
+        if template is None:
+            # This document's values cannot; another document of its shape may.
+            return None
+        _remember(_FIXED, fixed_key, fixed)
+        _remember(_TEMPLATES, _template_key(fixed_key, fixed, values), template)
     return _groups(template, values, contexts, label_map_factory_function)
 
 
@@ -266,41 +272,68 @@ def _make_template(
     group_definitions: Mapping[str, Sequence[str]],
     contexts: _Contexts,
     document_loader: DocumentLoader,
-) -> tuple[frozenset[int], _Template] | None:
-    """The template of ``document``'s shape, and the slots that had to stay in the shape."""
+) -> tuple[frozenset[int], _Template | None] | None:
+    """The slots that stay in the shape (with this document's values) and the template.
+
+    ``None`` when the shape cannot be grouped from a template whatever its values;
+    a ``None`` template when this document's values in those slots are the reason.
+    """
     fixed: frozenset[int] = frozenset()
-    nonce = secrets.token_hex(16)
-    base = _INTEGER_PLACEHOLDERS + secrets.randbelow(10**16) * 10**4
+    placeholders = _Placeholders()
     for _ in range(3):
-        placeholders = [
-            value
-            if slot in fixed
-            else (f"urn:x-slot:{nonce}:{slot}:" if type(value) is str else base + slot)
-            for slot, value in enumerate(values)
-        ]
         try:
             made = _build(
                 document, values, placeholders, fixed, group_definitions, contexts, document_loader
             )
         except (VcError, _NoTemplateError):
-            return None
+            return None if not fixed else (fixed, None)
         if isinstance(made, _Template):
             return fixed, made
         fixed = fixed | made
-    return None
+    return fixed, None
+
+
+class _Placeholders:
+    """Unique stand-ins for the values of one template, and where they land in a term.
+
+    A string's stand-in is an IRI with a random nonce; an integer's is a random
+    21-digit number below 10**21 (so it is still written as ``xsd:integer``)
+    whose last four digits are its slot.
+    """
+
+    def __init__(self) -> None:
+        nonce = secrets.token_hex(16)
+        self._iri = f"urn:x-slot:{nonce}:"
+        self._integer = _INTEGER_PLACEHOLDERS + secrets.randbelow(10**16) * 10**4
+        prefix = str(self._integer)[:-4]
+        self._found = re.compile(rf"{re.escape(self._iri)}(\d+):|{prefix}(\d{{4}})")
+
+    def of(self, slot: int, value: Any) -> str | int:
+        return f"{self._iri}{slot}:" if type(value) is str else self._integer + slot
+
+    def found_in(self, term: str) -> list[tuple[str, int]]:
+        """The stand-ins in ``term``: their text and slot."""
+        return [
+            (match.group(), int(match.group(1) or match.group(2)))
+            for match in self._found.finditer(term)
+        ]
 
 
 def _build(
     document: JsonObject,
     values: Sequence[Any],
-    placeholders: Sequence[Any],
+    placeholders: _Placeholders,
     fixed: frozenset[int],
     group_definitions: Mapping[str, Sequence[str]],
     contexts: _Contexts,
     document_loader: DocumentLoader,
 ) -> _Template | frozenset[int]:
     """canonicalizeAndGroup steps 1, 2, 4 and 5 on the template; or the slots to fix first."""
-    template = _put_back(document, iter(placeholders), contexts.shape_keys)
+    stand_ins = [
+        value if slot in fixed else placeholders.of(slot, value)
+        for slot, value in enumerate(values)
+    ]
+    template = _put_back(document, iter(stand_ins), contexts.shape_keys)
     # Step 1: skolemize (expanded and compact forms).
     skolemized = skolemize_compact_json_ld(template, document_loader=document_loader)
     # Step 2: the skolemized quads, from the expanded form only.
@@ -322,15 +355,18 @@ def _build(
             [] if selection is None else _jsonld.json_ld_quads(selection, document_loader)
         )
     # Where each placeholder landed.
-    terms = {str(value): slot for slot, value in enumerate(placeholders) if slot not in fixed}
-    landed: dict[int, set[str | None]] = {slot: set() for slot in terms.values()}
+    landed: dict[int, set[str | None]] = {
+        slot: set() for slot in range(len(values)) if slot not in fixed
+    }
     other: set[int] = set()
 
     def landings(quad_list: Sequence[_jsonld.Quad]) -> _Quads:
         found: list[_Landing] = []
         for index, quad in enumerate(quad_list):
             for position, term in enumerate(quad):
-                for text, slot in _placeholders_in(term, terms):
+                for text, slot in placeholders.found_in(term):
+                    if slot not in landed or text != str(stand_ins[slot]):
+                        raise _NoTemplateError  # not ours after all (a value looks like one)
                     if term == "<" + text + ">":
                         found.append(_Landing(index, position, slot, None))
                         landed[slot].add(None)
@@ -351,13 +387,9 @@ def _build(
     unkept = {slot for slot in iri_slots if not contexts.keeps(values[slot])}
     if other or nowhere or unkept:
         return frozenset(other | nowhere | unkept)
-    if not all(contexts.keeps(placeholders[slot]) for slot in iri_slots):
+    if not all(contexts.keeps(stand_ins[slot]) for slot in iri_slots):
         raise _NoTemplateError
     return _Template(document_quads, selections, pointers, iri_slots, fixed)
-
-
-def _placeholders_in(term: str, terms: Mapping[str, int]) -> list[tuple[str, int]]:
-    return [(text, slot) for text, slot in terms.items() if text in term]
 
 
 def _is_suffix(text: str) -> bool:
