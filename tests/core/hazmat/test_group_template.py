@@ -12,6 +12,7 @@ import copy
 import itertools
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import KeyedLoader
+from tests.core.hazmat.test_ecdsa_sd_2023 import _vector
 from tests.core.test_jsonld_fast_paths import (
     CREDENTIAL_LIKE,
     DOCUMENTS,
@@ -150,9 +152,14 @@ def _general(document: Any, pointers: list[str], loader: Any = LOADER) -> Groups
 
 
 def _templated(document: Any, pointers: list[str], loader: Any = LOADER) -> Groups | None:
-    groups = canonicalize_and_group_from_template(
-        document, FACTORY, {"mandatory": pointers, "none": []}, document_loader=loader
-    )
+    """The template path's groups once the document's shape has been seen (None: declined)."""
+    groups = None
+    for _ in range(2):  # the first document of a shape goes the general way
+        groups = canonicalize_and_group_from_template(
+            document, FACTORY, {"mandatory": pointers, "none": []}, document_loader=loader
+        )
+        if groups is not None:
+            break
     return None if groups is None else _comparable(groups)
 
 
@@ -317,3 +324,29 @@ def test_a_document_that_cannot_be_signed_leaves_its_shape_to_the_template() -> 
     assert _general(refused, POINTERS) == "DataLossError"
     # ... still groups its good documents from the template.
     assert _same_as_general(shape, POINTERS)
+
+
+def test_a_shape_seen_once_goes_the_general_way() -> None:
+    # A one-off document does not pay for a template; the second of its shape makes one.
+    subject = {**PERSON["credentialSubject"], "geboorteplaats": "Utrecht"}
+    shape = {**PERSON, "credentialSubject": subject}
+    definitions = {"mandatory": POINTERS}
+    first = canonicalize_and_group_from_template(
+        shape, FACTORY, definitions, document_loader=LOADER
+    )
+    second = canonicalize_and_group_from_template(
+        _with(shape, HOLDER, "did:example:other"), FACTORY, definitions, document_loader=LOADER
+    )
+    assert first is None
+    assert second is not None
+
+
+@pytest.mark.vectors
+@pytest.mark.parametrize("case", ["employ", "prc", "windsurf"])
+def test_the_w3c_vectors_group_from_their_template(
+    case: str, vectors_dir: Path, keyed_reference_loader: KeyedLoader
+) -> None:
+    vector = _vector(vectors_dir, case)
+    templated = _templated(vector.document, vector.mandatory, keyed_reference_loader)
+    assert templated is not None
+    assert templated == _general(vector.document, vector.mandatory, keyed_reference_loader)

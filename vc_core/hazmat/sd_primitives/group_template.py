@@ -127,6 +127,7 @@ class _Template:
 
 _CONTEXTS: dict[tuple[str, str], _Contexts | None] = {}
 _FIXED: dict[Hashable, frozenset[int] | None] = {}
+"""Per shape: the slots that stay in it (empty: seen once), or None: no template."""
 _TEMPLATES: dict[Hashable, _Template] = {}
 
 
@@ -161,7 +162,13 @@ def canonicalize_and_group_from_template(
         return None
     groups_key = tuple((name, tuple(pointers)) for name, pointers in group_definitions.items())
     fixed_key = (shape, groups_key)
-    fixed = _FIXED.get(fixed_key, ())
+    if fixed_key not in _FIXED:
+        # Implementation note: a shape seen for the first time goes the general way.
+        # Making a template costs about one general grouping, so a one-off document (a
+        # caller's own shape) would pay twice; an issuer's shapes recur at once.
+        _remember(_FIXED, fixed_key, frozenset())
+        return None
+    fixed = _FIXED.get(fixed_key)
     if fixed is None:
         return None
     template = _TEMPLATES.get(_template_key(fixed_key, fixed, values))
