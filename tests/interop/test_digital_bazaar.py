@@ -26,6 +26,8 @@ import pytest
 
 from tests.node import node_for
 from vc_core import KeyPair, confirm, derive, did_key, sign, verify
+from vc_core.hazmat.sd_primitives.canonicalize import create_hmac_id_label_map_function
+from vc_core.hazmat.sd_primitives.group_template import canonicalize_and_group_from_template
 from vc_core.keys import Curve
 from vc_core.loader import (
     CREDENTIALS_V1_URL,
@@ -34,6 +36,7 @@ from vc_core.loader import (
     EXAMPLES_V2_URL,
     NL_VC_V1_URL,
     bundled_contexts,
+    document_loader,
 )
 from vc_core.types import JsonObject
 
@@ -172,6 +175,32 @@ def test_our_base_proof_derives_and_verifies_in_their_stack(
     tampered = copy.deepcopy(derived)
     tampered["credentialSubject"][revealed] = "something else"
     assert their_verdict(tampered, contexts=EXTRA_CONTEXTS)["verified"] is False
+
+
+def test_base_proofs_from_a_shapes_template_derive_and_verify_in_their_stack() -> None:
+    # An issuer's credentials of one shape after the first are grouped from the shape's
+    # template (vc_core.hazmat.sd_primitives.group_template): theirs must not tell.
+    issuer = KeyPair.generate("P-256")
+    mandatory = ["/issuer", "/credentialSubject/belastingjaar"]
+    for year, income in ((2022, "laag"), (2023, "midden"), (2024, "hoog")):
+        document = _issued_by(OUR_VOCABULARY, issuer)
+        document["credentialSubject"].update(belastingjaar=year, inkomensklasse=income)
+        base = sign(document, issuer, cryptosuite="ecdsa-sd-2023", mandatory_pointers=mandatory)
+    templated = canonicalize_and_group_from_template(
+        document,
+        create_hmac_id_label_map_function(bytes(32)),
+        {"mandatory": mandatory},
+        document_loader=document_loader(),
+    )
+    assert templated is not None
+    derived = digital_bazaar(
+        "derive",
+        credential=base,
+        selectivePointers=["/credentialSubject/inkomensklasse"],
+        contexts=EXTRA_CONTEXTS,
+    )
+    assert their_verdict(derived, contexts=EXTRA_CONTEXTS) == {"verified": True, "error": None}
+    assert verify(derived).document["credentialSubject"]["inkomensklasse"] == "hoog"
 
 
 def test_our_derived_proof_of_the_common_shape_verifies_in_their_stack() -> None:
