@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import statistics
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from vc_core.proofs import derive, verify
 from vc_core.status import StatusList, check_status
@@ -48,6 +50,60 @@ def test_concurrent_wallets_against_a_real_server(server: RunningServer) -> None
         entries = [e for batch in pool.map(one_wallet, ["rdw", "brp"] * 8) for e in batch]
     assert len(entries) == 32
     assert len(set(entries)) == 32
+
+
+def _socket_owners() -> dict[str, int]:
+    """Socket inode -> the pid of a process that holds it (Linux /proc)."""
+    owners: dict[str, int] = {}
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            target = os.readlink(fd)
+        except OSError:  # gone, or not ours
+            continue
+        if target.startswith("socket:["):
+            owners.setdefault(target[8:-1], int(fd.parts[2]))
+    return owners
+
+
+def _sockets_on(port: int, state: str) -> list[str]:
+    """Inodes of this machine's TCP sockets whose local port is ``port``, in ``state``."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                found.append(fields[9])
+    return found
+
+
+def test_two_workers_listen_each_on_a_socket_and_share_new_connections(
+    server: RunningServer,
+) -> None:
+    """With ``--workers 2`` each worker accepts on a socket of its own (SO_REUSEPORT).
+
+    On one shared socket, a worker that woke up took every waiting connection, and
+    a load of short connections went mostly to one worker.
+    """
+    listen, established = "0A", "01"
+    owners = _socket_owners()
+    workers = {owners[inode] for inode in _sockets_on(server.port, listen)}
+    assert len(workers) == 2
+    assert len(_sockets_on(server.port, listen)) == 2
+    connections = []
+    try:
+        for _ in range(64):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            connection.sendall(b"GET /brp/did.json HTTP/1.1\r\nHost: issuer.example.nl\r\n\r\n")
+            assert connection.recv(12) == b"HTTP/1.1 200"
+            connections.append(connection)
+        owners = _socket_owners()
+        taken = [owners.get(inode) for inode in _sockets_on(server.port, established)]
+        # A fair coin per connection: each worker takes at least a quarter (all but
+        # certainly: fewer than 16 of 64 happens about once in 30,000 runs).
+        assert {pid: taken.count(pid) >= 16 for pid in workers} == dict.fromkeys(workers, True)
+    finally:
+        for connection in connections:
+            connection.close()
 
 
 def test_kept_alive_requests_are_not_held_back_by_delayed_acks(server: RunningServer) -> None:
