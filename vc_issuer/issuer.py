@@ -362,12 +362,13 @@ class Issuer:
         sd_jwt = configuration.format == SD_JWT_VC
         now = clock().replace(microsecond=0)
         valid_until = now + configuration.validity
-        drafts: list[_Draft] = []
-        with self.db.write() as unit:
+        purposes = (TOKEN_STATUS_LIST,) if sd_jwt else PURPOSES
+        subject_ref = self.subject_ref(bsn)
+
+        def record(unit: Unit) -> list[_Draft]:
             if reserve is not None:
                 reserve(unit)
             credential_ids = [new_id() for _ in holder_dids]
-            purposes = (TOKEN_STATUS_LIST,) if sd_jwt else PURPOSES
             slots = self.status_lists.allocate_all(
                 unit,
                 source,
@@ -378,7 +379,7 @@ class Issuer:
                 ],
                 randbelow=randbelow,
             )
-            subject_ref = self.subject_ref(bsn)
+            drafts: list[_Draft] = []
             records: list[CredentialRecord] = []
             for number, (credential_id, holder_did) in enumerate(
                 zip(credential_ids, holder_dids, strict=True)
@@ -401,6 +402,12 @@ class Issuer:
             unit.add_credentials(records)
             for hook in self.issued_hooks:
                 hook(unit, bsn, records)
+            return drafts
+
+        # Implementation note: two issuers that drew each other's status indexes in
+        # different rounds can wait for each other; PostgreSQL then rolls one back whole,
+        # and that one runs again (run_write).
+        drafts = self.db.run_write(record)
         key = self.keys.signing_key(source)
         if sd_jwt:
             issue_copy = self._sd_jwt_vc_issuer(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import secrets
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -239,3 +241,37 @@ def test_a_batch_refuses_a_value_a_single_row_would_refuse(issuer: Issuer) -> No
             unit.add_credentials(batch)
         with issuer.db.read() as unit:
             assert unit.credential(good.id) is None
+
+
+def test_two_units_that_deadlock_both_complete(settings_for: Callable[..., Any]) -> None:
+    """Two issuers claim the same two status indexes in opposite orders, in two rounds
+    (as redrawn indexes can): PostgreSQL rolls one unit back, which runs again."""
+    issuer = Issuer.from_settings(settings_for("postgresql"))
+    first_round = threading.Barrier(2, timeout=30)
+    attempts: list[str] = []
+
+    def claimer(name: str, order: list[int]) -> list[str]:
+        def work(unit: Any) -> list[str]:
+            attempts.append(name)
+            won = []
+            for round_number, index in enumerate(order):
+                claim = ("revocation", 1, index, f"{name}-{len(attempts)}")
+                won += [c[3] for c in unit.claim_status_indexes("rdw", [claim])]
+                if round_number == 0 and attempts.count(name) == 1:
+                    first_round.wait()  # both hold their first index before the second
+            return won
+
+        result: list[str] = issuer.db.run_write(work)
+        return result
+
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            a = pool.submit(claimer, "a", [131_070, 131_071])
+            b = pool.submit(claimer, "b", [131_071, 131_070])
+            won = a.result(timeout=60) + b.result(timeout=60)
+    finally:
+        issuer.db.dispose()
+    # One unit was rolled back and ran again: three attempts in all, and each index was
+    # claimed once, by the unit that committed first.
+    assert len(attempts) == 3
+    assert len(won) == 2

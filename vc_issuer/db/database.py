@@ -18,13 +18,14 @@ shared connection guarded by a lock.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import (
     BindParameter,
@@ -42,6 +43,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -92,6 +94,8 @@ _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
 # Connections per process and PostgreSQL pool (the writing one and the reading one), and of
 # the pool for units of one statement (a few short statements, on the event loop mostly).
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
 _POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
 _STATEMENT_POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10}
 _STATUS_SET = text("status_entries.status <> 0")
@@ -351,6 +355,31 @@ class Database:
                 unit.flush()
             finally:
                 unit.close()
+
+    def run_write(self, work: Callable[[Unit], T], *, attempts: int = 3) -> T:
+        """``work`` in a writing unit of work (:meth:`write`); its result.
+
+        When PostgreSQL breaks a deadlock (or a serialization failure) by rolling this
+        unit back whole, ``work`` runs again in a new unit, at most ``attempts`` times
+        in all; any other error, and the last one, propagates.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as unit:
+                    return work(unit)
+            except DBAPIError as exc:
+                if attempt == attempts or _sqlstate(exc) not in _RETRIED_SQLSTATES:
+                    raise
+                _log.info("write_retried", extra={"sqlstate": _sqlstate(exc)})
+        raise ValueError("attempts must be at least 1")
+
+
+_RETRIED_SQLSTATES: Final = frozenset({"40P01", "40001"})  # deadlock, serialization failure
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    state = getattr(error.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
 
 
 # Implementation note: the two conditional statements of every flow, built once with bound
