@@ -92,10 +92,10 @@ _WRITE_OPTION = "blauwe_knop_write"
 # Implementation note: any number, the same in every process that migrates the schema.
 _SCHEMA_LOCK = 0x626B5F73
 _memory_databases: dict[str, Database] = {}
-# Connections per process and PostgreSQL pool (the writing one and the reading one), and of
-# the pool for units of one statement (a few short statements, on the event loop mostly).
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
+# Connections per process and PostgreSQL pool (the writing one and the reading one), and of
+# the pool for units of one statement (a few short statements, on the event loop mostly).
 _POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 20}
 _STATEMENT_POOL: dict[str, Any] = {"pool_size": 5, "max_overflow": 10}
 _STATUS_SET = text("status_entries.status <> 0")

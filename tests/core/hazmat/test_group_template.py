@@ -27,7 +27,9 @@ from tests.core.test_jsonld_fast_paths import (
     EX,
     INCOME,
     KEYS,
+    NL,
     RANDOM_CONTEXT,
+    V2,
     _credential_node,
 )
 from vc_core.errors import VcError
@@ -36,8 +38,6 @@ from vc_core.hazmat.sd_primitives.group import Group, canonicalize_and_group
 from vc_core.hazmat.sd_primitives.group_template import canonicalize_and_group_from_template
 from vc_core.loader import document_loader
 
-V2 = "https://www.w3.org/ns/credentials/v2"
-NL = "https://issuer.example.nl/contexts/nl-vc/v1"
 LOADER = document_loader()
 FACTORY = create_hmac_id_label_map_function(b"k" * 32)
 POINTERS = ["/issuer", "/validFrom", "/credentialStatus", "/credentialSubject/id", "/type"]
