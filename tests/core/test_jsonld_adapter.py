@@ -33,17 +33,6 @@ V2 = "https://www.w3.org/ns/credentials/v2"
 Loader = Callable[..., Any]
 
 
-@pytest.fixture(scope="module")
-def cached_loader(reference_loader: Loader) -> Loader:
-    """The reference loader with a ``cache_key``, so contexts are processed once."""
-
-    def load(url: str, options: object = None) -> Any:
-        return reference_loader(url, options)
-
-    load.cache_key = "tests:reference-contexts"  # type: ignore[attr-defined]
-    return load
-
-
 # --- W3C vectors ----------------------------------------------------------------------------
 
 RDFC_CASES = {
@@ -58,36 +47,40 @@ RDFC_CASES = {
 
 @pytest.mark.vectors
 @pytest.mark.parametrize("case", RDFC_CASES.values(), ids=RDFC_CASES.keys())
-def test_rdfc_vectors(case: tuple[str, str, str], vectors_dir: Path, cached_loader: Loader) -> None:
+def test_rdfc_vectors(
+    case: tuple[str, str, str], vectors_dir: Path, keyed_reference_loader: Loader
+) -> None:
     folder, input_name, hash_name = case
     suite = vectors_dir / folder.split("/")[0]
     document = json.loads((suite / input_name).read_text())
     proof_config = json.loads(next((vectors_dir / folder).glob("proofConfig*.json")).read_text())
     canon_doc = next((vectors_dir / folder).glob("canonDoc*.txt")).read_text()
     proof_canon = next((vectors_dir / folder).glob("proofCanon*.txt")).read_text()
-    options: dict[str, Any] = {"document_loader": cached_loader, "hash_name": hash_name}
+    options: dict[str, Any] = {"document_loader": keyed_reference_loader, "hash_name": hash_name}
     assert canonicalize(document, **options).text == canon_doc
     assert canonicalize(proof_config, **options).text == proof_canon
 
 
 @pytest.mark.vectors
-def test_p384_vector_needs_sha384_inside_rdfc(vectors_dir: Path, cached_loader: Loader) -> None:
+def test_p384_vector_needs_sha384_inside_rdfc(
+    vectors_dir: Path, keyed_reference_loader: Loader
+) -> None:
     document = json.loads((vectors_dir / "ecdsa-rdfc-2019-p384/employmentAuth.json").read_text())
     expected = (vectors_dir / "ecdsa-rdfc-2019-p384/employ/canonDocECDSAP384.txt").read_text()
-    assert canonicalize(document, document_loader=cached_loader).text != expected
+    assert canonicalize(document, document_loader=keyed_reference_loader).text != expected
 
 
 @pytest.mark.vectors
 @pytest.mark.parametrize("case", ["employ", "prc"])
-def test_ecdsa_sd_vectors(case: str, vectors_dir: Path, cached_loader: Loader) -> None:
+def test_ecdsa_sd_vectors(case: str, vectors_dir: Path, keyed_reference_loader: Loader) -> None:
     folder = vectors_dir / "ecdsa-sd-2023" / case
     document = json.loads((folder / "addSignedSDBase.json").read_text())
     del document["proof"]
     expected = json.loads((folder / "addBaseDocCanon.json").read_text())
-    assert list(canonicalize(document, document_loader=cached_loader).nquads) == expected
+    assert list(canonicalize(document, document_loader=keyed_reference_loader).nquads) == expected
     proof_config = json.loads((folder / "addProofConfig.json").read_text())
     assert (
-        canonicalize(proof_config, document_loader=cached_loader).text
+        canonicalize(proof_config, document_loader=keyed_reference_loader).text
         == (folder / "addProofConfigCanon.txt").read_text()
     )
     # Already canonical statements come back unchanged, c14n labels and all.
@@ -110,22 +103,24 @@ def test_ecdsa_sd_deskolemized_vectors(case: str, vectors_dir: Path) -> None:
 
 
 @pytest.mark.vectors
-def test_expand_matches_pyld(vectors_dir: Path, cached_loader: Loader) -> None:
+def test_expand_matches_pyld(vectors_dir: Path, keyed_reference_loader: Loader) -> None:
     document = json.loads((vectors_dir / "ecdsa-sd-2023/employ/addSignedSDBase.json").read_text())
     reference = jsonld.expand(
-        copy.deepcopy(document), {"documentLoader": cached_loader, "base": None}
+        copy.deepcopy(document), {"documentLoader": keyed_reference_loader, "base": None}
     )
-    assert expand(document, document_loader=cached_loader) == reference
+    assert expand(document, document_loader=keyed_reference_loader) == reference
 
 
 @pytest.mark.vectors
-def test_compact_round_trip(vectors_dir: Path, cached_loader: Loader) -> None:
+def test_compact_round_trip(vectors_dir: Path, keyed_reference_loader: Loader) -> None:
     document = json.loads((vectors_dir / "ecdsa-sd-2023/employ/addSignedSDBase.json").read_text())
-    expanded = expand(document, document_loader=cached_loader)
-    assert compact(expanded, document["@context"], document_loader=cached_loader) == document
+    expanded = expand(document, document_loader=keyed_reference_loader)
+    assert (
+        compact(expanded, document["@context"], document_loader=keyed_reference_loader) == document
+    )
 
 
-def test_to_nquads_keeps_pyld_blank_labels_and_sorts(cached_loader: Loader) -> None:
+def test_to_nquads_keeps_pyld_blank_labels_and_sorts(keyed_reference_loader: Loader) -> None:
     document = {
         "@context": {"@vocab": EX},
         "@id": EX + "s",
@@ -134,7 +129,7 @@ def test_to_nquads_keeps_pyld_blank_labels_and_sorts(cached_loader: Loader) -> N
         "ok": True,
     }
     # safe=False: safe mode refuses U+000C (docs/protocols.md, P2).
-    assert to_nquads(document, document_loader=cached_loader, safe=False) == [
+    assert to_nquads(document, document_loader=keyed_reference_loader, safe=False) == [
         f"<{EX}s> <{EX}knows> _:b0 .\n",
         f'<{EX}s> <{EX}ok> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n',
         f'<{EX}s> <{EX}score> "1.5E0"^^<http://www.w3.org/2001/XMLSchema#double> .\n',
@@ -153,29 +148,29 @@ def test_to_nquads_keeps_pyld_blank_labels_and_sorts(cached_loader: Loader) -> N
     ids=["untyped", "xsd-double", "custom"],
 )
 def test_numbers_and_booleans_become_the_literals_pyld_makes(
-    value: object, datatype: str | None, cached_loader: Loader
+    value: object, datatype: str | None, keyed_reference_loader: Loader
 ) -> None:
     literal: dict[str, object] = {"@value": value}
     if datatype is not None:
         literal["@type"] = datatype
     document = {"@context": {"@vocab": EX}, "@id": EX + "s", "v": literal}
     expected = jsonld.to_rdf(document, {"base": None, "format": "application/n-quads"})
-    assert "".join(to_nquads(document, document_loader=cached_loader)) == expected
+    assert "".join(to_nquads(document, document_loader=keyed_reference_loader)) == expected
 
 
-def test_direction_uses_i18n_datatype(cached_loader: Loader) -> None:
+def test_direction_uses_i18n_datatype(keyed_reference_loader: Loader) -> None:
     document = {
         "@context": {"@vocab": EX},
         "@id": EX + "s",
         "title": {"@value": "x", "@language": "AR-eg", "@direction": "rtl"},
     }
-    result = canonicalize(document, document_loader=cached_loader)
+    result = canonicalize(document, document_loader=keyed_reference_loader)
     assert result.nquads == (
         f'<{EX}s> <{EX}title> "x"^^<https://www.w3.org/ns/i18n#ar-eg_rtl> .\n',
     )
 
 
-def test_string_typed_xsd_double_is_kept_as_written(cached_loader: Loader) -> None:
+def test_string_typed_xsd_double_is_kept_as_written(keyed_reference_loader: Loader) -> None:
     double = "http://www.w3.org/2001/XMLSchema#double"
     document = {
         "@context": {"@vocab": EX},
@@ -183,14 +178,16 @@ def test_string_typed_xsd_double_is_kept_as_written(cached_loader: Loader) -> No
         "v": {"@value": "1.50", "@type": double},
     }
     expected = f'<{EX}s> <{EX}v> "1.50"^^<{double}> .\n'
-    assert canonicalize(document, document_loader=cached_loader).text == expected
+    assert canonicalize(document, document_loader=keyed_reference_loader).text == expected
     # pyoxigraph's JSON-LD parser (JSON-LD 1.1 toRdf) agrees; pyld rewrites it to "1.5E0".
     assert str(ox.Dataset(ox.parse(json.dumps(document), format=ox.RdfFormat.JSON_LD))) == expected
     assert "1.5E0" in jsonld.to_rdf(document, {"base": None, "format": "application/n-quads"})
 
 
-def test_canonical_result_is_immutable(cached_loader: Loader) -> None:
-    result = canonicalize({"@context": {"@vocab": EX}, "n": "x"}, document_loader=cached_loader)
+def test_canonical_result_is_immutable(keyed_reference_loader: Loader) -> None:
+    result = canonicalize(
+        {"@context": {"@vocab": EX}, "n": "x"}, document_loader=keyed_reference_loader
+    )
     assert isinstance(result, CanonicalResult)
     assert result.nquads == ('_:c14n0 <http://example.org/n> "x" .\n',)
     with pytest.raises(TypeError):
@@ -244,13 +241,13 @@ def test_loaders_without_a_cache_key_are_asked_every_time() -> None:
     assert keyless.calls == 2  # type: ignore[attr-defined]
 
 
-def test_pyld_global_context_cache_is_never_used(cached_loader: Loader) -> None:
+def test_pyld_global_context_cache_is_never_used(keyed_reference_loader: Loader) -> None:
     # pyld's process-wide cache is keyed by URL only; we always pass our own resolver.
     before = dict(jsonld._resolved_context_cache)
     document = {"@context": [V2, {"extra": EX + "extra"}], "type": "VerifiableCredential"}
-    canonicalize(document, document_loader=cached_loader)
-    expand(document, document_loader=cached_loader)
-    compact(document, V2, document_loader=cached_loader)
+    canonicalize(document, document_loader=keyed_reference_loader)
+    expand(document, document_loader=keyed_reference_loader)
+    compact(document, V2, document_loader=keyed_reference_loader)
     assert dict(jsonld._resolved_context_cache) == before
 
 

@@ -346,17 +346,6 @@ def test_repeated_relations_count_every_quad_like_rdf_canonize() -> None:
 # --- differential: JSON-LD → canonical N-Quads (pyld's to_rdf, then the oracles) -----------
 
 
-@pytest.fixture(scope="module")
-def cached_loader(reference_loader: Callable[..., Any]) -> Callable[..., Any]:
-    """The reference loader with a ``cache_key``, so contexts are processed once."""
-
-    def load(url: str, options: object = None) -> Any:
-        return reference_loader(url, options)
-
-    load.cache_key = "tests:reference-contexts"  # type: ignore[attr-defined]
-    return load
-
-
 def pyld_nquads(document: Any, loader: Callable[..., Any]) -> list[str]:
     """pyld's own JSON-LD → N-Quads (not canonicalized), one statement per item."""
     options = {
@@ -371,7 +360,7 @@ def pyld_nquads(document: Any, loader: Callable[..., Any]) -> list[str]:
 
 @pytest.mark.vectors
 def test_presentation_with_embedded_credential_matches_the_references(
-    vectors_dir: Path, cached_loader: Callable[..., Any]
+    vectors_dir: Path, keyed_reference_loader: Callable[..., Any]
 ) -> None:
     credential = json.loads((vectors_dir / "ecdsa-sd-2023/employ/addSignedSDBase.json").read_text())
     presentation: dict[str, Any] = {
@@ -380,12 +369,14 @@ def test_presentation_with_embedded_credential_matches_the_references(
         "holder": "did:example:holder",
         "verifiableCredential": [credential, copy.deepcopy(credential)],
     }
-    result = canonicalize(presentation, document_loader=cached_loader)
-    assert result.text == oxigraph_rdfc(pyld_nquads(presentation, cached_loader))
+    result = canonicalize(presentation, document_loader=keyed_reference_loader)
+    assert result.text == oxigraph_rdfc(pyld_nquads(presentation, keyed_reference_loader))
     assert sum(line.count(" _:c14n") for line in result.nquads) > 10  # named graphs (P8)
     presentation["verifiableCredential"].pop()
-    result = canonicalize(presentation, document_loader=cached_loader)
-    assert check_against_references(result, pyld_nquads(presentation, cached_loader), "sha256")
+    result = canonicalize(presentation, document_loader=keyed_reference_loader)
+    assert check_against_references(
+        result, pyld_nquads(presentation, keyed_reference_loader), "sha256"
+    )
 
 
 CONTEXT = {
@@ -443,14 +434,15 @@ def _nodes() -> st.SearchStrategy[dict[str, Any]]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nodes=st.lists(_nodes(), min_size=1, max_size=3))
 def test_random_json_ld_matches_pyld_and_pyoxigraph(
-    nodes: list[dict[str, Any]], cached_loader: Callable[..., Any]
+    nodes: list[dict[str, Any]], keyed_reference_loader: Callable[..., Any]
 ) -> None:
     document = {"@context": CONTEXT, "@graph": nodes}
-    reference = pyld_nquads(document, cached_loader)
-    result = canonicalize(document, document_loader=cached_loader)
+    reference = pyld_nquads(document, keyed_reference_loader)
+    result = canonicalize(document, document_loader=keyed_reference_loader)
     # to_nquads is the same dataset before canonical labelling.
     assert (
-        canonicalize_nquads(to_nquads(document, document_loader=cached_loader)).text == result.text
+        canonicalize_nquads(to_nquads(document, document_loader=keyed_reference_loader)).text
+        == result.text
     )
     assert canonicalize_nquads(reference).text == result.text
     assume(check_against_references(result, reference, "sha256"))
