@@ -85,6 +85,10 @@ def test_two_workers_listen_each_on_a_socket_and_share_new_connections(
     a load of short connections went mostly to one worker.
     """
     listen, established = "0A", "01"
+    # The server answered once one worker was up; the other may still be starting.
+    deadline = time.monotonic() + 60
+    while len(_sockets_on(server.port, listen)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     owners = _socket_owners()
     workers = {owners[inode] for inode in _sockets_on(server.port, listen)}
     assert len(workers) == 2
